@@ -1,0 +1,55 @@
+using MultiArchContainers.Oci.Model;
+
+namespace MultiArchContainers.Oci;
+
+/// <summary>One platform's image: the RID it was built for and its manifest descriptor, platform included.</summary>
+public sealed record PlatformImage(string RuntimeIdentifier, Descriptor Manifest)
+{
+    public Platform Platform => Manifest.Platform
+        ?? throw new InvalidOperationException($"The image for '{RuntimeIdentifier}' has no platform.");
+}
+
+/// <summary>Everything the index gets besides its children.</summary>
+public sealed record CombineOptions
+{
+    /// <summary>Annotations of the index itself, exactly as declared.</summary>
+    public IReadOnlyDictionary<string, string> IndexAnnotations { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+}
+
+/// <summary>Builds an image index from per-platform images. Pure: no I/O.</summary>
+public static class IndexCombiner
+{
+    public static ImageIndex Combine(IReadOnlyList<PlatformImage> images, CombineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(options);
+        if (images.Count == 0)
+        {
+            throw new MultiArchException(MessageIds.NoRuntimeIdentifiers);
+        }
+
+        var manifests = new List<Descriptor>(images.Count);
+        for (int i = 0; i < images.Count; i++)
+        {
+            PlatformImage image = images[i];
+            for (int j = 0; j < i; j++)
+            {
+                if (images[j].Platform.SameSlot(image.Platform))
+                {
+                    throw new MultiArchException(MessageIds.DuplicatePlatform, images[j].RuntimeIdentifier, image.RuntimeIdentifier, image.Platform);
+                }
+            }
+
+            manifests.Add(image.Manifest);
+        }
+
+        return new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests = manifests,
+            Annotations = options.IndexAnnotations.Count == 0
+                ? null
+                : new SortedDictionary<string, string>(options.IndexAnnotations.ToDictionary(), StringComparer.Ordinal),
+        };
+    }
+}

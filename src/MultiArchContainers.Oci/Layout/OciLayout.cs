@@ -1,0 +1,110 @@
+using System.Formats.Tar;
+using System.Text.Json;
+using MultiArchContainers.Oci.Model;
+
+namespace MultiArchContainers.Oci.Layout;
+
+/// <summary>
+/// One image in an OCI image layout folder (<c>oci-layout</c>, <c>index.json</c>, <c>blobs/</c>), as the .NET SDK
+/// writes it for <c>ContainerArchiveOutputPath</c>. The manifest and config are read and verified; layers stay on disk.
+/// </summary>
+public sealed class OciLayoutImage
+{
+    private OciLayoutImage(string root, Descriptor manifestDescriptor, byte[] manifestBytes, ImageManifest manifest, ImageConfig config)
+    {
+        Root = root;
+        ManifestDescriptor = manifestDescriptor;
+        ManifestBytes = manifestBytes;
+        Manifest = manifest;
+        Config = config;
+    }
+
+    public string Root { get; }
+
+    /// <summary>The manifest's descriptor, with the platform taken from the config.</summary>
+    public Descriptor ManifestDescriptor { get; }
+
+    public byte[] ManifestBytes { get; }
+
+    public ImageManifest Manifest { get; }
+
+    public ImageConfig Config { get; }
+
+    /// <summary>Unpacks a layout tarball into <paramref name="folder"/> (emptied first) and opens it.</summary>
+    public static OciLayoutImage ExtractAndOpen(string archivePath, string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(folder);
+        try
+        {
+            TarFile.ExtractToDirectory(archivePath, folder, overwriteFiles: true);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or FormatException)
+        {
+            throw new MultiArchException(MessageIds.ArchiveInvalid, archivePath, ex.Message);
+        }
+
+        return Open(folder, archivePath);
+    }
+
+    public static OciLayoutImage Open(string root, string? displayName = null)
+    {
+        string name = displayName ?? root;
+        string indexPath = Path.Combine(root, "index.json");
+        if (!File.Exists(Path.Combine(root, "oci-layout")) || !File.Exists(indexPath))
+        {
+            throw new MultiArchException(MessageIds.ArchiveInvalid, name, "oci-layout or index.json is missing");
+        }
+
+        try
+        {
+            ImageIndex index = OciJson.Deserialize<ImageIndex>(File.ReadAllBytes(indexPath), "index.json");
+            if (index.Manifests.Count != 1 || !MediaTypes.IsImageManifest(index.Manifests[0].MediaType))
+            {
+                throw new MultiArchException(MessageIds.ArchiveInvalid, name, $"index.json lists {index.Manifests.Count} entries; one image manifest was expected");
+            }
+
+            Descriptor entry = index.Manifests[0];
+            byte[] manifestBytes = ReadVerified(root, entry.Digest, name);
+            ImageManifest manifest = OciJson.Deserialize<ImageManifest>(manifestBytes, "the manifest");
+            ImageConfig config = OciJson.Deserialize<ImageConfig>(ReadVerified(root, manifest.Config.Digest, name), "the image config");
+            Platform platform = config.ToPlatform()
+                ?? throw new MultiArchException(MessageIds.ArchiveInvalid, name, "the image config has no os or architecture");
+            var descriptor = new Descriptor
+            {
+                MediaType = entry.MediaType,
+                Digest = entry.Digest,
+                Size = manifestBytes.LongLength,
+                Platform = platform,
+            };
+            return new OciLayoutImage(root, descriptor, manifestBytes, manifest, config);
+        }
+        catch (JsonException ex)
+        {
+            throw new MultiArchException(MessageIds.ArchiveInvalid, name, ex.Message);
+        }
+    }
+
+    public string BlobPath(Digest digest) => Path.Combine(Root, "blobs", digest.Algorithm, digest.Encoded);
+
+    private static byte[] ReadVerified(string root, Digest digest, string name)
+    {
+        string path = Path.Combine(root, "blobs", digest.Algorithm, digest.Encoded);
+        if (!File.Exists(path))
+        {
+            throw new MultiArchException(MessageIds.ArchiveInvalid, name, $"the blob {digest} is missing");
+        }
+
+        byte[] content = File.ReadAllBytes(path);
+        if (!digest.Matches(content))
+        {
+            throw new MultiArchException(MessageIds.ArchiveInvalid, name, $"the blob {digest} does not match its digest");
+        }
+
+        return content;
+    }
+}

@@ -1,0 +1,28 @@
+namespace MultiArchContainers.Oci;
+
+/// <summary>Names of the messages in Resources/Strings.resx; each message starts with its MAC code.</summary>
+public static class MessageIds
+{
+    public const string RegistryUnreachable = nameof(RegistryUnreachable);
+    public const string RegistryUnauthorized = nameof(RegistryUnauthorized);
+    public const string RegistryRequestFailed = nameof(RegistryRequestFailed);
+    public const string DigestMismatch = nameof(DigestMismatch);
+    public const string ChildManifestMissing = nameof(ChildManifestMissing);
+    public const string BaseImageUnreadable = nameof(BaseImageUnreadable);
+    public const string TokenRequestFailed = nameof(TokenRequestFailed);
+    public const string UnsupportedManifest = nameof(UnsupportedManifest);
+    public const string AnnotationKeyEmpty = nameof(AnnotationKeyEmpty);
+    public const string AnnotationKeyInvalidCharacter = nameof(AnnotationKeyInvalidCharacter);
+    public const string AnnotationValueMissing = nameof(AnnotationValueMissing);
+    public const string AnnotationConflict = nameof(AnnotationConflict);
+    public const string NoRuntimeIdentifiers = nameof(NoRuntimeIdentifiers);
+    public const string UnknownRuntimeIdentifier = nameof(UnknownRuntimeIdentifier);
+    public const string PlatformNotInBaseImage = nameof(PlatformNotInBaseImage);
+    public const string NoRegistry = nameof(NoRegistry);
+    public const string DuplicatePlatform = nameof(DuplicatePlatform);
+    public const string InvalidReference = nameof(InvalidReference);
+    public const string ArchiveMissing = nameof(ArchiveMissing);
+    public const string ArchiveInvalid = nameof(ArchiveInvalid);
+    public const string MetadataWriteFailed = nameof(MetadataWriteFailed);
+    public const string ImageWithoutRuntimeIdentifier = nameof(ImageWithoutRuntimeIdentifier);
+}

@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using MultiArchContainers.Oci.Model;
+
+namespace MultiArchContainers.Oci;
+
+/// <summary>
+/// The JSON a publish leaves for later steps, with the keys other image builders use
+/// (<c>containerimage.digest</c>, <c>containerimage.descriptor</c>, <c>image.name</c>) plus one entry per platform.
+/// </summary>
+public static class MetadataFile
+{
+    public static JsonObject Create(PublishedIndex index)
+    {
+        var platforms = new JsonArray();
+        foreach (PlatformImage image in index.Images)
+        {
+            platforms.Add(new JsonObject
+            {
+                ["rid"] = image.RuntimeIdentifier,
+                ["platform"] = image.Platform.ToString(),
+                ["digest"] = image.Manifest.Digest.ToString(),
+                ["size"] = image.Manifest.Size,
+                ["mediaType"] = image.Manifest.MediaType,
+            });
+        }
+
+        return new JsonObject
+        {
+            ["containerimage.digest"] = index.Descriptor.Digest.ToString(),
+            ["containerimage.descriptor"] = JsonNode.Parse(OciJson.Serialize(index.Descriptor)),
+            ["image.name"] = string.Join(',', index.Names),
+            ["platforms"] = platforms,
+        };
+    }
+
+    /// <summary>Writes the file only when its content changed, so later incremental steps see a stable timestamp.</summary>
+    public static void Write(string path, PublishedIndex index)
+    {
+        string text = Create(index).ToJsonString(new System.Text.Json.JsonSerializerOptions(OciJson.Options) { WriteIndented = true }) + "\n";
+        try
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            if (!File.Exists(path) || File.ReadAllText(path) != text)
+            {
+                File.WriteAllText(path, text);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MultiArchException(MessageIds.MetadataWriteFailed, path, ex.Message);
+        }
+    }
+}

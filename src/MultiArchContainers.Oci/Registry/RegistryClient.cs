@@ -1,0 +1,483 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace MultiArchContainers.Oci.Registry;
+
+/// <summary>A manifest as read from a registry: its exact bytes, media type and verified digest.</summary>
+public sealed record ManifestContent(byte[] Content, string MediaType, Digest Digest);
+
+/// <summary>
+/// A client for one registry, following the OCI distribution spec: <c>/v2/</c> ping, anonymous, basic and
+/// bearer-token auth, manifests by tag or digest, blob existence, cross-repository mount and upload.
+/// Everything read by digest is verified against it.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly ICredentialSource _credentials;
+    private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _authByScope = new(StringComparer.Ordinal);
+    private readonly bool _ownsHttp;
+
+    public RegistryClient(string registry, ICredentialSource? credentials = null, HttpMessageHandler? handler = null, Func<string, string?>? environment = null)
+    {
+        if (!ImageReference.IsValidRegistry(registry))
+        {
+            throw new MultiArchException(MessageIds.InvalidReference, registry, "registry", "expected host[:port]");
+        }
+
+        Registry = registry;
+        _credentials = credentials ?? new DockerConfigCredentialSource(environment);
+        string scheme = UsesPlainHttp(registry, environment ?? Environment.GetEnvironmentVariable) ? "http" : "https";
+        BaseAddress = new Uri($"{scheme}://{registry}/");
+        _http = handler is null
+            ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan }
+            : new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        _ownsHttp = true;
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("MultiArchContainers/1.0");
+    }
+
+    /// <summary>The registry's host[:port] as the user named it.</summary>
+    public string Registry { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>
+    /// Plain HTTP is used for loopback registries (as docker allows) and for hosts listed in
+    /// <c>DOTNET_CONTAINER_INSECURE_REGISTRIES</c> (separated by ';' or ','), the variable the .NET SDK reads.
+    /// </summary>
+    public static bool UsesPlainHttp(string registry, Func<string, string?> environment)
+    {
+        string host = registry;
+        if (host.StartsWith('['))
+        {
+            host = host[..(host.IndexOf(']', StringComparison.Ordinal) + 1)];
+        }
+        else if (host.Contains(':', StringComparison.Ordinal))
+        {
+            host = host[..host.IndexOf(':', StringComparison.Ordinal)];
+        }
+
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? address) && IPAddress.IsLoopback(address)))
+        {
+            return true;
+        }
+
+        string? insecure = environment("DOTNET_CONTAINER_INSECURE_REGISTRIES");
+        return insecure is not null
+            && insecure.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Any(entry => entry.Equals(registry, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Checks that the registry answers the <c>/v2/</c> endpoint (with auth where it asks for it).</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "v2/"), scope: null, "the API version check", cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(response, "GET /v2/");
+    }
+
+    public async Task<ManifestContent> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken)
+    {
+        string path = $"v2/{repository}/manifests/{reference}";
+        using HttpResponseMessage response = await SendAsync(
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, path);
+                foreach (string type in MediaTypes.ManifestAccept)
+                {
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+                }
+
+                return request;
+            },
+            PullScope(repository),
+            $"reading {repository}:{reference}",
+            cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(response, $"GET {repository}/manifests/{reference}");
+        byte[] content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        Digest actual = Digest.Sha256(content);
+        Digest? expected = Digest.TryParse(reference, out Digest byDigest) ? byDigest
+            : Digest.TryParse(HeaderValue(response, "Docker-Content-Digest"), out Digest fromHeader) ? fromHeader
+            : null;
+        if (expected is { } wanted && !wanted.Matches(content))
+        {
+            throw new MultiArchException(MessageIds.DigestMismatch, $"{repository}:{reference}", Registry, actual, wanted);
+        }
+
+        string mediaType = response.Content.Headers.ContentType?.MediaType ?? MediaTypeOf(content);
+        return new ManifestContent(content, mediaType, actual);
+    }
+
+    /// <summary>Whether the repository holds the manifest with <paramref name="digest"/>.</summary>
+    public Task<bool> ManifestExistsAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
+        ExistsAsync($"v2/{repository}/manifests/{digest}", repository, accept: true, cancellationToken);
+
+    public Task<bool> BlobExistsAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
+        ExistsAsync($"v2/{repository}/blobs/{digest}", repository, accept: false, cancellationToken);
+
+    /// <summary>Stores a manifest or index under <paramref name="reference"/> (a tag or its digest) with its exact media type.</summary>
+    public async Task<Digest> PutManifestAsync(string repository, string reference, byte[] content, string mediaType, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await SendAsync(
+            () =>
+            {
+                var body = new ByteArrayContent(content);
+                body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+                return new HttpRequestMessage(HttpMethod.Put, $"v2/{repository}/manifests/{reference}") { Content = body };
+            },
+            PushScope(repository),
+            $"pushing {repository}:{reference}",
+            cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(response, $"PUT {repository}/manifests/{reference}");
+        Digest digest = Digest.Sha256(content);
+        if (Digest.TryParse(HeaderValue(response, "Docker-Content-Digest"), out Digest stored) && stored != digest)
+        {
+            throw new MultiArchException(MessageIds.DigestMismatch, $"{repository}:{reference}", Registry, stored, digest);
+        }
+
+        return digest;
+    }
+
+    /// <summary>Reads a small blob (a config) whole and verifies its digest.</summary>
+    public async Task<byte[]> GetBlobAsync(string repository, Digest digest, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/blobs/{digest}"), PullScope(repository), $"reading {repository}@{digest}", cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(response, $"GET {repository}/blobs/{digest}");
+        byte[] content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (!digest.Matches(content))
+        {
+            throw new MultiArchException(MessageIds.DigestMismatch, $"{repository}@{digest}", Registry, Digest.Sha256(content), digest);
+        }
+
+        return content;
+    }
+
+    /// <summary>Asks the registry to link a blob from another repository; false when it will not (the caller uploads).</summary>
+    public async Task<bool> TryMountBlobAsync(string repository, Digest digest, string fromRepository, CancellationToken cancellationToken)
+    {
+        string path = $"v2/{repository}/blobs/uploads/?mount={Uri.EscapeDataString(digest.ToString())}&from={Uri.EscapeDataString(fromRepository)}";
+        using HttpResponseMessage response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent([]) },
+            $"repository:{repository}:pull,push repository:{fromRepository}:pull",
+            $"mounting {digest} into {repository}",
+            cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Created)
+        {
+            return true;
+        }
+
+        // 202 opens an upload session the caller does not need; the registry expires it.
+        return false;
+    }
+
+    /// <summary>Uploads a blob in one request, streaming it from <paramref name="open"/>.</summary>
+    public async Task UploadBlobAsync(string repository, Digest digest, long size, Func<Stream> open, CancellationToken cancellationToken)
+    {
+        Uri location;
+        using (HttpResponseMessage start = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, $"v2/{repository}/blobs/uploads/") { Content = new ByteArrayContent([]) },
+            PushScope(repository),
+            $"starting the upload of {digest} to {repository}",
+            cancellationToken).ConfigureAwait(false))
+        {
+            EnsureSuccess(start, $"POST {repository}/blobs/uploads/");
+            location = start.Headers.Location
+                ?? throw new MultiArchException(MessageIds.RegistryRequestFailed, Registry, $"POST {repository}/blobs/uploads/", (int)start.StatusCode, " without a Location header");
+        }
+
+        Uri absolute = location.IsAbsoluteUri ? location : new Uri(BaseAddress, location);
+        string separator = string.IsNullOrEmpty(absolute.Query) ? "?" : "&";
+        var target = new Uri(absolute + separator + "digest=" + Uri.EscapeDataString(digest.ToString()));
+        using HttpResponseMessage finish = await SendAsync(
+            () =>
+            {
+                var body = new StreamContent(open());
+                body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                body.Headers.ContentLength = size;
+                return new HttpRequestMessage(HttpMethod.Put, target) { Content = body };
+            },
+            PushScope(repository),
+            $"uploading {digest} to {repository}",
+            cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(finish, $"PUT {repository}/blobs/uploads/");
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private static string PullScope(string repository) => $"repository:{repository}:pull";
+
+    private static string PushScope(string repository) => $"repository:{repository}:pull,push";
+
+    private static string? HeaderValue(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
+
+    private static string MediaTypeOf(byte[] content)
+    {
+        using JsonDocument document = JsonDocument.Parse(content);
+        return document.RootElement.TryGetProperty("mediaType", out JsonElement type) && type.GetString() is { } text ? text : MediaTypes.OciManifest;
+    }
+
+    private async Task<bool> ExistsAsync(string path, string repository, bool accept, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await SendAsync(
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Head, path);
+                if (accept)
+                {
+                    foreach (string type in MediaTypes.ManifestAccept)
+                    {
+                        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+                    }
+                }
+
+                return request;
+            },
+            PullScope(repository),
+            $"checking {path}",
+            cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        EnsureSuccess(response, $"HEAD {path}");
+        return true;
+    }
+
+    private void EnsureSuccess(HttpResponseMessage response, string what)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new MultiArchException(MessageIds.RegistryUnauthorized, Registry, what, (int)response.StatusCode);
+        }
+
+        string detail = string.Empty;
+        try
+        {
+            string body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            using JsonDocument errors = JsonDocument.Parse(body);
+            if (errors.RootElement.TryGetProperty("errors", out JsonElement list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0)
+            {
+                JsonElement first = list[0];
+                detail = $" ({first.GetProperty("code").GetString()}: {first.GetProperty("message").GetString()})";
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            // A body that is not a distribution error document adds nothing to the message.
+        }
+
+        throw new MultiArchException(MessageIds.RegistryRequestFailed, Registry, what, (int)response.StatusCode, detail);
+    }
+
+    /// <summary>
+    /// Sends a request, answering one auth challenge: Basic with the configured credential, or Bearer with a
+    /// token fetched from the challenge's realm. Tokens are cached by scope.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, string what, CancellationToken cancellationToken)
+    {
+        string cacheKey = scope ?? string.Empty;
+        HttpResponseMessage response = await SendOnceAsync(create, cacheKey, what, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        AuthenticationHeaderValue? challenge = response.Headers.WwwAuthenticate.FirstOrDefault();
+        response.Dispose();
+        if (challenge is null)
+        {
+            throw new MultiArchException(MessageIds.RegistryUnauthorized, Registry, what, 401);
+        }
+
+        RegistryCredential? credential = _credentials.Get(Registry);
+        AuthenticationHeaderValue authorization;
+        if (challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            if (credential is null)
+            {
+                throw new MultiArchException(MessageIds.RegistryUnauthorized, Registry, what, 401);
+            }
+
+            authorization = BasicHeader(credential);
+        }
+        else if (challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            authorization = await FetchTokenAsync(challenge.Parameter ?? string.Empty, scope, credential, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            throw new MultiArchException(MessageIds.RegistryUnauthorized, Registry, what, 401);
+        }
+
+        _authByScope[cacheKey] = authorization;
+        return await SendOnceAsync(create, cacheKey, what, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> create, string cacheKey, string what, CancellationToken cancellationToken)
+    {
+        using HttpRequestMessage request = create();
+        if (request.RequestUri is { IsAbsoluteUri: false } relative)
+        {
+            request.RequestUri = new Uri(BaseAddress, relative);
+        }
+
+        if (_authByScope.TryGetValue(cacheKey, out AuthenticationHeaderValue? header))
+        {
+            request.Headers.Authorization = header;
+        }
+
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new MultiArchException(Diagnostic.Error(MessageIds.RegistryUnreachable, Registry, Describe(ex, what)), ex);
+        }
+    }
+
+    private static string Describe(HttpRequestException ex, string what)
+    {
+        string reason = ex.InnerException switch
+        {
+            SocketException socket => socket.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "the connection was refused",
+                SocketError.HostNotFound or SocketError.NoData => "the host name does not resolve",
+                SocketError.TimedOut => "the connection timed out",
+                _ => socket.Message,
+            },
+            System.Security.Authentication.AuthenticationException => "the TLS handshake failed (a plain-HTTP registry?)",
+            { } inner => inner.Message,
+            null => ex.Message,
+        };
+        return $"{reason} while {what}";
+    }
+
+    private static AuthenticationHeaderValue BasicHeader(RegistryCredential credential) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.UserName}:{credential.Secret}")));
+
+    private async Task<AuthenticationHeaderValue> FetchTokenAsync(string parameters, string? scope, RegistryCredential? credential, CancellationToken cancellationToken)
+    {
+        Dictionary<string, string> values = ParseChallenge(parameters);
+        if (!values.TryGetValue("realm", out string? realm) || !Uri.TryCreate(realm, UriKind.Absolute, out Uri? realmUri))
+        {
+            throw new MultiArchException(MessageIds.TokenRequestFailed, realm ?? "(none)", Registry, 401);
+        }
+
+        var query = new List<string>();
+        if (values.TryGetValue("service", out string? service))
+        {
+            query.Add("service=" + Uri.EscapeDataString(service));
+        }
+
+        string? requested = values.TryGetValue("scope", out string? challengeScope) ? challengeScope : scope;
+        if (!string.IsNullOrEmpty(requested))
+        {
+            query.AddRange(requested.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => "scope=" + Uri.EscapeDataString(s)));
+        }
+
+        var builder = new UriBuilder(realmUri);
+        builder.Query = string.Join('&', new[] { builder.Query.TrimStart('?') }.Where(q => q.Length > 0).Concat(query));
+        using var request = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
+        if (credential is not null)
+        {
+            request.Headers.Authorization = BasicHeader(credential);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new MultiArchException(Diagnostic.Error(MessageIds.RegistryUnreachable, realmUri.Authority, Describe(ex, "requesting a token")), ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new MultiArchException(MessageIds.TokenRequestFailed, realmUri.GetLeftPart(UriPartial.Path), Registry, (int)response.StatusCode);
+            }
+
+            using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+            string? token = body.RootElement.TryGetProperty("token", out JsonElement t) ? t.GetString()
+                : body.RootElement.TryGetProperty("access_token", out JsonElement a) ? a.GetString() : null;
+            if (string.IsNullOrEmpty(token))
+            {
+                throw new MultiArchException(MessageIds.TokenRequestFailed, realmUri.GetLeftPart(UriPartial.Path), Registry, (int)response.StatusCode);
+            }
+
+            return new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    /// <summary>Parses <c>key="value", key=value</c> pairs of a WWW-Authenticate challenge.</summary>
+    internal static Dictionary<string, string> ParseChallenge(string parameters)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        int i = 0;
+        while (i < parameters.Length)
+        {
+            while (i < parameters.Length && (parameters[i] == ',' || char.IsWhiteSpace(parameters[i])))
+            {
+                i++;
+            }
+
+            int equals = parameters.IndexOf('=', i);
+            if (equals < 0)
+            {
+                break;
+            }
+
+            string key = parameters[i..equals].Trim();
+            i = equals + 1;
+            var value = new StringBuilder();
+            if (i < parameters.Length && parameters[i] == '"')
+            {
+                i++;
+                while (i < parameters.Length && parameters[i] != '"')
+                {
+                    if (parameters[i] == '\\' && i + 1 < parameters.Length)
+                    {
+                        i++;
+                    }
+
+                    value.Append(parameters[i++]);
+                }
+
+                i++;
+            }
+            else
+            {
+                while (i < parameters.Length && parameters[i] != ',')
+                {
+                    value.Append(parameters[i++]);
+                }
+            }
+
+            result[key] = value.ToString().Trim();
+        }
+
+        return result;
+    }
+}
