@@ -6,10 +6,10 @@ namespace MultiArchContainers.Oci;
 public sealed record Platform
 {
     [JsonPropertyName("architecture")]
-    public required string Architecture { get; init; }
+    public string Architecture { get; init; } = string.Empty;
 
     [JsonPropertyName("os")]
-    public required string Os { get; init; }
+    public string Os { get; init; } = string.Empty;
 
     [JsonPropertyName("os.version")]
     public string? OsVersion { get; init; }

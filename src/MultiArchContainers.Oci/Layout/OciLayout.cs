@@ -63,9 +63,11 @@ public sealed class OciLayoutImage
         try
         {
             ImageIndex index = OciJson.Deserialize<ImageIndex>(File.ReadAllBytes(indexPath), "index.json");
-            if (index.Manifests.Count != 1 || !MediaTypes.IsImageManifest(index.Manifests[0].MediaType))
+            // The SDK lists the image once per tag; every entry must name the same manifest.
+            int distinct = index.Manifests.Select(m => m.Digest).Distinct().Count();
+            if (distinct != 1 || !MediaTypes.IsImageManifest(index.Manifests[0].MediaType))
             {
-                throw new MultiArchException(MessageIds.ArchiveInvalid, name, $"index.json lists {index.Manifests.Count} entries; one image manifest was expected");
+                throw new MultiArchException(MessageIds.ArchiveInvalid, name, $"index.json names {distinct} different manifests; one image manifest was expected");
             }
 
             Descriptor entry = index.Manifests[0];

@@ -1,0 +1,17 @@
+namespace MultiArchContainers.Tasks;
+
+/// <summary>Metadata names of the items these tasks exchange.</summary>
+internal static class ItemMetadata
+{
+    public const string RuntimeIdentifier = nameof(RuntimeIdentifier);
+    public const string Platform = nameof(Platform);
+    public const string PlatformJson = nameof(PlatformJson);
+    public const string Digest = nameof(Digest);
+    public const string Size = nameof(Size);
+    public const string MediaType = nameof(MediaType);
+    public const string Names = nameof(Names);
+    public const string Tags = nameof(Tags);
+    public const string Repository = nameof(Repository);
+    public const string Registry = nameof(Registry);
+    public const string MetadataFile = nameof(MetadataFile);
+}

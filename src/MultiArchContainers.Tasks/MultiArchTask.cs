@@ -1,0 +1,65 @@
+using Microsoft.Build.Framework;
+using MultiArchContainers.Oci;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace MultiArchContainers.Tasks;
+
+/// <summary>
+/// Shared plumbing of the tasks: runs async work with Ctrl+C cancellation and turns known failures
+/// into coded MSBuild errors, so no exception escapes <see cref="Execute"/>.
+/// </summary>
+public abstract class MultiArchTask : MSBuildTask, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    public void Cancel() => _cancellation.Cancel();
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            ExecuteAsync(_cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (MultiArchException ex)
+        {
+            Report(ex.Diagnostic);
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            // MSBuild reports the cancellation itself; nothing was left half-written.
+        }
+        finally
+        {
+            _cancellation.Dispose();
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    protected abstract Task ExecuteAsync(CancellationToken cancellationToken);
+
+    protected void Report(Diagnostic diagnostic)
+    {
+        switch (diagnostic.Severity)
+        {
+            case DiagnosticSeverity.Error:
+                Log.LogError(null, diagnostic.Code, null, null, 0, 0, 0, 0, diagnostic.Text);
+                break;
+            case DiagnosticSeverity.Warning:
+                Log.LogWarning(null, diagnostic.Code, null, null, 0, 0, 0, 0, diagnostic.Text);
+                break;
+            default:
+                Log.LogMessage(MessageImportance.High, diagnostic.Text);
+                break;
+        }
+    }
+
+    protected void Info(string message) => Log.LogMessage(MessageImportance.High, message);
+
+    /// <summary>Annotation items as the Oci layer takes them; a missing <c>Value</c> metadata stays null.</summary>
+    protected static IEnumerable<AnnotationInput> ToAnnotations(string kind, ITaskItem[] items) =>
+        items.Select(item => new AnnotationInput(
+            kind,
+            item.ItemSpec,
+            item.MetadataNames.Cast<string>().Contains("Value", StringComparer.OrdinalIgnoreCase) ? item.GetMetadata("Value") : null));
+}

@@ -1,0 +1,80 @@
+using Microsoft.Build.Framework;
+using TaskItem = Microsoft.Build.Utilities.TaskItem;
+using MultiArchContainers.Oci;
+using MultiArchContainers.Oci.Model;
+using MultiArchContainers.Oci.Registry;
+
+namespace MultiArchContainers.Tasks;
+
+/// <summary>
+/// Combines the pushed per-RID images into one OCI image index carrying the declared annotations, and pushes it
+/// under every tag once every child is confirmed present. Writes the metadata file when asked.
+/// </summary>
+public sealed class PublishImageIndex : MultiArchTask
+{
+    /// <summary>The per-RID images, as <see cref="PushPlatformImages"/> returns them.</summary>
+    [Required]
+    public ITaskItem[] Images { get; set; } = [];
+
+    /// <summary>The <c>ContainerIndexAnnotation</c> items.</summary>
+    public ITaskItem[] IndexAnnotations { get; set; } = [];
+
+    /// <summary>The registry to push to (host[:port]).</summary>
+    [Required]
+    public string Registry { get; set; } = string.Empty;
+
+    /// <summary>The repository to push to.</summary>
+    [Required]
+    public string Repository { get; set; } = string.Empty;
+
+    /// <summary>Every tag the index is pushed under.</summary>
+    [Required]
+    public string[] Tags { get; set; } = [];
+
+    /// <summary>Where to write the metadata JSON; nothing is written when empty.</summary>
+    public string MetadataFile { get; set; } = string.Empty;
+
+    /// <summary>The pushed index: Include is its digest; metadata MediaType, Size, Registry, Repository, Tags, Names, MetadataFile.</summary>
+    [Output]
+    public ITaskItem? PublishedIndex { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        SortedDictionary<string, string>? annotations = Annotations.Validate(ToAnnotations("ContainerIndexAnnotation", IndexAnnotations), Report);
+        foreach (string tag in Tags.Where(t => !ImageReference.IsValidTag(t)))
+        {
+            Report(Diagnostic.Error(MessageIds.InvalidReference, tag, "tag", "a tag is 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"));
+        }
+
+        if (annotations is null || Log.HasLoggedErrors)
+        {
+            return;
+        }
+
+        List<PlatformImage> images = Images.Select(PushPlatformImages.FromItem).ToList();
+        ImageIndex index = IndexCombiner.Combine(images, new CombineOptions { IndexAnnotations = annotations });
+
+        using var client = new RegistryClient(Registry);
+        var publisher = new IndexPublisher(client, Info);
+        PublishedIndex published = await publisher.PublishAsync(Repository, images, index, Tags, cancellationToken).ConfigureAwait(false);
+        foreach (PlatformImage image in images)
+        {
+            Info($"  {image.Platform} ({image.RuntimeIdentifier}): {image.Manifest.Digest}");
+        }
+
+        if (MetadataFile.Length > 0)
+        {
+            Oci.MetadataFile.Write(MetadataFile, published);
+        }
+
+        var item = new TaskItem(published.Descriptor.Digest.ToString());
+        item.SetMetadata(ItemMetadata.MediaType, published.Descriptor.MediaType);
+        item.SetMetadata(ItemMetadata.Size, published.Descriptor.Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        item.SetMetadata(ItemMetadata.Registry, Registry);
+        item.SetMetadata(ItemMetadata.Repository, Repository);
+        item.SetMetadata(ItemMetadata.Tags, string.Join(';', Tags));
+        item.SetMetadata(ItemMetadata.Names, string.Join(';', published.Names));
+        item.SetMetadata(ItemMetadata.MetadataFile, MetadataFile);
+        PublishedIndex = item;
+    }
+}

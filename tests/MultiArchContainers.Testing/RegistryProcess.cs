@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MultiArchContainers.Testing;
+
+/// <summary>
+/// A real CNCF distribution registry (Debian's <c>docker-registry</c>) on a free 127.0.0.1 port with a throwaway
+/// storage folder. Disposing stops it and deletes the storage.
+/// </summary>
+public sealed class RegistryProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _root;
+
+    private RegistryProcess(Process process, string root, int port)
+    {
+        _process = process;
+        _root = root;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>host:port, as ContainerRegistry takes it.</summary>
+    public string Address => $"127.0.0.1:{Port}";
+
+    public static string BinaryPath => Environment.GetEnvironmentVariable("MULTIARCH_REGISTRY_BINARY") ?? "/usr/bin/docker-registry";
+
+    /// <summary>Starts a registry; <paramref name="htpasswdFile"/> turns on basic auth.</summary>
+    public static async Task<RegistryProcess> StartAsync(string? htpasswdFile = null)
+    {
+        if (!File.Exists(BinaryPath))
+        {
+            throw new InvalidOperationException($"The registry binary '{BinaryPath}' is missing. Install it with 'apt-get install -y docker-registry' (./build.sh test does this when run as root).");
+        }
+
+        string root = Directory.CreateTempSubdirectory("mac-registry-").FullName;
+        int port = FreePort();
+        string auth = htpasswdFile is null ? string.Empty : $"""
+            auth:
+              htpasswd:
+                realm: test-realm
+                path: {htpasswdFile}
+            """;
+        string config = $"""
+            version: 0.1
+            log:
+              level: warn
+            storage:
+              filesystem:
+                rootdirectory: {Path.Combine(root, "data")}
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:{port}
+            {auth}
+            """;
+        string configPath = Path.Combine(root, "config.yml");
+        await File.WriteAllTextAsync(configPath, config);
+        var start = new ProcessStartInfo(BinaryPath) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add(configPath);
+        var process = Process.Start(start)!;
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var registry = new RegistryProcess(process, root, port);
+        await registry.WaitUntilReadyAsync();
+        return registry;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left for the OS temp cleanup.
+        }
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The registry exited with code {_process.ExitCode} before answering.");
+            }
+
+            try
+            {
+                using HttpResponseMessage response = await http.GetAsync($"http://{Address}/v2/");
+                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"The registry on {Address} did not answer within 10 seconds.");
+    }
+}
