@@ -1,0 +1,50 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using MultiArchContainers.Oci;
+
+namespace MultiArchContainers.Oci.Tests;
+
+public partial class DiagnosticCodeTests
+{
+    private static IEnumerable<string> MessageNames =>
+        typeof(MessageIds).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!);
+
+    [Fact]
+    public void EveryMessageStartsWithAWellFormedCode()
+    {
+        foreach (string name in MessageNames)
+        {
+            Assert.Matches(CodePattern(), Diagnostic.GetTemplate(name));
+        }
+    }
+
+    [Fact]
+    public void CodesAreUnique()
+    {
+        var codes = MessageNames.Select(n => CodePattern().Match(Diagnostic.GetTemplate(n)).Groups[1].Value).ToList();
+
+        Assert.Equal(codes.Count, codes.Distinct(StringComparer.Ordinal).Count());
+        Assert.True(codes.Count >= 20);
+    }
+
+    [Fact]
+    public void CodesSitInTheRangeOfTheirSubject()
+    {
+        Assert.Equal("MAC1001", Diagnostic.Error(MessageIds.RegistryUnreachable, "r", "x").Code);
+        Assert.StartsWith("MAC2", Diagnostic.Error(MessageIds.AnnotationKeyEmpty, "k").Code, StringComparison.Ordinal);
+        Assert.StartsWith("MAC4", Diagnostic.Error(MessageIds.ArchiveMissing, "rid", "p").Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DiagnosticTextCarriesTheValuesAndNoCode()
+    {
+        Diagnostic diagnostic = Diagnostic.Error(MessageIds.UnknownRuntimeIdentifier, "osx-arm64", "linux-x64");
+
+        Assert.Equal("MAC2006", diagnostic.Code);
+        Assert.StartsWith("The runtime identifier 'osx-arm64'", diagnostic.Text, StringComparison.Ordinal);
+        Assert.Equal("MAC2006: " + diagnostic.Text, diagnostic.ToString());
+    }
+
+    [GeneratedRegex(@"^(MAC[1-4]\d{3}): \S")]
+    private static partial Regex CodePattern();
+}

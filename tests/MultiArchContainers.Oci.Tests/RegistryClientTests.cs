@@ -1,0 +1,200 @@
+using System.Text;
+using System.Text.Json;
+using MultiArchContainers.Oci;
+using MultiArchContainers.Oci.Model;
+using MultiArchContainers.Oci.Registry;
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.Oci.Tests;
+
+[Collection(RegistryCollection.Name)]
+public class RegistryClientTests
+{
+    private readonly RegistryFixture _fixture;
+
+    public RegistryClientTests(RegistryFixture fixture) => _fixture = fixture;
+
+    private sealed class FixedCredentials(RegistryCredential? credential) : ICredentialSource
+    {
+        public RegistryCredential? Get(string registry) => credential;
+    }
+
+    private static (byte[] Config, byte[] Layer, byte[] Manifest) SmallImage(string seed)
+    {
+        byte[] layer = Encoding.UTF8.GetBytes("layer " + seed);
+        byte[] config = Encoding.UTF8.GetBytes($$"""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"seed":"{{seed}}"}""");
+        byte[] manifest = OciJson.Serialize(new ImageManifest
+        {
+            MediaType = MediaTypes.OciManifest,
+            Config = Descriptor.For(MediaTypes.OciConfig, config),
+            Layers = [Descriptor.For(MediaTypes.OciLayerGzip, layer)],
+        });
+        return (config, layer, manifest);
+    }
+
+    private static async Task PushImageAsync(RegistryClient client, string repository, (byte[] Config, byte[] Layer, byte[] Manifest) image)
+    {
+        foreach (byte[] blob in new[] { image.Config, image.Layer })
+        {
+            await client.UploadBlobAsync(repository, Digest.Sha256(blob), blob.Length, () => new MemoryStream(blob), CancellationToken.None);
+        }
+
+        await client.PutManifestAsync(repository, Digest.Sha256(image.Manifest).ToString(), image.Manifest, MediaTypes.OciManifest, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task PushesByDigestWithoutATagAndSkopeoReadsTheSameBytes()
+    {
+        using var client = new RegistryClient(_fixture.Registry.Address);
+        var image = SmallImage(nameof(PushesByDigestWithoutATagAndSkopeoReadsTheSameBytes));
+        Digest digest = Digest.Sha256(image.Manifest);
+
+        Assert.False(await client.ManifestExistsAsync("bydigest/app", digest, CancellationToken.None));
+        await PushImageAsync(client, "bydigest/app", image);
+
+        Assert.True(await client.ManifestExistsAsync("bydigest/app", digest, CancellationToken.None));
+        string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/bydigest/app@{digest}");
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), raw);
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/bydigest/app"));
+    }
+
+    [Fact]
+    public async Task MountsABlobFromAnotherRepository()
+    {
+        using var client = new RegistryClient(_fixture.Registry.Address);
+        byte[] blob = Encoding.UTF8.GetBytes("shared base layer " + Guid.NewGuid());
+        Digest digest = Digest.Sha256(blob);
+        await client.UploadBlobAsync("mount/source", digest, blob.Length, () => new MemoryStream(blob), CancellationToken.None);
+
+        Assert.False(await client.BlobExistsAsync("mount/target", digest, CancellationToken.None));
+        Assert.True(await client.TryMountBlobAsync("mount/target", digest, "mount/source", CancellationToken.None));
+        Assert.True(await client.BlobExistsAsync("mount/target", digest, CancellationToken.None));
+        Assert.Equal(blob, await client.GetBlobAsync("mount/target", digest, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MountOfAnUnknownBlobReportsFalse()
+    {
+        using var client = new RegistryClient(_fixture.Registry.Address);
+        Digest unknown = Digest.Sha256(Encoding.UTF8.GetBytes("never uploaded " + Guid.NewGuid()));
+
+        Assert.False(await client.TryMountBlobAsync("mount/target2", unknown, "mount/source", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetManifestByTagVerifiesAndReturnsMediaType()
+    {
+        using var client = new RegistryClient(_fixture.Registry.Address);
+        var image = SmallImage(nameof(GetManifestByTagVerifiesAndReturnsMediaType));
+        await PushImageAsync(client, "get/app", image);
+        await client.PutManifestAsync("get/app", "v1", image.Manifest, MediaTypes.OciManifest, CancellationToken.None);
+
+        ManifestContent read = await client.GetManifestAsync("get/app", "v1", CancellationToken.None);
+
+        Assert.Equal(image.Manifest, read.Content);
+        Assert.Equal(MediaTypes.OciManifest, read.MediaType);
+        Assert.Equal(Digest.Sha256(image.Manifest), read.Digest);
+    }
+
+    [Fact]
+    public async Task IndexPublisherPushesUnderEveryTagOnlyWhenChildrenArePresent()
+    {
+        using var client = new RegistryClient(_fixture.Registry.Address);
+        var present = SmallImage("present");
+        await PushImageAsync(client, "index/app", present);
+        var presentImage = new PlatformImage("linux-x64", Descriptor.For(MediaTypes.OciManifest, present.Manifest) with
+        {
+            Platform = new Platform { Os = "linux", Architecture = "amd64" },
+        });
+        var missingImage = new PlatformImage("linux-arm64", Descriptor.For(MediaTypes.OciManifest, SmallImage("missing").Manifest) with
+        {
+            Platform = new Platform { Os = "linux", Architecture = "arm64", Variant = "v8" },
+        });
+        var publisher = new IndexPublisher(client, _ => { });
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["com.example.k"] = "v: ;=&'ü" };
+
+        var error = await Assert.ThrowsAsync<MultiArchException>(() => publisher.PublishAsync(
+            "index/app",
+            [presentImage, missingImage],
+            IndexCombiner.Combine([presentImage, missingImage], new CombineOptions { IndexAnnotations = annotations }),
+            ["1.0", "latest"],
+            CancellationToken.None));
+        Assert.Equal("MAC1005", error.Diagnostic.Code);
+        Assert.Contains("linux/arm64/v8", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/index/app"));
+
+        PublishedIndex published = await publisher.PublishAsync(
+            "index/app",
+            [presentImage],
+            IndexCombiner.Combine([presentImage], new CombineOptions { IndexAnnotations = annotations }),
+            ["1.0", "latest"],
+            CancellationToken.None);
+
+        Assert.Equal(["1.0", "latest"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/index/app"));
+        foreach (string tag in new[] { "1.0", "latest" })
+        {
+            string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/index/app:{tag}");
+            Assert.Equal(published.Descriptor.Digest, Digest.Sha256(Encoding.UTF8.GetBytes(raw)));
+            using JsonDocument json = JsonDocument.Parse(raw);
+            Assert.Equal(MediaTypes.OciIndex, json.RootElement.GetProperty("mediaType").GetString());
+            Assert.Equal("v: ;=&'ü", json.RootElement.GetProperty("annotations").GetProperty("com.example.k").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task UnreachableRegistryIsMac1001NamingTheRegistry()
+    {
+        string address = $"127.0.0.1:{RegistryProcess.FreePort()}";
+        using var client = new RegistryClient(address);
+
+        var error = await Assert.ThrowsAsync<MultiArchException>(() => client.PingAsync(CancellationToken.None));
+
+        Assert.Equal("MAC1001", error.Diagnostic.Code);
+        Assert.Contains($"'{address}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("refused", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BasicAuthWithTheRightCredentialsPushes()
+    {
+        using var client = new RegistryClient(_fixture.AuthRegistry.Address, new FixedCredentials(new RegistryCredential(RegistryFixture.User, RegistryFixture.Password)));
+
+        await client.PingAsync(CancellationToken.None);
+        await PushImageAsync(client, "auth/app", SmallImage("auth"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RefusedCredentialsAreMac1002WithoutTheSecret(bool withWrongPassword)
+    {
+        RegistryCredential? credential = withWrongPassword ? new RegistryCredential(RegistryFixture.User, "wrong-Pa55word") : null;
+        using var client = new RegistryClient(_fixture.AuthRegistry.Address, new FixedCredentials(credential));
+
+        var error = await Assert.ThrowsAsync<MultiArchException>(() => client.PingAsync(CancellationToken.None));
+
+        Assert.Equal("MAC1002", error.Diagnostic.Code);
+        Assert.Contains($"'{_fixture.AuthRegistry.Address}'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-Pa55word", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(RegistryFixture.Password, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DockerConfigCredentialsAreFound()
+    {
+        string folder = Directory.CreateTempSubdirectory("mac-dockercfg-").FullName;
+        try
+        {
+            string auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RegistryFixture.User}:{RegistryFixture.Password}"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), "{\"auths\":{\"http://" + _fixture.AuthRegistry.Address + "\":{\"auth\":\"" + auth + "\"}}}");
+            var environment = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = folder };
+            using var client = new RegistryClient(_fixture.AuthRegistry.Address, environment: name => environment.GetValueOrDefault(name));
+
+            await client.PingAsync(CancellationToken.None);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
