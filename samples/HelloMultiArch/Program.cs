@@ -1,0 +1,3 @@
+using System.Runtime.InteropServices;
+
+Console.WriteLine($"Hello from {RuntimeInformation.OSArchitecture} ({RuntimeInformation.RuntimeIdentifier}).");
