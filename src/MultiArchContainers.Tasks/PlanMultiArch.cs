@@ -40,22 +40,27 @@ public sealed class PlanMultiArch : MultiArchTask
     {
         Annotations.Validate(ToAnnotations("ContainerIndexAnnotation", IndexAnnotations), Report);
 
+        bool targetValid = true;
         if (string.IsNullOrWhiteSpace(Registry))
         {
             Report(Diagnostic.Error(MessageIds.NoRegistry));
+            targetValid = false;
         }
         else if (!ImageReference.IsValidRegistry(Registry))
         {
             Report(Diagnostic.Error(MessageIds.InvalidReference, Registry, "ContainerRegistry", "expected host[:port]"));
+            targetValid = false;
         }
 
         if (!ImageReference.IsValidRepository(Repository, out string? repositoryError))
         {
             Report(Diagnostic.Error(MessageIds.InvalidReference, Repository, "ContainerRepository", repositoryError));
+            targetValid = false;
         }
 
+        // Every RID that maps to a platform is still checked against the base image, so one run reports all problems.
         List<(string Rid, Platform Platform)> planned = PlanPlatforms();
-        if (Log.HasLoggedErrors || Offline)
+        if (!targetValid || Offline)
         {
             Platforms = ToItems(planned);
             return;

@@ -157,7 +157,7 @@ public class RegistryClientTests
     [Fact]
     public async Task BasicAuthWithTheRightCredentialsPushes()
     {
-        using var client = new RegistryClient(_fixture.AuthRegistry.Address, new FixedCredentials(new RegistryCredential(RegistryFixture.User, RegistryFixture.Password)));
+        using var client = new RegistryClient(_fixture.AuthRegistry.Address, new FixedCredentials(new RegistryCredential(TestCredentials.User, TestCredentials.Password)));
 
         await client.PingAsync(CancellationToken.None);
         await PushImageAsync(client, "auth/app", SmallImage("auth"));
@@ -168,7 +168,7 @@ public class RegistryClientTests
     [InlineData(false)]
     public async Task RefusedCredentialsAreMac1002WithoutTheSecret(bool withWrongPassword)
     {
-        RegistryCredential? credential = withWrongPassword ? new RegistryCredential(RegistryFixture.User, "wrong-Pa55word") : null;
+        RegistryCredential? credential = withWrongPassword ? new RegistryCredential(TestCredentials.User, "wrong-Pa55word") : null;
         using var client = new RegistryClient(_fixture.AuthRegistry.Address, new FixedCredentials(credential));
 
         var error = await Assert.ThrowsAsync<MultiArchException>(() => client.PingAsync(CancellationToken.None));
@@ -176,7 +176,7 @@ public class RegistryClientTests
         Assert.Equal("MAC1002", error.Diagnostic.Code);
         Assert.Contains($"'{_fixture.AuthRegistry.Address}'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-Pa55word", error.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(RegistryFixture.Password, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(TestCredentials.Password, error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public class RegistryClientTests
         string folder = Directory.CreateTempSubdirectory("mac-dockercfg-").FullName;
         try
         {
-            string auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RegistryFixture.User}:{RegistryFixture.Password}"));
+            string auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestCredentials.User}:{TestCredentials.Password}"));
             await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), "{\"auths\":{\"http://" + _fixture.AuthRegistry.Address + "\":{\"auth\":\"" + auth + "\"}}}");
             var environment = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = folder };
             using var client = new RegistryClient(_fixture.AuthRegistry.Address, environment: name => environment.GetValueOrDefault(name));

@@ -27,8 +27,8 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public static string BinaryPath => Environment.GetEnvironmentVariable("MULTIARCH_REGISTRY_BINARY") ?? "/usr/bin/docker-registry";
 
-    /// <summary>Starts a registry; <paramref name="htpasswdFile"/> turns on basic auth.</summary>
-    public static async Task<RegistryProcess> StartAsync(string? htpasswdFile = null)
+    /// <summary>Starts a registry; <paramref name="basicAuth"/> turns on basic auth for <see cref="TestCredentials"/>.</summary>
+    public static async Task<RegistryProcess> StartAsync(bool basicAuth = false)
     {
         if (!File.Exists(BinaryPath))
         {
@@ -37,7 +37,9 @@ public sealed class RegistryProcess : IAsyncDisposable
 
         string root = Directory.CreateTempSubdirectory("mac-registry-").FullName;
         int port = FreePort();
-        string auth = htpasswdFile is null ? string.Empty : $"""
+        string htpasswdFile = Path.Combine(root, "htpasswd");
+        await File.WriteAllTextAsync(htpasswdFile, TestCredentials.HtpasswdLine + "\n");
+        string auth = !basicAuth ? string.Empty : $"""
             auth:
               htpasswd:
                 realm: test-realm

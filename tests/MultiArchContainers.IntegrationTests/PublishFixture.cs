@@ -1,0 +1,62 @@
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.IntegrationTests;
+
+/// <summary>
+/// Shared by the publish tests: a registry seeded with a two-platform base image, a registry with basic auth,
+/// a folder feed holding the freshly packed SDK package, and one private NuGet cache for every sandbox.
+/// </summary>
+public sealed class PublishFixture : IAsyncLifetime
+{
+    public const string BaseRepository = "dotnet/runtime";
+    public const string BaseTag = "10.0";
+
+    /// <summary>A base image that offers linux/amd64 only.</summary>
+    public const string Amd64OnlyRepository = "dotnet/runtime-amd64-only";
+
+    public RegistryProcess Registry { get; private set; } = null!;
+
+    public RegistryProcess AuthRegistry { get; private set; } = null!;
+
+    public string Root { get; private set; } = null!;
+
+    public string Feed => Path.Combine(Root, "feed");
+
+    public string NuGetPackages => Path.Combine(Root, "nuget-packages");
+
+    public string PackageVersion { get; private set; } = null!;
+
+    public string BaseImage => $"{Registry.Address}/{BaseRepository}:{BaseTag}";
+
+    public async Task InitializeAsync()
+    {
+        (string package, string version) = RepositoryLayout.FindSdkPackage();
+        PackageVersion = version;
+        Root = Directory.CreateTempSubdirectory("mac-publish-").FullName;
+        Directory.CreateDirectory(Feed);
+        File.Copy(package, Path.Combine(Feed, Path.GetFileName(package)));
+        Registry = await RegistryProcess.StartAsync();
+        AuthRegistry = await RegistryProcess.StartAsync(basicAuth: true);
+        await BaseImageSeeder.SeedAsync(Registry.Address, BaseRepository, BaseTag);
+        await BaseImageSeeder.SeedAsync(Registry.Address, Amd64OnlyRepository, BaseTag, [BaseImageSeeder.DefaultPlatforms[0]]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Registry.DisposeAsync();
+        await AuthRegistry.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PublishCollection : ICollectionFixture<PublishFixture>
+{
+    public const string Name = "publish";
+}

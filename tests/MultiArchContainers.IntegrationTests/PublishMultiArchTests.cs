@@ -1,0 +1,245 @@
+using System.Security;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.IntegrationTests;
+
+[Collection(PublishCollection.Name)]
+public class PublishMultiArchTests
+{
+    private const string SourceValue = "https://example.com/team/app: a;b=c & d'e ünïcödé 日本";
+    private const string NoteValue = "x=1; y: 'two' & \"three\" — ü";
+    private const string LabelValue = "https://docs.example.com:8443/app?x=1;y=2";
+
+    private readonly PublishFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public PublishMultiArchTests(PublishFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    private static string Xml(string value) => SecurityElement.Escape(value);
+
+    private static string DockerConfig(string registry, string auth) =>
+        new JsonObject { ["auths"] = new JsonObject { [registry] = new JsonObject { ["auth"] = auth } } }.ToJsonString();
+
+    private string Project(string repository, string registry, string extraProperties = "", string items = "", string sdkVersion = "") => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <Sdk Name="MultiArchContainers.Sdk" {(sdkVersion.Length > 0 ? $"Version=\"{sdkVersion}\"" : string.Empty)} />
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <ContainerRegistry>{registry}</ContainerRegistry>
+            <ContainerRepository>{repository}</ContainerRepository>
+            <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
+            {extraProperties}
+          </PropertyGroup>
+          <ItemGroup>
+            {items}
+          </ItemGroup>
+        </Project>
+        """;
+
+    private void AssertSucceeded(ProcessResult result)
+    {
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode == 0, $"dotnet publish failed ({result.ExitCode}):\n{result.Combined}");
+    }
+
+    private ProcessResult AssertFailed(ProcessResult result)
+    {
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode != 0, $"dotnet publish was expected to fail:\n{result.Combined}");
+        return result;
+    }
+
+    [Fact]
+    public async Task PublishesOneAnnotatedIndexUnderEveryTag()
+    {
+        string registry = _fixture.Registry.Address;
+        string repository = "team/annotated";
+        string metadata = Path.Combine(Path.GetTempPath(), $"mac-metadata-{Guid.NewGuid():N}.json");
+        using var sandbox = new Sandbox(_fixture, Project(
+            repository,
+            registry,
+            $"""
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerImageTags>1.2.3;latest</ContainerImageTags>
+            <ContainerMetadataFile>{metadata}</ContainerMetadataFile>
+            """,
+            $"""
+            <ContainerIndexAnnotation Include="org.opencontainers.image.source" Value="{Xml(SourceValue)}" />
+            <ContainerIndexAnnotation Include="com.example.note" Value="{Xml(NoteValue)}" />
+            <ContainerLabel Include="com.example.docs" Value="{Xml(LabelValue)}" />
+            """,
+            _fixture.PackageVersion));
+
+        ProcessResult result = await sandbox.PublishAsync();
+
+        AssertSucceeded(result);
+        string raw = await Skopeo.InspectRawAsync($"{registry}/{repository}:1.2.3");
+        JsonNode index = JsonNode.Parse(raw)!;
+        Assert.Equal("application/vnd.oci.image.index.v1+json", index["mediaType"]!.GetValue<string>());
+
+        var annotations = index["annotations"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+        Assert.Equal(
+            new Dictionary<string, string> { ["org.opencontainers.image.source"] = SourceValue, ["com.example.note"] = NoteValue },
+            annotations);
+
+        JsonArray manifests = index["manifests"]!.AsArray();
+        Assert.Equal(
+            ["linux/amd64", "linux/arm64/v8"],
+            manifests.Select(m => string.Join('/', new[] { m!["platform"]!["os"], m["platform"]!["architecture"], m["platform"]!["variant"] }.Where(p => p is not null).Select(p => p!.GetValue<string>()))));
+        foreach (JsonNode? manifest in manifests)
+        {
+            Assert.Null(manifest!["annotations"]);
+            string child = await Skopeo.InspectRawAsync($"{registry}/{repository}@{manifest["digest"]!.GetValue<string>()}");
+            Assert.Equal(manifest["size"]!.GetValue<long>(), Encoding.UTF8.GetByteCount(child));
+        }
+
+        foreach ((string arch, string? variant) in new[] { ("amd64", (string?)null), ("arm64", "v8") })
+        {
+            JsonNode config = await Skopeo.InspectConfigAsync($"{registry}/{repository}:1.2.3", arch, variant);
+            Assert.Equal(arch, config["architecture"]!.GetValue<string>());
+            Assert.Equal(LabelValue, config["config"]!["Labels"]!["com.example.docs"]!.GetValue<string>());
+            Assert.Equal(_fixture.BaseImage, config["config"]!["Labels"]!["org.opencontainers.image.base.name"]!.GetValue<string>());
+        }
+
+        Assert.Equal(["1.2.3", "latest"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
+        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{registry}/{repository}:latest"));
+
+        string indexDigest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
+        Assert.Contains(indexDigest, result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("1.2.3, latest", result.StandardOutput, StringComparison.Ordinal);
+
+        using JsonDocument written = JsonDocument.Parse(await File.ReadAllTextAsync(metadata));
+        File.Delete(metadata);
+        JsonElement root = written.RootElement;
+        Assert.Equal(indexDigest, root.GetProperty("containerimage.digest").GetString());
+        Assert.Equal(indexDigest, root.GetProperty("containerimage.descriptor").GetProperty("digest").GetString());
+        Assert.Equal(Encoding.UTF8.GetByteCount(raw), root.GetProperty("containerimage.descriptor").GetProperty("size").GetInt64());
+        Assert.Equal($"{registry}/{repository}:1.2.3,{registry}/{repository}:latest", root.GetProperty("image.name").GetString());
+        Assert.Equal(
+            manifests.Select(m => m!["digest"]!.GetValue<string>()),
+            root.GetProperty("platforms").EnumerateArray().Select(p => p.GetProperty("digest").GetString()));
+        Assert.Equal(["linux-x64", "linux-arm64"], root.GetProperty("platforms").EnumerateArray().Select(p => p.GetProperty("rid").GetString()));
+    }
+
+    [Fact]
+    public async Task WorksThroughGlobalJsonMsbuildSdksWithRidsFromRuntimeIdentifiers()
+    {
+        string registry = _fixture.Registry.Address;
+        string repository = "team/msbuild-sdks";
+        using var sandbox = new Sandbox(
+            _fixture,
+            Project(repository, registry, "<RuntimeIdentifiers>linux-arm64;linux-x64</RuntimeIdentifiers><ContainerImageTag>edge</ContainerImageTag>"),
+            $"\"MultiArchContainers.Sdk\": \"{_fixture.PackageVersion}\"");
+
+        AssertSucceeded(await sandbox.PublishAsync());
+
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/{repository}:edge"))!;
+        Assert.Null(index["annotations"]);
+        Assert.Equal(["arm64", "amd64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        Assert.Equal(["edge"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
+    }
+
+    [Fact]
+    public async Task InvalidAnnotationsFailBeforeAnythingIsBuiltOrPushed()
+    {
+        string repository = "team/bad-annotations";
+        using var sandbox = new Sandbox(_fixture, Project(
+            repository,
+            _fixture.Registry.Address,
+            "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>",
+            """
+            <ContainerIndexAnnotation Include="com.example bad key" Value="v" />
+            <ContainerIndexAnnotation Include="com.example.novalue" />
+            """,
+            _fixture.PackageVersion));
+
+        ProcessResult result = AssertFailed(await sandbox.PublishAsync());
+
+        Assert.Contains("error MAC2002", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("'com.example bad key'", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("error MAC2003", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("'com.example.novalue'", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(sandbox.Folder, "obj", "multiarch")));
+        Assert.DoesNotContain(repository, await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));
+    }
+
+    [Fact]
+    public async Task RidsWithoutABasePlatformFailNamingWhatTheBaseOffers()
+    {
+        string repository = "team/bad-rids";
+        string baseImage = $"{_fixture.Registry.Address}/{PublishFixture.Amd64OnlyRepository}:{PublishFixture.BaseTag}";
+        using var sandbox = new Sandbox(_fixture, Project(
+            repository,
+            _fixture.Registry.Address,
+            "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64;osx-arm64</ContainerRuntimeIdentifiers>",
+            sdkVersion: _fixture.PackageVersion));
+
+        ProcessResult result = AssertFailed(await sandbox.PublishAsync($"-p:ContainerBaseImage={baseImage}"));
+
+        Assert.Contains("error MAC2006: The runtime identifier 'osx-arm64'", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"error MAC2007: The runtime identifier 'linux-arm64' needs platform linux/arm64/v8, but the base image '{baseImage}' offers only linux/amd64.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("MAC2007: The runtime identifier 'linux-x64'", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(repository, await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));
+    }
+
+    [Fact]
+    public async Task UnreachableRegistryIsMac1001BeforeAnyBuild()
+    {
+        string unreachable = $"127.0.0.1:{RegistryProcess.FreePort()}";
+        using var sandbox = new Sandbox(_fixture, Project(
+            "team/unreachable",
+            unreachable,
+            "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>",
+            sdkVersion: _fixture.PackageVersion));
+
+        ProcessResult result = AssertFailed(await sandbox.PublishAsync());
+
+        Assert.Contains($"error MAC1001: The registry '{unreachable}' could not be reached", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RegistryWithAuthRefusesWithoutCredentialsAndAcceptsDockerConfig()
+    {
+        string registry = _fixture.AuthRegistry.Address;
+        string repository = "team/private";
+        using var sandbox = new Sandbox(_fixture, Project(
+            repository,
+            registry,
+            "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><ContainerImageTags>1.0</ContainerImageTags>",
+            """<ContainerIndexAnnotation Include="com.example.private" Value="yes" />""",
+            _fixture.PackageVersion));
+        string dockerConfig = Path.Combine(sandbox.Folder, ".docker");
+        Directory.CreateDirectory(dockerConfig);
+        string wrong = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestCredentials.User}:Wr0ng-secret"));
+        await File.WriteAllTextAsync(Path.Combine(dockerConfig, "config.json"), DockerConfig(registry, wrong));
+
+        ProcessResult refused = AssertFailed(await sandbox.PublishAsync());
+
+        Assert.Contains($"error MAC1002: The registry '{registry}' refused", refused.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wr0ng-secret", refused.Combined, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, refused.Combined, StringComparison.Ordinal);
+        Assert.DoesNotContain("Building image", refused.StandardOutput, StringComparison.Ordinal);
+
+        string right = Convert.ToBase64String(Encoding.UTF8.GetBytes(TestCredentials.Pair));
+        await File.WriteAllTextAsync(Path.Combine(dockerConfig, "config.json"), DockerConfig(registry, right));
+
+        ProcessResult accepted = await sandbox.PublishAsync();
+
+        AssertSucceeded(accepted);
+        Assert.DoesNotContain(TestCredentials.Password, accepted.Combined, StringComparison.Ordinal);
+        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{registry}/{repository}", TestCredentials.Pair));
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/{repository}:1.0", TestCredentials.Pair))!;
+        Assert.Equal("yes", index["annotations"]!["com.example.private"]!.GetValue<string>());
+    }
+}
