@@ -16,6 +16,7 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
 
     public sealed override bool Execute()
     {
+        bool canceled = false;
         try
         {
             ExecuteAsync(_cancellation.Token).GetAwaiter().GetResult();
@@ -26,14 +27,11 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
-            // MSBuild reports the cancellation itself; nothing was left half-written.
-        }
-        finally
-        {
-            _cancellation.Dispose();
+            // MSBuild reports the cancellation itself. Tags are written last, so a canceled push moved none.
+            canceled = true;
         }
 
-        return !Log.HasLoggedErrors;
+        return !canceled && !Log.HasLoggedErrors;
     }
 
     protected abstract Task ExecuteAsync(CancellationToken cancellationToken);

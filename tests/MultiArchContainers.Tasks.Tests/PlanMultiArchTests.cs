@@ -1,0 +1,147 @@
+using Microsoft.Build.Framework;
+using TaskItem = Microsoft.Build.Utilities.TaskItem;
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.Tasks.Tests;
+
+[Collection(TaskRegistryCollection.Name)]
+public class PlanMultiArchTests
+{
+    private readonly TaskRegistryFixture _fixture;
+
+    public PlanMultiArchTests(TaskRegistryFixture fixture) => _fixture = fixture;
+
+    private static ITaskItem Annotation(string key, string? value)
+    {
+        var item = new TaskItem(key);
+        if (value is not null)
+        {
+            item.SetMetadata("Value", value);
+        }
+
+        return item;
+    }
+
+    private PlanMultiArch Plan(TestBuildEngine engine, string[] rids, params ITaskItem[] annotations) => new()
+    {
+        BuildEngine = engine,
+        RuntimeIdentifiers = rids,
+        IndexAnnotations = annotations,
+        Registry = _fixture.Registry.Address,
+        Repository = "plan/app",
+        BaseImage = _fixture.BaseImage,
+    };
+
+    [Fact]
+    public void PlansEveryRidWithItsPlatformInOrder()
+    {
+        var engine = new TestBuildEngine();
+        PlanMultiArch task = Plan(engine, ["linux-arm64", "linux-x64", "linux-x64"], Annotation("com.example.a", "b: c"));
+
+        Assert.True(task.Execute(), engine.Log);
+
+        Assert.Equal(["linux-arm64", "linux-x64"], task.Platforms.Select(p => p.ItemSpec));
+        Assert.Equal(["linux/arm64/v8", "linux/amd64"], task.Platforms.Select(p => p.GetMetadata("Platform")));
+    }
+
+    [Fact]
+    public void AnEmptyValueIsAValueButAMissingOneIsAnError()
+    {
+        var engine = new TestBuildEngine();
+        PlanMultiArch task = Plan(engine, ["linux-x64"], Annotation("com.example.empty", string.Empty), Annotation("com.example.missing", null));
+
+        Assert.False(task.Execute());
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal("MAC2003", error.Code);
+        Assert.Contains("'com.example.missing'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReportsRidAndRegistryProblemsTogether()
+    {
+        var engine = new TestBuildEngine();
+        var task = new PlanMultiArch
+        {
+            BuildEngine = engine,
+            RuntimeIdentifiers = ["linux-arm64", "linux-musl-arm64", "freebsd-x64"],
+            Registry = string.Empty,
+            Repository = "Upper/Case",
+        };
+
+        Assert.False(task.Execute());
+
+        Assert.Equal(["MAC2008", "MAC2010", "MAC2009", "MAC2006"], engine.ErrorCodes);
+        Assert.Contains(engine.Errors, e => e.Message!.Contains("'linux-arm64' and 'linux-musl-arm64'", StringComparison.Ordinal));
+        Assert.Contains(engine.Errors, e => e.Message!.Contains("'freebsd-x64'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NoRidsIsAnError()
+    {
+        var engine = new TestBuildEngine();
+
+        Assert.False(Plan(engine, [" "]).Execute());
+
+        Assert.Equal(["MAC2005"], engine.ErrorCodes);
+    }
+
+    [Fact]
+    public async Task BaseWithoutThePlatformIsAnErrorNamingWhatItOffers()
+    {
+        await BaseImageSeeder.SeedAsync(_fixture.Registry.Address, "base/arm64-only", "1", [BaseImageSeeder.DefaultPlatforms[1]]);
+        var engine = new TestBuildEngine();
+        PlanMultiArch task = Plan(engine, ["linux-x64", "linux-arm64"]);
+        task.BaseImage = $"{_fixture.Registry.Address}/base/arm64-only:1";
+
+        Assert.False(task.Execute());
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal("MAC2007", error.Code);
+        Assert.Contains("'linux-x64' needs platform linux/amd64", error.Message, StringComparison.Ordinal);
+        Assert.Contains("offers only linux/arm64/v8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SinglePlatformBaseIsReadFromItsConfig()
+    {
+        using var client = new Oci.Registry.RegistryClient(_fixture.Registry.Address);
+        var image = TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "single");
+        await BaseImageSeeder.PushAsync(client, "base/single", image);
+        await client.PutManifestAsync("base/single", "1", image.Manifest, Oci.MediaTypes.OciManifest, CancellationToken.None);
+        var engine = new TestBuildEngine();
+        PlanMultiArch task = Plan(engine, ["linux-arm64"]);
+        task.BaseImage = $"{_fixture.Registry.Address}/base/single:1";
+
+        Assert.False(task.Execute());
+
+        Assert.Contains("offers only linux/amd64", Assert.Single(engine.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingBaseImageIsMac1006()
+    {
+        var engine = new TestBuildEngine();
+        PlanMultiArch task = Plan(engine, ["linux-x64"]);
+        task.BaseImage = $"{_fixture.Registry.Address}/base/does-not-exist:1";
+
+        Assert.False(task.Execute());
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal("MAC1006", error.Code);
+        Assert.Contains("base/does-not-exist:1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnreachableTargetRegistryIsMac1001()
+    {
+        var engine = new TestBuildEngine();
+        PlanMultiArch task = Plan(engine, ["linux-x64"]);
+        task.Registry = $"127.0.0.1:{RegistryProcess.FreePort()}";
+
+        Assert.False(task.Execute());
+
+        Assert.Equal(["MAC1001"], engine.ErrorCodes);
+        Assert.Contains(task.Registry, engine.Errors[0].Message, StringComparison.Ordinal);
+    }
+}

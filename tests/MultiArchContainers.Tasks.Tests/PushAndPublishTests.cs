@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Build.Framework;
+using TaskItem = Microsoft.Build.Utilities.TaskItem;
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.Tasks.Tests;
+
+[Collection(TaskRegistryCollection.Name)]
+public sealed class PushAndPublishTests : IDisposable
+{
+    private readonly TaskRegistryFixture _fixture;
+    private readonly string _work = Directory.CreateTempSubdirectory("mac-tasks-").FullName;
+
+    public PushAndPublishTests(TaskRegistryFixture fixture) => _fixture = fixture;
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    private ITaskItem Archive(string rid, TestImage image)
+    {
+        string path = Path.Combine(_work, rid + ".tar");
+        image.WriteLayoutArchive(path, "1.0", "latest");
+        var item = new TaskItem(path);
+        item.SetMetadata("RuntimeIdentifier", rid);
+        return item;
+    }
+
+    [Fact]
+    public async Task PushesImagesByDigestThenPublishesTheIndexWithMetadata()
+    {
+        string repository = "tasks/app";
+        var engine = new TestBuildEngine();
+        var push = new PushPlatformImages
+        {
+            BuildEngine = engine,
+            Archives =
+            [
+                Archive("linux-x64", TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "app")),
+                Archive("linux-arm64", TestImage.Create(BaseImageSeeder.DefaultPlatforms[1], "app", writeVariant: false)),
+            ],
+            Registry = _fixture.Registry.Address,
+            Repository = repository,
+            MountFrom = [TaskRegistryFixture.BaseRepository],
+            WorkingDirectory = Path.Combine(_work, "layouts"),
+        };
+
+        Assert.True(push.Execute(), engine.Log);
+        Assert.Equal(["linux-x64", "linux-arm64"], push.PushedImages.Select(i => i.GetMetadata("RuntimeIdentifier")));
+        Assert.Equal(["linux/amd64", "linux/arm64/v8"], push.PushedImages.Select(i => i.GetMetadata("Platform")));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
+
+        string metadataFile = Path.Combine(_work, "out", "metadata.json");
+        var annotation = new TaskItem("org.opencontainers.image.source");
+        annotation.SetMetadata("Value", "https://example.com/x:1;y=2&z'ü");
+        var publish = new PublishImageIndex
+        {
+            BuildEngine = engine,
+            Images = push.PushedImages,
+            IndexAnnotations = [annotation],
+            Registry = _fixture.Registry.Address,
+            Repository = repository,
+            Tags = ["1.0", "latest"],
+            MetadataFile = metadataFile,
+        };
+
+        Assert.True(publish.Execute(), engine.Log);
+
+        string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:latest");
+        JsonNode index = JsonNode.Parse(raw)!;
+        Assert.Equal("https://example.com/x:1;y=2&z'ü", index["annotations"]!["org.opencontainers.image.source"]!.GetValue<string>());
+        Assert.Equal(push.PushedImages.Select(i => i.ItemSpec), index["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()));
+        Assert.Equal("v8", index["manifests"]![1]!["platform"]!["variant"]!.GetValue<string>());
+        Assert.Equal(["1.0", "latest"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
+
+        ITaskItem published = publish.PublishedIndex!;
+        using JsonDocument metadata = JsonDocument.Parse(File.ReadAllText(metadataFile));
+        Assert.Equal(published.ItemSpec, metadata.RootElement.GetProperty("containerimage.digest").GetString());
+        Assert.Equal("1.0;latest", published.GetMetadata("Tags"));
+        Assert.Contains(engine.Messages, m => m.Message!.Contains(published.ItemSpec, StringComparison.Ordinal) && m.Importance == MessageImportance.High);
+    }
+
+    [Fact]
+    public void MissingArchiveOrRidAreCodedErrors()
+    {
+        var engine = new TestBuildEngine();
+        var missing = new TaskItem(Path.Combine(_work, "nothing.tar"));
+        missing.SetMetadata("RuntimeIdentifier", "linux-x64");
+        var push = new PushPlatformImages
+        {
+            BuildEngine = engine,
+            Archives = [missing, new TaskItem(Path.Combine(_work, "no-rid.tar"))],
+            Registry = _fixture.Registry.Address,
+            Repository = "tasks/missing",
+            WorkingDirectory = _work,
+        };
+
+        Assert.False(push.Execute());
+
+        Assert.Equal(["MAC4001", "MAC4004"], engine.ErrorCodes);
+    }
+
+    [Fact]
+    public void AnArchiveThatIsNotAnOciLayoutIsMac4002()
+    {
+        string path = Path.Combine(_work, "bad.tar");
+        File.WriteAllText(path, "not a tar");
+        var item = new TaskItem(path);
+        item.SetMetadata("RuntimeIdentifier", "linux-x64");
+        var engine = new TestBuildEngine();
+
+        Assert.False(new PushPlatformImages
+        {
+            BuildEngine = engine,
+            Archives = [item],
+            Registry = _fixture.Registry.Address,
+            Repository = "tasks/bad",
+            WorkingDirectory = _work,
+        }.Execute());
+
+        Assert.Equal(["MAC4002"], engine.ErrorCodes);
+        Assert.Contains(path, engine.Errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidTagsFailBeforeAnythingIsPushed()
+    {
+        var engine = new TestBuildEngine();
+        var publish = new PublishImageIndex
+        {
+            BuildEngine = engine,
+            Images = [],
+            Registry = _fixture.Registry.Address,
+            Repository = "tasks/badtag",
+            Tags = ["ok", "-bad"],
+        };
+
+        Assert.False(publish.Execute());
+
+        Assert.Equal(["MAC2010"], engine.ErrorCodes);
+        Assert.Contains("'-bad'", engine.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/tasks/badtag"));
+    }
+
+    [Fact]
+    public void CancelBeforeRunningFailsWithoutAnException()
+    {
+        var engine = new TestBuildEngine();
+        var push = new PushPlatformImages
+        {
+            BuildEngine = engine,
+            Archives = [Archive("linux-x64", TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "cancel"))],
+            Registry = _fixture.Registry.Address,
+            Repository = "tasks/canceled",
+            WorkingDirectory = Path.Combine(_work, "cancel"),
+        };
+
+        push.Cancel();
+
+        Assert.False(push.Execute());
+        Assert.Empty(engine.Errors);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.Tasks.Tests;
+
+/// <summary>
+/// Single targets of sdk/MultiArchContainers.Sdk.targets, run by the real MSBuild on a sandbox project that imports
+/// them from the source tree and loads the task assembly this test project built.
+/// </summary>
+[Collection(TaskRegistryCollection.Name)]
+public sealed class TargetTests : IDisposable
+{
+    private readonly TaskRegistryFixture _fixture;
+    private readonly ITestOutputHelper _output;
+    private readonly string _folder = Directory.CreateTempSubdirectory("mac-targets-").FullName;
+
+    public TargetTests(TaskRegistryFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+        File.WriteAllText(Path.Combine(_folder, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(_folder, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(_folder, "Directory.Packages.props"), "<Project />");
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string SdkFolder
+    {
+        get
+        {
+            for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "sdk", "MultiArchContainers.Sdk.targets");
+                if (File.Exists(candidate))
+                {
+                    return Path.GetDirectoryName(candidate)!;
+                }
+            }
+
+            throw new InvalidOperationException("sdk/MultiArchContainers.Sdk.targets not found above the test folder.");
+        }
+    }
+
+    private string WriteProject(string properties, string items = "")
+    {
+        string path = Path.Combine(_folder, "app.csproj");
+        File.WriteAllText(path, $"""
+            <Project>
+              <Import Project="Sdk.props" Sdk="Microsoft.NET.Sdk" />
+              <Import Project="{SdkFolder}/MultiArchContainers.Sdk.props" />
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <_MultiArchTasksAssembly>{typeof(PlanMultiArch).Assembly.Location}</_MultiArchTasksAssembly>
+                <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
+                <ContainerRepository>targets/app</ContainerRepository>
+                <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
+                {properties}
+              </PropertyGroup>
+              <ItemGroup>{items}</ItemGroup>
+              <Import Project="Sdk.targets" Sdk="Microsoft.NET.Sdk" />
+              <Import Project="{SdkFolder}/MultiArchContainers.Sdk.targets" />
+            </Project>
+            """);
+        return path;
+    }
+
+    private async Task<ProcessResult> MSBuildAsync(params string[] arguments)
+    {
+        ProcessResult result = await ProcessRunner.RunAsync(
+            "dotnet",
+            ["msbuild", "-nologo", .. arguments],
+            _folder,
+            new Dictionary<string, string?> { ["MSBUILDDISABLENODEREUSE"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+        _output.WriteLine(result.Combined);
+        return result;
+    }
+
+    [Fact]
+    public async Task ContainerRidsReachRestoreButRidsWithoutAPlatformDoNot()
+    {
+        string project = WriteProject("<RuntimeIdentifiers>win-x64</RuntimeIdentifiers><ContainerRuntimeIdentifiers>linux-x64; osx-arm64;linux-arm64</ContainerRuntimeIdentifiers>");
+
+        ProcessResult result = await MSBuildAsync(project, "-getProperty:RuntimeIdentifiers");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("win-x64;linux-x64;linux-arm64", result.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task ProjectRuntimeIdentifiersAreLeftAloneWithoutContainerRids()
+    {
+        string project = WriteProject("<RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers>");
+
+        ProcessResult result = await MSBuildAsync(project, "-getProperty:RuntimeIdentifiers");
+
+        Assert.Equal("linux-x64;linux-arm64", result.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task PlanTargetReturnsPlatformItems()
+    {
+        string project = WriteProject("<ContainerRuntimeIdentifiers>linux-arm64;linux-x64</ContainerRuntimeIdentifiers>");
+
+        ProcessResult result = await MSBuildAsync(project, "-t:_MultiArchPlan", "-getItem:_MultiArchPlatform");
+
+        Assert.True(result.ExitCode == 0, result.Combined);
+        JsonArray items = JsonNode.Parse(result.StandardOutput)!["Items"]!["_MultiArchPlatform"]!.AsArray();
+        Assert.Equal(["linux-arm64", "linux-x64"], items.Select(i => i!["Identity"]!.GetValue<string>()));
+        Assert.Equal(["linux/arm64/v8", "linux/amd64"], items.Select(i => i!["Platform"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task PlanTargetStopsOnBadAnnotationsWithCodes()
+    {
+        string project = WriteProject(
+            "<ContainerRuntimeIdentifiers>linux-x64</ContainerRuntimeIdentifiers>",
+            """<ContainerIndexAnnotation Include="bad key" Value="v" /><ContainerIndexAnnotation Include="no.value" />""");
+
+        ProcessResult result = await MSBuildAsync(project, "-t:PublishMultiArch");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error MAC2002", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("error MAC2003", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("_MultiArchBuildPlatformImage", result.StandardOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "obj", "multiarch")));
+    }
+}
