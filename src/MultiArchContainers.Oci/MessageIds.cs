@@ -25,4 +25,5 @@ public static class MessageIds
     public const string ArchiveInvalid = nameof(ArchiveInvalid);
     public const string MetadataWriteFailed = nameof(MetadataWriteFailed);
     public const string ImageWithoutRuntimeIdentifier = nameof(ImageWithoutRuntimeIdentifier);
+    public const string RestoreFailed = nameof(RestoreFailed);
 }

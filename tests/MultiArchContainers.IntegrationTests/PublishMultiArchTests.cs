@@ -148,6 +148,37 @@ public class PublishMultiArchTests
     }
 
     [Fact]
+    public async Task WorksAsAPackageReference()
+    {
+        string registry = _fixture.Registry.Address;
+        string repository = "team/package-reference";
+        using var sandbox = new Sandbox(_fixture, $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+                <ContainerRegistry>{registry}</ContainerRegistry>
+                <ContainerRepository>{repository}</ContainerRepository>
+                <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
+                <ContainerImageTags>2.0</ContainerImageTags>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" PrivateAssets="all" />
+                <ContainerIndexAnnotation Include="com.example.door" Value="package: reference" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        AssertSucceeded(await sandbox.PublishAsync());
+
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/{repository}:2.0"))!;
+        Assert.Equal("package: reference", index["annotations"]!["com.example.door"]!.GetValue<string>());
+        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        Assert.Equal(["2.0"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
+    }
+
+    [Fact]
     public async Task InvalidAnnotationsFailBeforeAnythingIsBuiltOrPushed()
     {
         string repository = "team/bad-annotations";
