@@ -45,6 +45,25 @@ public partial class DiagnosticCodeTests
         Assert.Equal("MAC2006: " + diagnostic.Text, diagnostic.ToString());
     }
 
+    [Fact]
+    public void EveryCodeIsDocumented()
+    {
+        string? root = AppContext.BaseDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root, "MultiArchContainers.sln")))
+        {
+            root = Path.GetDirectoryName(root);
+        }
+
+        Assert.NotNull(root);
+        string docs = File.ReadAllText(Path.Combine(root, "docs", "error-codes.md"));
+        foreach (string name in MessageNames)
+        {
+            string template = Diagnostic.GetTemplate(name);
+            string code = CodePattern().Match(template).Groups[1].Value;
+            Assert.Contains($"| {code} |", docs, StringComparison.Ordinal);
+        }
+    }
+
     [GeneratedRegex(@"^(MAC[1-4]\d{3}): \S")]
     private static partial Regex CodePattern();
 }
