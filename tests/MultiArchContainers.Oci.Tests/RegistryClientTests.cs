@@ -163,6 +163,36 @@ public class RegistryClientTests
         await PushImageAsync(client, "auth/app", SmallImage("auth"));
     }
 
+    [Fact]
+    public async Task BearerTokenAuthPushesMountsAndReads()
+    {
+        var credentials = new FixedCredentials(new RegistryCredential(TestCredentials.User, TestCredentials.Password));
+        using var client = new RegistryClient(_fixture.TokenRegistry.Address, credentials);
+        var image = SmallImage("bearer");
+        int before = _fixture.TokenRegistry.TokenServer!.TokensIssued;
+
+        await client.PingAsync(CancellationToken.None);
+        await PushImageAsync(client, "token/app", image);
+        await client.PutManifestAsync("token/app", "v1", image.Manifest, MediaTypes.OciManifest, CancellationToken.None);
+        Assert.True(await client.TryMountBlobAsync("token/other", Digest.Sha256(image.Layer), "token/app", CancellationToken.None));
+
+        Assert.True(_fixture.TokenRegistry.TokenServer.TokensIssued > before);
+        Assert.Equal(image.Manifest, (await client.GetManifestAsync("token/app", "v1", CancellationToken.None)).Content);
+        Assert.Equal(["v1"], await Skopeo.ListTagsAsync($"{_fixture.TokenRegistry.Address}/token/app", TestCredentials.Pair));
+    }
+
+    [Fact]
+    public async Task TokenServiceRefusalIsMac1007NamingTheRegistry()
+    {
+        using var client = new RegistryClient(_fixture.TokenRegistry.Address, new FixedCredentials(new RegistryCredential(TestCredentials.User, "not-the-Pa55")));
+
+        var error = await Assert.ThrowsAsync<MultiArchException>(() => client.PingAsync(CancellationToken.None));
+
+        Assert.Equal("MAC1007", error.Diagnostic.Code);
+        Assert.Contains($"'{_fixture.TokenRegistry.Address}'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-Pa55", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -9,16 +9,20 @@ public sealed class RegistryFixture : IAsyncLifetime
 
     public RegistryProcess AuthRegistry { get; private set; } = null!;
 
+    public RegistryProcess TokenRegistry { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Registry = await RegistryProcess.StartAsync();
         AuthRegistry = await RegistryProcess.StartAsync(basicAuth: true);
+        TokenRegistry = await RegistryProcess.StartAsync(bearerAuth: true);
     }
 
     public async Task DisposeAsync()
     {
         await Registry.DisposeAsync();
         await AuthRegistry.DisposeAsync();
+        await TokenRegistry.DisposeAsync();
     }
 }
 

@@ -12,6 +12,7 @@ public sealed class RegistryProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _root;
+    private TokenServer? _tokenServer;
 
     private RegistryProcess(Process process, string root, int port)
     {
@@ -27,8 +28,14 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public static string BinaryPath => Environment.GetEnvironmentVariable("MULTIARCH_REGISTRY_BINARY") ?? "/usr/bin/docker-registry";
 
-    /// <summary>Starts a registry; <paramref name="basicAuth"/> turns on basic auth for <see cref="TestCredentials"/>.</summary>
-    public static async Task<RegistryProcess> StartAsync(bool basicAuth = false)
+    /// <summary>The token service of a registry started with bearer auth, else null.</summary>
+    public TokenServer? TokenServer => _tokenServer;
+
+    /// <summary>
+    /// Starts a registry; <paramref name="basicAuth"/> turns on basic auth for <see cref="TestCredentials"/>,
+    /// <paramref name="bearerAuth"/> the token flow through a <see cref="Testing.TokenServer"/>.
+    /// </summary>
+    public static async Task<RegistryProcess> StartAsync(bool basicAuth = false, bool bearerAuth = false)
     {
         if (!File.Exists(BinaryPath))
         {
@@ -39,12 +46,22 @@ public sealed class RegistryProcess : IAsyncDisposable
         int port = FreePort();
         string htpasswdFile = Path.Combine(root, "htpasswd");
         await File.WriteAllTextAsync(htpasswdFile, TestCredentials.HtpasswdLine + "\n");
-        string auth = !basicAuth ? string.Empty : $"""
+        TokenServer? tokenServer = bearerAuth ? TokenServer.Start(root) : null;
+        string auth = basicAuth ? $"""
             auth:
               htpasswd:
                 realm: test-realm
                 path: {htpasswdFile}
-            """;
+            """
+            : tokenServer is not null ? $"""
+            auth:
+              token:
+                realm: {tokenServer.Realm}
+                service: {TokenServer.Service}
+                issuer: {TokenServer.Issuer}
+                rootcertbundle: {tokenServer.RootCertificatePath}
+            """
+            : string.Empty;
         string config = $"""
             version: 0.1
             log:
@@ -66,7 +83,7 @@ public sealed class RegistryProcess : IAsyncDisposable
         var process = Process.Start(start)!;
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        var registry = new RegistryProcess(process, root, port);
+        var registry = new RegistryProcess(process, root, port) { _tokenServer = tokenServer };
         await registry.WaitUntilReadyAsync();
         return registry;
     }
@@ -87,6 +104,11 @@ public sealed class RegistryProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_tokenServer is not null)
+        {
+            await _tokenServer.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_root, recursive: true);

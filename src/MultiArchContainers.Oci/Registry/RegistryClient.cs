@@ -20,7 +20,6 @@ public sealed class RegistryClient : IDisposable
     private readonly HttpClient _http;
     private readonly ICredentialSource _credentials;
     private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _authByScope = new(StringComparer.Ordinal);
-    private readonly bool _ownsHttp;
 
     public RegistryClient(string registry, ICredentialSource? credentials = null, HttpMessageHandler? handler = null, Func<string, string?>? environment = null)
     {
@@ -36,7 +35,6 @@ public sealed class RegistryClient : IDisposable
         _http = handler is null
             ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan }
             : new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        _ownsHttp = true;
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("MultiArchContainers/1.0");
     }
 
@@ -84,16 +82,7 @@ public sealed class RegistryClient : IDisposable
     {
         string path = $"v2/{repository}/manifests/{reference}";
         using HttpResponseMessage response = await SendAsync(
-            () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Get, path);
-                foreach (string type in MediaTypes.ManifestAccept)
-                {
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-                }
-
-                return request;
-            },
+            () => AcceptingManifests(new HttpRequestMessage(HttpMethod.Get, path)),
             PullScope(repository),
             $"reading {repository}:{reference}",
             cancellationToken).ConfigureAwait(false);
@@ -206,12 +195,17 @@ public sealed class RegistryClient : IDisposable
         EnsureSuccess(finish, $"PUT {repository}/blobs/uploads/");
     }
 
-    public void Dispose()
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>Asks for every image and index type, OCI and Docker, so the registry never converts what it serves.</summary>
+    private static HttpRequestMessage AcceptingManifests(HttpRequestMessage request)
     {
-        if (_ownsHttp)
+        foreach (string type in MediaTypes.ManifestAccept)
         {
-            _http.Dispose();
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
         }
+
+        return request;
     }
 
     private static string PullScope(string repository) => $"repository:{repository}:pull";
@@ -230,19 +224,7 @@ public sealed class RegistryClient : IDisposable
     private async Task<bool> ExistsAsync(string path, string repository, bool accept, CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await SendAsync(
-            () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Head, path);
-                if (accept)
-                {
-                    foreach (string type in MediaTypes.ManifestAccept)
-                    {
-                        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-                    }
-                }
-
-                return request;
-            },
+            () => accept ? AcceptingManifests(new HttpRequestMessage(HttpMethod.Head, path)) : new HttpRequestMessage(HttpMethod.Head, path),
             PullScope(repository),
             $"checking {path}",
             cancellationToken).ConfigureAwait(false);
