@@ -14,6 +14,20 @@ public sealed record CombineOptions
 {
     /// <summary>Annotations of the index itself, exactly as declared.</summary>
     public IReadOnlyDictionary<string, string> IndexAnnotations { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Annotations of the index's entry for each image, by runtime identifier.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> DescriptorAnnotations { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+
+    /// <summary>The index and descriptor annotations of <paramref name="annotations"/> for these images.</summary>
+    public static CombineOptions From(AnnotationSet annotations, IEnumerable<string> runtimeIdentifiers) => new()
+    {
+        IndexAnnotations = annotations.For(AnnotationLevel.Index),
+        DescriptorAnnotations = runtimeIdentifiers.ToDictionary(
+            rid => rid,
+            rid => annotations.For(AnnotationLevel.ManifestDescriptor, rid),
+            StringComparer.Ordinal),
+    };
 }
 
 /// <summary>Builds an image index from per-platform images. Pure: no I/O.</summary>
@@ -40,7 +54,7 @@ public static class IndexCombiner
                 }
             }
 
-            manifests.Add(image.Manifest);
+            manifests.Add(WithAnnotations(image.Manifest, options.DescriptorAnnotations.GetValueOrDefault(image.RuntimeIdentifier)));
         }
 
         return new ImageIndex
@@ -51,5 +65,21 @@ public static class IndexCombiner
                 ? null
                 : new SortedDictionary<string, string>(options.IndexAnnotations.ToDictionary(), StringComparer.Ordinal),
         };
+    }
+
+    private static Descriptor WithAnnotations(Descriptor descriptor, IReadOnlyDictionary<string, string>? annotations)
+    {
+        if (annotations is null || annotations.Count == 0)
+        {
+            return descriptor;
+        }
+
+        var merged = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string key, string value) in (descriptor.Annotations ?? new Dictionary<string, string>()).Concat(annotations))
+        {
+            merged[key] = value;
+        }
+
+        return descriptor with { Annotations = merged };
     }
 }

@@ -26,4 +26,15 @@ public static class MessageIds
     public const string MetadataWriteFailed = nameof(MetadataWriteFailed);
     public const string ImageWithoutRuntimeIdentifier = nameof(ImageWithoutRuntimeIdentifier);
     public const string RestoreFailed = nameof(RestoreFailed);
+    public const string AnnotationCreatedNotRfc3339 = nameof(AnnotationCreatedNotRfc3339);
+    public const string AnnotationQualifierMatchesNothing = nameof(AnnotationQualifierMatchesNothing);
+    public const string IndexDescriptorNeedsArchive = nameof(IndexDescriptorNeedsArchive);
+    public const string AnnotationsNeedOci = nameof(AnnotationsNeedOci);
+    public const string AnnotationStringInvalid = nameof(AnnotationStringInvalid);
+    public const string AnnotationQualifierInvalid = nameof(AnnotationQualifierInvalid);
+    public const string AnnotationQualifierNotAllowed = nameof(AnnotationQualifierNotAllowed);
+    public const string AnnotationKeyNotReverseDomain = nameof(AnnotationKeyNotReverseDomain);
+    public const string AnnotationKeyReservedUnknown = nameof(AnnotationKeyReservedUnknown);
+    public const string ImageReproducibilityFailed = nameof(ImageReproducibilityFailed);
+    public const string SourceDateEpochInvalid = nameof(SourceDateEpochInvalid);
 }

@@ -14,4 +14,6 @@ internal static class ItemMetadata
     public const string Repository = nameof(Repository);
     public const string Registry = nameof(Registry);
     public const string MetadataFile = nameof(MetadataFile);
+    public const string Level = nameof(Level);
+    public const string Value = nameof(Value);
 }

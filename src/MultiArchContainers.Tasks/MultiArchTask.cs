@@ -54,10 +54,23 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
 
     protected void Info(string message) => Log.LogMessage(MessageImportance.High, message);
 
-    /// <summary>Annotation items as the Oci layer takes them; a missing <c>Value</c> metadata stays null.</summary>
-    protected static IEnumerable<AnnotationInput> ToAnnotations(string kind, ITaskItem[] items) =>
+    /// <summary>
+    /// Annotation items as the Oci layer takes them: Include is the key, <c>Value</c> the value (null when the item has
+    /// no such metadata), <c>Platform</c> and <c>RuntimeIdentifier</c> optional qualifiers.
+    /// </summary>
+    protected static IEnumerable<AnnotationInput> ToAnnotations(string itemType, AnnotationLevel level, ITaskItem[] items) =>
         items.Select(item => new AnnotationInput(
-            kind,
+            $"{itemType} item",
+            level,
             item.ItemSpec,
-            item.MetadataNames.Cast<string>().Contains("Value", StringComparer.OrdinalIgnoreCase) ? item.GetMetadata("Value") : null));
+            HasMetadata(item, "Value") ? item.GetMetadata("Value") : null)
+        {
+            Platform = NonEmpty(item.GetMetadata(ItemMetadata.Platform)),
+            RuntimeIdentifier = NonEmpty(item.GetMetadata(ItemMetadata.RuntimeIdentifier)),
+        });
+
+    private static bool HasMetadata(ITaskItem item, string name) =>
+        item.MetadataNames.Cast<string>().Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    private static string? NonEmpty(string value) => value.Length == 0 ? null : value;
 }

@@ -20,6 +20,43 @@ public sealed class PlanMultiArch : MultiArchTask
     /// <summary>The <c>ContainerIndexAnnotation</c> items: Include is the key, <c>Value</c> the value.</summary>
     public ITaskItem[] IndexAnnotations { get; set; } = [];
 
+    /// <summary>The <c>ContainerManifestAnnotation</c> items; optional <c>Platform</c> or <c>RuntimeIdentifier</c> metadata.</summary>
+    public ITaskItem[] ManifestAnnotations { get; set; } = [];
+
+    /// <summary>The <c>ContainerDescriptorAnnotation</c> items; optional <c>Platform</c> or <c>RuntimeIdentifier</c> metadata.</summary>
+    public ITaskItem[] DescriptorAnnotations { get; set; } = [];
+
+    /// <summary>The <c>ContainerAnnotations</c> property: <c>type[,type][platform]:key=value</c> entries separated by ';'.</summary>
+    public string AnnotationString { get; set; } = string.Empty;
+
+    /// <summary>Generated annotations for the index and every manifest (Include key, <c>Value</c>); user values win.</summary>
+    public ITaskItem[] GeneratedAnnotations { get; set; } = [];
+
+    /// <summary>Generate <c>org.opencontainers.image.created</c> (from <see cref="SourceDateEpoch"/>, else now).</summary>
+    public bool GenerateCreated { get; set; }
+
+    /// <summary>Generate <c>org.opencontainers.image.revision</c> (from <see cref="SourceRevisionId"/>, else git HEAD).</summary>
+    public bool GenerateRevision { get; set; }
+
+    /// <summary>The commit, when the build knows it.</summary>
+    public string SourceRevisionId { get; set; } = string.Empty;
+
+    /// <summary>The project folder, where the search for a git work tree starts.</summary>
+    public string ProjectDirectory { get; set; } = string.Empty;
+
+    /// <summary>SOURCE_DATE_EPOCH: seconds since 1970-01-01 UTC.</summary>
+    public string SourceDateEpoch { get; set; } = string.Empty;
+
+    /// <summary>ContainerImageFormat as the user set it; Docker cannot carry annotations.</summary>
+    public string ImageFormat { get; set; } = string.Empty;
+
+    /// <summary>Whether the output is an OCI archive rather than a registry.</summary>
+    public bool ArchiveOutput { get; set; }
+
+    /// <summary>Every annotation at its place: Include key; metadata Level, RuntimeIdentifier, Value.</summary>
+    [Output]
+    public ITaskItem[] Annotations { get; private set; } = [];
+
     /// <summary>The registry the index is pushed to (host[:port]).</summary>
     public string Registry { get; set; } = string.Empty;
 
@@ -38,8 +75,6 @@ public sealed class PlanMultiArch : MultiArchTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        Annotations.Validate(ToAnnotations("ContainerIndexAnnotation", IndexAnnotations), Report);
-
         bool targetValid = true;
         if (string.IsNullOrWhiteSpace(Registry))
         {
@@ -60,6 +95,7 @@ public sealed class PlanMultiArch : MultiArchTask
 
         // Every RID that maps to a platform is still checked against the base image, so one run reports all problems.
         List<(string Rid, Platform Platform)> planned = PlanPlatforms();
+        ResolveAnnotations(planned);
         if (!targetValid || Offline)
         {
             Platforms = ToItems(planned);
@@ -73,6 +109,69 @@ public sealed class PlanMultiArch : MultiArchTask
 
         await CheckBasePlatformsAsync(planned, cancellationToken).ConfigureAwait(false);
         Platforms = ToItems(planned);
+    }
+
+    private void ResolveAnnotations(List<(string Rid, Platform Platform)> planned)
+    {
+        var inputs = new List<AnnotationInput>();
+        inputs.AddRange(ToAnnotations("ContainerIndexAnnotation", AnnotationLevel.Index, IndexAnnotations));
+        inputs.AddRange(ToAnnotations("ContainerManifestAnnotation", AnnotationLevel.Manifest, ManifestAnnotations));
+        inputs.AddRange(ToAnnotations("ContainerDescriptorAnnotation", AnnotationLevel.ManifestDescriptor, DescriptorAnnotations));
+        inputs.AddRange(Oci.AnnotationString.Parse(AnnotationString, Report));
+        foreach ((string key, string value) in Generated())
+        {
+            foreach (AnnotationLevel level in new[] { AnnotationLevel.Index, AnnotationLevel.Manifest })
+            {
+                inputs.Add(new AnnotationInput("generated", level, key, value) { IsGenerated = true });
+            }
+        }
+
+        var context = new AnnotationContext(planned)
+        {
+            ArchiveOutput = ArchiveOutput,
+            DockerFormat = ImageFormat.Equals("Docker", StringComparison.OrdinalIgnoreCase),
+        };
+        AnnotationSet? set = Oci.Annotations.Resolve(inputs, context, Report);
+        Annotations = set is null ? [] : ResolvedAnnotations.ToItems(set);
+    }
+
+    private IEnumerable<(string Key, string Value)> Generated()
+    {
+        foreach (ITaskItem item in GeneratedAnnotations.Where(i => i.GetMetadata(ItemMetadata.Value).Length > 0))
+        {
+            yield return (item.ItemSpec, item.GetMetadata(ItemMetadata.Value));
+        }
+
+        if (GenerateCreated && CreatedTimestamp() is { } created)
+        {
+            yield return (Oci.Annotations.CreatedKey, created);
+        }
+
+        if (GenerateRevision)
+        {
+            string? revision = SourceRevisionId.Length > 0 ? SourceRevisionId
+                : ProjectDirectory.Length > 0 ? GitRevision.Find(ProjectDirectory) : null;
+            if (!string.IsNullOrEmpty(revision))
+            {
+                yield return ("org.opencontainers.image.revision", revision);
+            }
+        }
+    }
+
+    private string? CreatedTimestamp()
+    {
+        if (SourceDateEpoch.Length == 0)
+        {
+            return Oci.Annotations.FormatTimestamp(DateTimeOffset.UtcNow);
+        }
+
+        if (!long.TryParse(SourceDateEpoch, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long seconds))
+        {
+            Report(Diagnostic.Error(MessageIds.SourceDateEpochInvalid, SourceDateEpoch));
+            return null;
+        }
+
+        return Oci.Annotations.FormatTimestamp(DateTimeOffset.FromUnixTimeSeconds(seconds));
     }
 
     private List<(string Rid, Platform Platform)> PlanPlatforms()

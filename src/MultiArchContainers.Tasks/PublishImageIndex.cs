@@ -16,8 +16,8 @@ public sealed class PublishImageIndex : MultiArchTask
     [Required]
     public ITaskItem[] Images { get; set; } = [];
 
-    /// <summary>The <c>ContainerIndexAnnotation</c> items.</summary>
-    public ITaskItem[] IndexAnnotations { get; set; } = [];
+    /// <summary>The resolved annotations from <see cref="PlanMultiArch"/>; the index and manifest-descriptor ones are used here.</summary>
+    public ITaskItem[] Annotations { get; set; } = [];
 
     /// <summary>The registry to push to (host[:port]).</summary>
     [Required]
@@ -40,19 +40,26 @@ public sealed class PublishImageIndex : MultiArchTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        SortedDictionary<string, string>? annotations = Annotations.Validate(ToAnnotations("ContainerIndexAnnotation", IndexAnnotations), Report);
         foreach (string tag in Tags.Where(t => !ImageReference.IsValidTag(t)))
         {
             Report(Diagnostic.Error(MessageIds.InvalidReference, tag, "tag", "a tag is 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"));
         }
 
-        if (annotations is null || Log.HasLoggedErrors)
+        if (Log.HasLoggedErrors)
         {
             return;
         }
 
         List<PlatformImage> images = Images.Select(PushPlatformImages.FromItem).ToList();
-        ImageIndex index = IndexCombiner.Combine(images, new CombineOptions { IndexAnnotations = annotations });
+        var options = new CombineOptions
+        {
+            IndexAnnotations = ResolvedAnnotations.Select(Annotations, AnnotationLevel.Index),
+            DescriptorAnnotations = images.ToDictionary(
+                i => i.RuntimeIdentifier,
+                i => (IReadOnlyDictionary<string, string>)ResolvedAnnotations.Select(Annotations, AnnotationLevel.ManifestDescriptor, i.RuntimeIdentifier),
+                StringComparer.Ordinal),
+        };
+        ImageIndex index = IndexCombiner.Combine(images, options);
 
         using var client = new RegistryClient(Registry);
         var publisher = new IndexPublisher(client, Info);

@@ -30,6 +30,21 @@ public sealed class PushPlatformImages : MultiArchTask
     /// <summary>Repositories in the same registry whose blobs may be mounted instead of uploaded (the base image's).</summary>
     public string[] MountFrom { get; set; } = [];
 
+    /// <summary>The resolved annotations from <see cref="PlanMultiArch"/>; the manifest ones are written into each manifest.</summary>
+    public ITaskItem[] Annotations { get; set; } = [];
+
+    /// <summary>Add <c>org.opencontainers.image.base.name</c> to each manifest (from the image's base label, else <see cref="BaseImage"/>).</summary>
+    public bool GenerateBaseName { get; set; }
+
+    /// <summary>Add <c>org.opencontainers.image.base.digest</c> to each manifest (from the image's base digest label).</summary>
+    public bool GenerateBaseDigest { get; set; }
+
+    /// <summary>The base image reference, for the generated base name.</summary>
+    public string BaseImage { get; set; } = string.Empty;
+
+    /// <summary>SOURCE_DATE_EPOCH; when set, each image is rewritten so that its digest depends only on its content.</summary>
+    public string SourceDateEpoch { get; set; } = string.Empty;
+
     /// <summary>Where the archives are unpacked.</summary>
     [Required]
     public string WorkingDirectory { get; set; } = string.Empty;
@@ -56,7 +71,13 @@ public sealed class PushPlatformImages : MultiArchTask
                 continue;
             }
 
-            layouts.Add((rid, OciLayoutImage.ExtractAndOpen(archive.ItemSpec, Path.Combine(WorkingDirectory, rid, "layout"))));
+            OciLayoutImage image = OciLayoutImage.ExtractAndOpen(archive.ItemSpec, Path.Combine(WorkingDirectory, rid, "layout"));
+            if (Epoch() is { } epoch)
+            {
+                image = ImageRewriter.Normalize(image, epoch);
+            }
+
+            layouts.Add((rid, ImageRewriter.Annotate(image, ManifestAnnotations(rid, image))));
         }
 
         if (Log.HasLoggedErrors)
@@ -70,6 +91,32 @@ public sealed class PushPlatformImages : MultiArchTask
         PlatformImage[] pushed = await Task.WhenAll(layouts.Select(l => pusher.PushAsync(l.Rid, l.Image, Repository, mountFrom, cancellationToken))).ConfigureAwait(false);
         PushedImages = pushed.Select(ToItem).ToArray();
     }
+
+    private SortedDictionary<string, string> ManifestAnnotations(string rid, OciLayoutImage image)
+    {
+        SortedDictionary<string, string> annotations = ResolvedAnnotations.Select(Annotations, AnnotationLevel.Manifest, rid);
+        IReadOnlyDictionary<string, string> labels = image.Config.Config?.Labels ?? new Dictionary<string, string>();
+        string? baseName = labels.GetValueOrDefault(BaseNameKey) is { Length: > 0 } label ? label : BaseImage.Length > 0 ? BaseImage : null;
+        if (GenerateBaseName && baseName is not null)
+        {
+            annotations.TryAdd(BaseNameKey, baseName);
+        }
+
+        if (GenerateBaseDigest && labels.GetValueOrDefault(BaseDigestKey) is { Length: > 0 } baseDigest)
+        {
+            annotations.TryAdd(BaseDigestKey, baseDigest);
+        }
+
+        return annotations;
+    }
+
+    private DateTimeOffset? Epoch() =>
+        long.TryParse(SourceDateEpoch, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+
+    private const string BaseNameKey = "org.opencontainers.image.base.name";
+    private const string BaseDigestKey = "org.opencontainers.image.base.digest";
 
     internal static ITaskItem ToItem(PlatformImage image)
     {

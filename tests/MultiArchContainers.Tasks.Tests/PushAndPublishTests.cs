@@ -51,12 +51,13 @@ public sealed class PushAndPublishTests : IDisposable
 
         string metadataFile = Path.Combine(_work, "out", "metadata.json");
         var annotation = new TaskItem("org.opencontainers.image.source");
+        annotation.SetMetadata("Level", "index");
         annotation.SetMetadata("Value", "https://example.com/x:1;y=2&z'ü");
         var publish = new PublishImageIndex
         {
             BuildEngine = engine,
             Images = push.PushedImages,
-            IndexAnnotations = [annotation],
+            Annotations = [annotation],
             Registry = _fixture.Registry.Address,
             Repository = repository,
             Tags = ["1.0", "latest"],

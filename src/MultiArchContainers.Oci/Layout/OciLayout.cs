@@ -71,15 +71,30 @@ public sealed class OciLayoutImage
             }
 
             Descriptor entry = index.Manifests[0];
-            byte[] manifestBytes = ReadVerified(root, entry.Digest, name);
+            return FromManifest(root, entry.MediaType, ReadVerified(root, entry.Digest, name), name);
+        }
+        catch (JsonException ex)
+        {
+            throw new MultiArchException(MessageIds.ArchiveInvalid, name, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The image described by <paramref name="manifestBytes"/>, whose config and layers are blobs of the layout at
+    /// <paramref name="root"/>. Used for the layout's own manifest and for rewritten ones.
+    /// </summary>
+    public static OciLayoutImage FromManifest(string root, string mediaType, byte[] manifestBytes, string name)
+    {
+        try
+        {
             ImageManifest manifest = OciJson.Deserialize<ImageManifest>(manifestBytes, "the manifest");
             ImageConfig config = OciJson.Deserialize<ImageConfig>(ReadVerified(root, manifest.Config.Digest, name), "the image config");
             Platform platform = config.ToPlatform()
                 ?? throw new MultiArchException(MessageIds.ArchiveInvalid, name, "the image config has no os or architecture");
             var descriptor = new Descriptor
             {
-                MediaType = entry.MediaType,
-                Digest = entry.Digest,
+                MediaType = mediaType,
+                Digest = Digest.Sha256(manifestBytes),
                 Size = manifestBytes.LongLength,
                 Platform = platform,
             };
@@ -91,7 +106,19 @@ public sealed class OciLayoutImage
         }
     }
 
+    /// <summary>Stores <paramref name="content"/> as a blob of this layout and returns its digest.</summary>
+    public Digest WriteBlob(byte[] content)
+    {
+        Digest digest = Digest.Sha256(content);
+        string path = BlobPath(digest);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        return digest;
+    }
+
     public string BlobPath(Digest digest) => Path.Combine(Root, "blobs", digest.Algorithm, digest.Encoded);
+
+    public byte[] ReadBlob(Digest digest) => ReadVerified(Root, digest, Root);
 
     private static byte[] ReadVerified(string root, Digest digest, string name)
     {
