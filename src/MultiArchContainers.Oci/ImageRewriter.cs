@@ -133,18 +133,25 @@ public static class ImageRewriter
         }
 
         var tar = new MemoryStream();
-        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        // GNU headers: PAX would add extended-header entries whose names carry the writing process's id.
+        using (var writer = new TarWriter(tar, TarEntryFormat.Gnu, leaveOpen: true))
         {
             foreach ((TarEntry entry, byte[]? data) in entries.OrderBy(e => e.Entry.Name, StringComparer.Ordinal))
             {
-                var copy = new PaxTarEntry(entry.EntryType, entry.Name)
+                var copy = new GnuTarEntry(ToGnu(entry.EntryType), entry.Name)
                 {
                     ModificationTime = epoch,
+                    AccessTime = epoch,
+                    ChangeTime = epoch,
                     Mode = entry.Mode,
                     Uid = entry.Uid,
                     Gid = entry.Gid,
-                    LinkName = entry.LinkName,
                 };
+                if (entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink)
+                {
+                    copy.LinkName = entry.LinkName;
+                }
+
                 if (entry is PosixTarEntry posix)
                 {
                     copy.UserName = posix.UserName;
@@ -169,6 +176,9 @@ public static class ImageRewriter
 
         return (compressed.ToArray(), Digest.Sha256(uncompressed));
     }
+
+    /// <summary>V7 regular files become GNU's regular-file type; every other type is shared.</summary>
+    private static TarEntryType ToGnu(TarEntryType type) => type == TarEntryType.V7RegularFile ? TarEntryType.RegularFile : type;
 
     private static byte[] Serialize(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString(OciJson.Options));
 }

@@ -37,4 +37,5 @@ public static class MessageIds
     public const string AnnotationKeyReservedUnknown = nameof(AnnotationKeyReservedUnknown);
     public const string ImageReproducibilityFailed = nameof(ImageReproducibilityFailed);
     public const string SourceDateEpochInvalid = nameof(SourceDateEpochInvalid);
+    public const string UnexpectedFailure = nameof(UnexpectedFailure);
 }

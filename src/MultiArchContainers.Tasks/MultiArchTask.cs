@@ -30,6 +30,12 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
             // MSBuild reports the cancellation itself. Tags are written last, so a canceled push moved none.
             canceled = true;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not a known failure: still a coded error, with what the exception said, rather than a crash of the build.
+            Report(Diagnostic.Error(MessageIds.UnexpectedFailure, GetType().Name, $"{ex.GetType().Name}: {ex.Message}"));
+            Log.LogMessage(MessageImportance.Low, ex.ToString());
+        }
 
         return !canceled && !Log.HasLoggedErrors;
     }

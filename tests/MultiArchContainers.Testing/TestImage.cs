@@ -107,13 +107,16 @@ public sealed class TestImage
     private static (byte[] Layer, Digest DiffId) BuildLayer(string osRelease)
     {
         var tar = new MemoryStream();
-        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        // GNU headers with fixed times: PAX headers would carry the writing process's id.
+        using (var writer = new TarWriter(tar, TarEntryFormat.Gnu, leaveOpen: true))
         {
             var fixedTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "etc/") { ModificationTime = fixedTime, Mode = (UnixFileMode)0b111_101_101 });
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "etc/os-release")
+            writer.WriteEntry(new GnuTarEntry(TarEntryType.Directory, "etc/") { ModificationTime = fixedTime, AccessTime = fixedTime, ChangeTime = fixedTime, Mode = (UnixFileMode)0b111_101_101 });
+            writer.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, "etc/os-release")
             {
                 ModificationTime = fixedTime,
+                AccessTime = fixedTime,
+                ChangeTime = fixedTime,
                 Mode = (UnixFileMode)0b110_100_100,
                 DataStream = new MemoryStream(Encoding.UTF8.GetBytes(osRelease)),
             });
