@@ -103,8 +103,8 @@ public static class AnnotationString
         {
             if (Annotations.ParseLevel(type) is not { } level)
             {
-                // Something like "https://x" before '=' is a key, not a prefix; a qualifier means it was meant as one.
-                error = open >= 0 || types.Contains(',', StringComparison.Ordinal)
+                // A bare word, a list or a qualifier was meant as a type; anything else (a dotted key) is a key.
+                error = open >= 0 || types.Contains(',', StringComparison.Ordinal) || type.All(c => char.IsAsciiLetterLower(c) || c == '-')
                     ? $"'{type}' is not index, manifest, manifest-descriptor or index-descriptor"
                     : null;
                 return false;

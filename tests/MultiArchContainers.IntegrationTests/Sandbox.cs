@@ -9,7 +9,7 @@ namespace MultiArchContainers.IntegrationTests;
 /// </summary>
 public sealed class Sandbox : IDisposable
 {
-    private static readonly string[] ScrubbedPrefixes = ["MSBUILD", "MSBuild", "DOTNET_CONTAINER_", "SDK_CONTAINER_", "NUGET_", "GITHUB_", "TF_BUILD", "BUILD_", "CI", "VSTEST_", "DOCKER_CONFIG"];
+    private static readonly string[] ScrubbedPrefixes = ["MSBUILD", "MSBuild", "DOTNET_CONTAINER_", "SDK_CONTAINER_", "NUGET_", "GITHUB_", "TF_BUILD", "BUILD_", "CI", "VSTEST_", "DOCKER_CONFIG", "SOURCE_DATE_EPOCH"];
 
     private readonly PublishFixture _fixture;
 

@@ -21,6 +21,14 @@ public class AnnotationStringTests
     }
 
     [Fact]
+    public void ADottedKeyBeforeAColonIsAKey()
+    {
+        AnnotationInput parsed = Assert.Single(Parse("com.example:odd=1"));
+
+        Assert.Equal((AnnotationLevel.Index, "com.example:odd", "1"), (parsed.Level, parsed.Key, parsed.Value));
+    }
+
+    [Fact]
     public void EntriesWithoutATypeAreIndexAnnotations()
     {
         AnnotationInput parsed = Assert.Single(Parse("com.example.url=https://example.com:8443/x"));
@@ -52,6 +60,7 @@ public class AnnotationStringTests
     [InlineData("index,nope:k.e.y=v")]
     [InlineData("manifest[linux/arm64:k.e.y=v")]
     [InlineData("manifest[]:k.e.y=v")]
+    [InlineData("manifests:k.e.y=v")]
     public void MalformedPrefixesAreMac2015(string text)
     {
         var diagnostics = new List<Diagnostic>();

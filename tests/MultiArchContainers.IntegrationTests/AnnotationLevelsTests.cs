@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.IntegrationTests;
+
+[Collection(PublishCollection.Name)]
+public class AnnotationLevelsTests
+{
+    private readonly PublishFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    private string Project(string repository, string items, string properties = "") => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <Sdk Name="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" />
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
+            <ContainerRepository>{repository}</ContainerRepository>
+            <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
+            <ContainerImageTags>1.0</ContainerImageTags>
+            {properties}
+          </PropertyGroup>
+          <ItemGroup>
+            {items}
+          </ItemGroup>
+        </Project>
+        """;
+
+    private static Dictionary<string, string> AnnotationsOf(JsonNode? node) =>
+        node?["annotations"]?.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()) ?? [];
+
+    private static string Sha256(string text) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    [Fact]
+    public async Task EveryLevelGetsExactlyItsAnnotationsAndCleanPublishesAreReproducible()
+    {
+        string repository = "team/levels";
+        string reference = $"{_fixture.Registry.Address}/{repository}";
+        using var sandbox = new Sandbox(_fixture, Project(
+            repository,
+            """
+            <ContainerIndexAnnotation Include="com.example.index" Value="i: 1" />
+            <ContainerManifestAnnotation Include="com.example.all" Value="every image" />
+            <ContainerManifestAnnotation Include="com.example.arm" Value="arm only" Platform="linux/arm64" />
+            <ContainerDescriptorAnnotation Include="com.example.entry" Value="x64 entry" RuntimeIdentifier="linux-x64" />
+            """,
+            "<ContainerGenerateAnnotations>true</ContainerGenerateAnnotations><Version>3.1.4</Version>"));
+        sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
+        string cli = "-p:ContainerAnnotations=\"index:com.example.cli=a\\;b;manifest[linux-x64]:com.example.cli.x64=x\"";
+
+        ProcessResult first = await sandbox.PublishAsync(cli);
+        _output.WriteLine(first.Combined);
+        Assert.True(first.ExitCode == 0, first.Combined);
+
+        string raw = await Skopeo.InspectRawAsync($"{reference}:1.0");
+        JsonNode index = JsonNode.Parse(raw)!;
+        const string Created = "2023-11-14T22:13:20Z";
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["com.example.index"] = "i: 1",
+                ["com.example.cli"] = "a;b",
+                ["org.opencontainers.image.created"] = Created,
+                ["org.opencontainers.image.version"] = "3.1.4",
+                ["org.opencontainers.image.authors"] = "app",
+            },
+            AnnotationsOf(index));
+
+        JsonNode x64 = index["manifests"]![0]!;
+        JsonNode arm64 = index["manifests"]![1]!;
+        Assert.Equal(new Dictionary<string, string> { ["com.example.entry"] = "x64 entry" }, AnnotationsOf(x64));
+        Assert.Empty(AnnotationsOf(arm64));
+
+        var manifestAnnotations = new List<Dictionary<string, string>>();
+        foreach (JsonNode entry in new[] { x64, arm64 })
+        {
+            string child = await Skopeo.InspectRawAsync($"{reference}@{entry["digest"]!.GetValue<string>()}");
+            Assert.Equal(entry["digest"]!.GetValue<string>(), Sha256(child));
+            Assert.Equal(entry["size"]!.GetValue<long>(), Encoding.UTF8.GetByteCount(child));
+            manifestAnnotations.Add(AnnotationsOf(JsonNode.Parse(child)));
+        }
+
+        Assert.Equal("every image", manifestAnnotations[0]["com.example.all"]);
+        Assert.Equal("every image", manifestAnnotations[1]["com.example.all"]);
+        Assert.Equal("arm only", manifestAnnotations[1]["com.example.arm"]);
+        Assert.False(manifestAnnotations[0].ContainsKey("com.example.arm"));
+        Assert.Equal("x", manifestAnnotations[0]["com.example.cli.x64"]);
+        Assert.False(manifestAnnotations[1].ContainsKey("com.example.cli.x64"));
+        Assert.All(manifestAnnotations, m =>
+        {
+            Assert.Equal(Created, m["org.opencontainers.image.created"]);
+            Assert.Equal("3.1.4", m["org.opencontainers.image.version"]);
+            Assert.Equal(_fixture.BaseImage, m["org.opencontainers.image.base.name"]);
+            Assert.StartsWith("sha256:", m["org.opencontainers.image.base.digest"], StringComparison.Ordinal);
+            Assert.False(m.ContainsKey("com.example.index"));
+            Assert.False(m.ContainsKey("com.example.entry"));
+        });
+
+        Directory.Delete(Path.Combine(sandbox.Folder, "bin"), recursive: true);
+        Directory.Delete(Path.Combine(sandbox.Folder, "obj"), recursive: true);
+        ProcessResult second = await sandbox.PublishAsync(cli);
+        Assert.True(second.ExitCode == 0, second.Combined);
+
+        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{reference}:1.0"));
+        Assert.Contains(Sha256(raw), second.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidAnnotationInputsAreReportedTogetherBeforeAnyBuild()
+    {
+        string repository = "team/bad-levels";
+        using var sandbox = new Sandbox(_fixture, Project(
+            repository,
+            """
+            <ContainerIndexAnnotation Include="org.opencontainers.image.created" Value="last tuesday" />
+            <ContainerManifestAnnotation Include="com.example.s390x" Value="v" Platform="linux/s390x" />
+            <ContainerDescriptorAnnotation Include="com.example.nope" Value="v" Platform="arm64" />
+            <ContainerIndexAnnotation Include="colour" Value="warn only" />
+            """));
+
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerAnnotations=\"index-descriptor:com.example.d=1;manifests:com.example.m=1\"");
+        _output.WriteLine(result.Combined);
+
+        Assert.NotEqual(0, result.ExitCode);
+        foreach (string code in new[] { "error MAC2011", "error MAC2012", "error MAC2016", "error MAC2013", "error MAC2015", "warning MAC2101" })
+        {
+            Assert.Contains(code, result.StandardOutput, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("'last tuesday'", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("linux-x64 (linux/amd64), linux-arm64 (linux/arm64/v8)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(repository, await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));
+    }
+
+    [Fact]
+    public async Task DockerFormatWithAnnotationsIsMac2014()
+    {
+        using var sandbox = new Sandbox(_fixture, Project(
+            "team/docker-format",
+            """<ContainerIndexAnnotation Include="com.example.a" Value="1" />""",
+            "<ContainerImageFormat>Docker</ContainerImageFormat>"));
+
+        ProcessResult result = await sandbox.PublishAsync();
+        _output.WriteLine(result.Combined);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error MAC2014", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
+    }
+}
