@@ -33,10 +33,30 @@ public static class MetadataFile
         };
     }
 
-    /// <summary>Writes the file only when its content changed, so later incremental steps see a stable timestamp.</summary>
-    public static void Write(string path, PublishedIndex index)
+    /// <summary>
+    /// The JSON of one pushed platform image (PublishPlatformImage): its descriptor, platform included, where it is,
+    /// and the RID it was built for. MergeMultiArch reads it back.
+    /// </summary>
+    public static JsonObject CreateForImage(PlatformImage image, string registry, string repository) => new()
     {
-        string text = Create(index).ToJsonString(new System.Text.Json.JsonSerializerOptions(OciJson.Options) { WriteIndented = true }) + "\n";
+        ["containerimage.digest"] = image.Manifest.Digest.ToString(),
+        ["containerimage.descriptor"] = JsonNode.Parse(OciJson.Serialize(image.Manifest)),
+        ["image.name"] = $"{registry}/{repository}@{image.Manifest.Digest}",
+        ["registry"] = registry,
+        ["repository"] = repository,
+        ["rid"] = image.RuntimeIdentifier,
+        ["platform"] = image.Platform.ToString(),
+    };
+
+    public static void WriteImage(string path, PlatformImage image, string registry, string repository) =>
+        WriteText(path, CreateForImage(image, registry, repository));
+
+    /// <summary>Writes the file only when its content changed, so later incremental steps see a stable timestamp.</summary>
+    public static void Write(string path, PublishedIndex index) => WriteText(path, Create(index));
+
+    private static void WriteText(string path, JsonObject json)
+    {
+        string text = json.ToJsonString(new System.Text.Json.JsonSerializerOptions(OciJson.Options) { WriteIndented = true }) + "\n";
         try
         {
             string? folder = Path.GetDirectoryName(Path.GetFullPath(path));

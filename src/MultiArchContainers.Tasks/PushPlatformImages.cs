@@ -45,6 +45,9 @@ public sealed class PushPlatformImages : MultiArchTask
     /// <summary>SOURCE_DATE_EPOCH; when set, each image is rewritten so that its digest depends only on its content.</summary>
     public string SourceDateEpoch { get; set; } = string.Empty;
 
+    /// <summary>When set (one image only): where to write the image's descriptor and repository as JSON.</summary>
+    public string MetadataFile { get; set; } = string.Empty;
+
     /// <summary>Where the archives are unpacked.</summary>
     [Required]
     public string WorkingDirectory { get; set; } = string.Empty;
@@ -90,6 +93,10 @@ public sealed class PushPlatformImages : MultiArchTask
         string[] mountFrom = MountFrom.Where(m => m.Length > 0).ToArray();
         PlatformImage[] pushed = await Task.WhenAll(layouts.Select(l => pusher.PushAsync(l.Rid, l.Image, Repository, mountFrom, cancellationToken))).ConfigureAwait(false);
         PushedImages = pushed.Select(ToItem).ToArray();
+        if (MetadataFile.Length > 0 && pushed.Length == 1)
+        {
+            Oci.MetadataFile.WriteImage(MetadataFile, pushed[0], Registry, Repository);
+        }
     }
 
     private SortedDictionary<string, string> ManifestAnnotations(string rid, OciLayoutImage image)
