@@ -7,6 +7,9 @@ public sealed record PlatformImage(string RuntimeIdentifier, Descriptor Manifest
 {
     public Platform Platform => Manifest.Platform
         ?? throw new InvalidOperationException($"The image for '{RuntimeIdentifier}' has no platform.");
+
+    /// <summary>An attestation manifest (platform unknown/unknown), kept beside the image it describes.</summary>
+    public bool IsAttestation => Manifest.Platform is { Os: "unknown", Architecture: "unknown" };
 }
 
 /// <summary>Everything the index gets besides its children.</summary>
@@ -48,7 +51,8 @@ public static class IndexCombiner
             PlatformImage image = images[i];
             for (int j = 0; j < i; j++)
             {
-                if (images[j].Platform.SameSlot(image.Platform))
+                // Attestations (unknown/unknown) sit beside the images they describe; there may be many.
+                if (!image.IsAttestation && images[j].Platform.SameSlot(image.Platform))
                 {
                     throw new MultiArchException(MessageIds.DuplicatePlatform, images[j].RuntimeIdentifier, image.RuntimeIdentifier, image.Platform);
                 }

@@ -19,14 +19,20 @@ public static class ImageRewriter
     private static readonly string[] CreatedLabels = ["org.opencontainers.image.created", "org.opencontainers.artifact.created"];
 
     /// <summary>The image with <paramref name="annotations"/> merged into its manifest (declared values win).</summary>
-    public static OciLayoutImage Annotate(OciLayoutImage image, IReadOnlyDictionary<string, string> annotations)
+    public static OciLayoutImage Annotate(OciLayoutImage image, IReadOnlyDictionary<string, string> annotations) =>
+        annotations.Count == 0
+            ? image
+            : OciLayoutImage.FromManifest(image.Root, image.ManifestDescriptor.MediaType, AnnotateManifest(image.ManifestBytes, annotations), image.Root);
+
+    /// <summary>Manifest bytes with <paramref name="annotations"/> merged in; every other field is kept.</summary>
+    public static byte[] AnnotateManifest(byte[] manifestBytes, IReadOnlyDictionary<string, string> annotations)
     {
         if (annotations.Count == 0)
         {
-            return image;
+            return manifestBytes;
         }
 
-        JsonObject manifest = JsonNode.Parse(image.ManifestBytes)!.AsObject();
+        JsonObject manifest = JsonNode.Parse(manifestBytes)!.AsObject();
         var merged = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (manifest["annotations"] is JsonObject existing)
         {
@@ -42,7 +48,7 @@ public static class ImageRewriter
         }
 
         manifest["annotations"] = new JsonObject(merged.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
-        return OciLayoutImage.FromManifest(image.Root, image.ManifestDescriptor.MediaType, Serialize(manifest), image.Root);
+        return Serialize(manifest);
     }
 
     /// <summary>

@@ -38,4 +38,8 @@ public static class MessageIds
     public const string ImageReproducibilityFailed = nameof(ImageReproducibilityFailed);
     public const string SourceDateEpochInvalid = nameof(SourceDateEpochInvalid);
     public const string UnexpectedFailure = nameof(UnexpectedFailure);
+    public const string MergeSourceInvalid = nameof(MergeSourceInvalid);
+    public const string MergeDuplicatePlatform = nameof(MergeDuplicatePlatform);
+    public const string MergeNoSources = nameof(MergeNoSources);
+    public const string MergeNothingLeft = nameof(MergeNothingLeft);
 }

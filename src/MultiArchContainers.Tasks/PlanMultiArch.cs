@@ -11,7 +11,7 @@ namespace MultiArchContainers.Tasks;
 /// Checks a multi-arch publish before anything is built: the runtime identifiers and their platforms, the index
 /// annotations, the target registry (reachable, credentials accepted) and that the base image offers every platform.
 /// </summary>
-public sealed class PlanMultiArch : MultiArchTask
+public sealed class PlanMultiArch : MultiArchTask, IGenerateAnnotations
 {
     /// <summary>The runtime identifiers to publish, in the order the index lists them.</summary>
     [Required]
@@ -118,13 +118,7 @@ public sealed class PlanMultiArch : MultiArchTask
         inputs.AddRange(ToAnnotations("ContainerManifestAnnotation", AnnotationLevel.Manifest, ManifestAnnotations));
         inputs.AddRange(ToAnnotations("ContainerDescriptorAnnotation", AnnotationLevel.ManifestDescriptor, DescriptorAnnotations));
         inputs.AddRange(Oci.AnnotationString.Parse(AnnotationString, Report));
-        foreach ((string key, string value) in Generated())
-        {
-            foreach (AnnotationLevel level in new[] { AnnotationLevel.Index, AnnotationLevel.Manifest })
-            {
-                inputs.Add(new AnnotationInput("generated", level, key, value) { IsGenerated = true });
-            }
-        }
+        inputs.AddRange(GeneratedAnnotationValues.Compute(this, Report));
 
         var context = new AnnotationContext(planned)
         {
@@ -133,45 +127,6 @@ public sealed class PlanMultiArch : MultiArchTask
         };
         AnnotationSet? set = Oci.Annotations.Resolve(inputs, context, Report);
         Annotations = set is null ? [] : ResolvedAnnotations.ToItems(set);
-    }
-
-    private IEnumerable<(string Key, string Value)> Generated()
-    {
-        foreach (ITaskItem item in GeneratedAnnotations.Where(i => i.GetMetadata(ItemMetadata.Value).Length > 0))
-        {
-            yield return (item.ItemSpec, item.GetMetadata(ItemMetadata.Value));
-        }
-
-        if (GenerateCreated && CreatedTimestamp() is { } created)
-        {
-            yield return (Oci.Annotations.CreatedKey, created);
-        }
-
-        if (GenerateRevision)
-        {
-            string? revision = SourceRevisionId.Length > 0 ? SourceRevisionId
-                : ProjectDirectory.Length > 0 ? GitRevision.Find(ProjectDirectory) : null;
-            if (!string.IsNullOrEmpty(revision))
-            {
-                yield return ("org.opencontainers.image.revision", revision);
-            }
-        }
-    }
-
-    private string? CreatedTimestamp()
-    {
-        if (SourceDateEpoch.Length == 0)
-        {
-            return Oci.Annotations.FormatTimestamp(DateTimeOffset.UtcNow);
-        }
-
-        if (!long.TryParse(SourceDateEpoch, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long seconds))
-        {
-            Report(Diagnostic.Error(MessageIds.SourceDateEpochInvalid, SourceDateEpoch));
-            return null;
-        }
-
-        return Oci.Annotations.FormatTimestamp(DateTimeOffset.FromUnixTimeSeconds(seconds));
     }
 
     private List<(string Rid, Platform Platform)> PlanPlatforms()

@@ -131,6 +131,25 @@ public sealed class RegistryClient : IDisposable
         return digest;
     }
 
+    /// <summary>
+    /// Opens a blob for streaming (layers are not held in memory). The caller disposes the stream; the digest is
+    /// checked by the registry the blob is uploaded to, which refuses content that does not match.
+    /// </summary>
+    public async Task<Stream> OpenBlobAsync(string repository, Digest digest, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/blobs/{digest}"), PullScope(repository), $"reading {repository}@{digest}", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureSuccess(response, $"GET {repository}/blobs/{digest}");
+            return new ResponseStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Reads a small blob (a config) whole and verifies its digest.</summary>
     public async Task<byte[]> GetBlobAsync(string repository, Digest digest, CancellationToken cancellationToken)
     {
@@ -461,5 +480,44 @@ public sealed class RegistryClient : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>A response body that disposes its response with it.</summary>
+    private sealed class ResponseStream(HttpResponseMessage response, Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+                response.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }
