@@ -42,4 +42,5 @@ public static class MessageIds
     public const string MergeDuplicatePlatform = nameof(MergeDuplicatePlatform);
     public const string MergeNoSources = nameof(MergeNoSources);
     public const string MergeNothingLeft = nameof(MergeNothingLeft);
+    public const string MergeArchiveUnsupported = nameof(MergeArchiveUnsupported);
 }

@@ -72,6 +72,9 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
     /// <inheritdoc />
     public string SourceDateEpoch { get; set; } = string.Empty;
 
+    /// <summary>ContainerArchiveOutputPath; archive output of a merge is not available, so it is refused rather than ignored.</summary>
+    public string ArchiveOutputPath { get; set; } = string.Empty;
+
     /// <summary>Where to write the merged index's metadata JSON; nothing is written when empty.</summary>
     public string MetadataFile { get; set; } = string.Empty;
 
@@ -81,6 +84,12 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
+        if (ArchiveOutputPath.Length > 0)
+        {
+            Report(Diagnostic.Error(MessageIds.MergeArchiveUnsupported, ArchiveOutputPath));
+            return;
+        }
+
         string[] sources = Sources.Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
         if (sources.Length == 0)
         {

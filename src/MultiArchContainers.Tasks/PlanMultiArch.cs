@@ -78,7 +78,11 @@ public sealed class PlanMultiArch : MultiArchTask, IGenerateAnnotations
         bool targetValid = true;
         if (string.IsNullOrWhiteSpace(Registry))
         {
-            Report(Diagnostic.Error(MessageIds.NoRegistry));
+            if (!ArchiveOutput)
+            {
+                Report(Diagnostic.Error(MessageIds.NoRegistry));
+            }
+
             targetValid = false;
         }
         else if (!ImageReference.IsValidRegistry(Registry))
@@ -96,14 +100,16 @@ public sealed class PlanMultiArch : MultiArchTask, IGenerateAnnotations
         // Every RID that maps to a platform is still checked against the base image, so one run reports all problems.
         List<(string Rid, Platform Platform)> planned = PlanPlatforms();
         ResolveAnnotations(planned);
-        if (!targetValid || Offline)
+        if (Offline || (!targetValid && !ArchiveOutput))
         {
             Platforms = ToItems(planned);
             return;
         }
 
-        using (var target = new RegistryClient(Registry))
+        // An archive needs no target registry; a push checks it before anything is built.
+        if (!ArchiveOutput)
         {
+            using var target = new RegistryClient(Registry);
             await target.PingAsync(cancellationToken).ConfigureAwait(false);
         }
 

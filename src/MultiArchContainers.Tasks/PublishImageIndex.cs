@@ -19,9 +19,11 @@ public sealed class PublishImageIndex : MultiArchTask
     /// <summary>The resolved annotations from <see cref="PlanMultiArch"/>; the index and manifest-descriptor ones are used here.</summary>
     public ITaskItem[] Annotations { get; set; } = [];
 
-    /// <summary>The registry to push to (host[:port]).</summary>
-    [Required]
+    /// <summary>The registry to push to (host[:port]); not used with <see cref="ArchiveOutputPath"/>.</summary>
     public string Registry { get; set; } = string.Empty;
+
+    /// <summary>When set, the index and every image go into this OCI archive (a file, or a folder for one) instead of a registry.</summary>
+    public string ArchiveOutputPath { get; set; } = string.Empty;
 
     /// <summary>The repository to push to.</summary>
     [Required]
@@ -60,6 +62,11 @@ public sealed class PublishImageIndex : MultiArchTask
                 StringComparer.Ordinal),
         };
         ImageIndex index = IndexCombiner.Combine(images, options);
+        if (ArchiveOutputPath.Length > 0)
+        {
+            WriteArchive(images, index);
+            return;
+        }
 
         using var client = new RegistryClient(Registry);
         var publisher = new IndexPublisher(client, Info);
@@ -83,5 +90,40 @@ public sealed class PublishImageIndex : MultiArchTask
         item.SetMetadata(ItemMetadata.Names, string.Join(';', published.Names));
         item.SetMetadata(ItemMetadata.MetadataFile, MetadataFile);
         PublishedIndex = item;
+    }
+
+    private void WriteArchive(List<PlatformImage> images, ImageIndex index)
+    {
+        string path = ArchiveOutputPath;
+        if (Directory.Exists(path) || path.EndsWith('/') || path.EndsWith('\\'))
+        {
+            path = Path.Combine(path, Repository.Replace('/', '-') + ".tar");
+        }
+
+        var writer = new Oci.Layout.OciArchiveWriter();
+        foreach ((PlatformImage image, ITaskItem item) in images.Zip(Images))
+        {
+            byte[] manifest = File.ReadAllBytes(Path.Combine(item.GetMetadata(PushPlatformImages.LayoutRoot), "blobs", image.Manifest.Digest.Algorithm, image.Manifest.Digest.Encoded));
+            writer.AddImage(Oci.Layout.OciLayoutImage.FromManifest(item.GetMetadata(PushPlatformImages.LayoutRoot), image.Manifest.MediaType, manifest, item.ItemSpec));
+        }
+
+        byte[] content = OciJson.Serialize(index);
+        writer.AddBytes(content);
+        Descriptor descriptor = Descriptor.For(MediaTypes.OciIndex, content);
+        writer.Write(path, descriptor, Tags, ResolvedAnnotations.Select(Annotations, AnnotationLevel.IndexDescriptor));
+        Info($"Wrote image index {descriptor.Digest} with {images.Count} image(s) as {string.Join(", ", Tags)} to the OCI archive {path}");
+        var published = new PublishedIndex(content, descriptor, Tags.Select(t => $"{Repository}:{t}").ToList(), images);
+        if (MetadataFile.Length > 0)
+        {
+            Oci.MetadataFile.Write(MetadataFile, published);
+        }
+
+        var result = new TaskItem(descriptor.Digest.ToString());
+        result.SetMetadata(ItemMetadata.MediaType, descriptor.MediaType);
+        result.SetMetadata(ItemMetadata.Size, descriptor.Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        result.SetMetadata(ItemMetadata.Repository, Repository);
+        result.SetMetadata(ItemMetadata.Tags, string.Join(';', Tags));
+        result.SetMetadata("ArchivePath", path);
+        PublishedIndex = result;
     }
 }

@@ -19,9 +19,11 @@ public sealed class PushPlatformImages : MultiArchTask
     [Required]
     public ITaskItem[] Archives { get; set; } = [];
 
-    /// <summary>The registry to push to (host[:port]).</summary>
-    [Required]
+    /// <summary>The registry to push to (host[:port]); not used with <see cref="ArchiveOnly"/>.</summary>
     public string Registry { get; set; } = string.Empty;
+
+    /// <summary>Prepare the images for an OCI archive instead of pushing them; items carry <c>LayoutRoot</c>.</summary>
+    public bool ArchiveOnly { get; set; }
 
     /// <summary>The repository to push to.</summary>
     [Required]
@@ -88,6 +90,18 @@ public sealed class PushPlatformImages : MultiArchTask
             return;
         }
 
+        if (ArchiveOnly)
+        {
+            PushedImages = layouts.Select(l =>
+            {
+                l.Image.WriteBlob(l.Image.ManifestBytes);
+                ITaskItem item = ToItem(new PlatformImage(l.Rid, l.Image.ManifestDescriptor));
+                item.SetMetadata(LayoutRoot, l.Image.Root);
+                return item;
+            }).ToArray();
+            return;
+        }
+
         using var client = new RegistryClient(Registry);
         var pusher = new ImagePusher(client, Info);
         string[] mountFrom = MountFrom.Where(m => m.Length > 0).ToArray();
@@ -121,6 +135,8 @@ public sealed class PushPlatformImages : MultiArchTask
         long.TryParse(SourceDateEpoch, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
+
+    internal const string LayoutRoot = nameof(LayoutRoot);
 
     private const string BaseNameKey = "org.opencontainers.image.base.name";
     private const string BaseDigestKey = "org.opencontainers.image.base.digest";

@@ -1,0 +1,94 @@
+using System.Formats.Tar;
+using System.Text;
+using MultiArchContainers.Oci.Model;
+
+namespace MultiArchContainers.Oci.Layout;
+
+/// <summary>
+/// Writes an OCI image layout as a tarball: <c>oci-layout</c>, <c>index.json</c> naming the index once per tag
+/// (<c>org.opencontainers.image.ref.name</c>) and <c>blobs/</c>. Blobs are streamed from files, never held whole.
+/// </summary>
+public sealed class OciArchiveWriter
+{
+    private readonly SortedDictionary<string, Func<Stream>> _blobs = new(StringComparer.Ordinal);
+
+    /// <summary>Adds a blob stored in a file (the file must hold exactly the content of <paramref name="digest"/>).</summary>
+    public void AddFile(Digest digest, string path) => _blobs[BlobName(digest)] = () => File.OpenRead(path);
+
+    public void AddBytes(byte[] content) => _blobs[BlobName(Digest.Sha256(content))] = () => new MemoryStream(content);
+
+    /// <summary>Every blob of <paramref name="image"/>: manifest, config and layers.</summary>
+    public void AddImage(OciLayoutImage image)
+    {
+        AddBytes(image.ManifestBytes);
+        foreach (Descriptor blob in image.Manifest.Layers.Prepend(image.Manifest.Config))
+        {
+            AddFile(blob.Digest, image.BlobPath(blob.Digest));
+        }
+    }
+
+    /// <summary>Writes the archive with <paramref name="index"/> as its only image, under every tag.</summary>
+    public void Write(string path, Descriptor index, IReadOnlyList<string> tags, IReadOnlyDictionary<string, string> indexDescriptorAnnotations)
+    {
+        var layoutIndex = new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests = tags.Select(tag =>
+            {
+                var annotations = new SortedDictionary<string, string>(indexDescriptorAnnotations.ToDictionary(), StringComparer.Ordinal)
+                {
+                    [RefNameKey] = tag,
+                };
+                return index with { Annotations = annotations };
+            }).ToList(),
+        };
+
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        string temporary = path + ".partial";
+        using (FileStream file = File.Create(temporary))
+        using (var writer = new TarWriter(file, TarEntryFormat.Gnu))
+        {
+            Add(writer, "oci-layout", () => new MemoryStream(Encoding.UTF8.GetBytes("""{"imageLayoutVersion":"1.0.0"}""")));
+            Add(writer, "index.json", () => new MemoryStream(OciJson.Serialize(layoutIndex)));
+            Add(writer, "blobs/", null);
+            Add(writer, "blobs/sha256/", null);
+            foreach ((string name, Func<Stream> open) in _blobs)
+            {
+                Add(writer, name, open);
+            }
+        }
+
+        // Written beside and moved into place, so a failed write never leaves a half archive under the name.
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public const string RefNameKey = "org.opencontainers.image.ref.name";
+
+    private static string BlobName(Digest digest) => $"blobs/{digest.Algorithm}/{digest.Encoded}";
+
+    private static void Add(TarWriter writer, string name, Func<Stream>? open)
+    {
+        var time = DateTimeOffset.FromUnixTimeSeconds(0);
+        var entry = new GnuTarEntry(open is null ? TarEntryType.Directory : TarEntryType.RegularFile, name)
+        {
+            ModificationTime = time,
+            AccessTime = time,
+            ChangeTime = time,
+            Mode = open is null ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100,
+        };
+        if (open is null)
+        {
+            writer.WriteEntry(entry);
+            return;
+        }
+
+        using Stream content = open();
+        entry.DataStream = content;
+        writer.WriteEntry(entry);
+    }
+}

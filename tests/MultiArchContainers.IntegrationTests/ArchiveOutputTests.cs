@@ -1,0 +1,83 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.IntegrationTests;
+
+[Collection(PublishCollection.Name)]
+public class ArchiveOutputTests
+{
+    private readonly PublishFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public ArchiveOutputTests(PublishFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    private static JsonNode ReadIndexJson(string archive)
+    {
+        using var reader = new TarReader(File.OpenRead(archive));
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.Name == "index.json")
+            {
+                using var text = new StreamReader(entry.DataStream!);
+                return JsonNode.Parse(text.ReadToEnd())!;
+            }
+        }
+
+        throw new InvalidOperationException("index.json is missing from " + archive);
+    }
+
+    [Fact]
+    public async Task PublishMultiArchWritesAnOciArchiveThatSkopeoCopiesToTheSameDigest()
+    {
+        using var sandbox = new Sandbox(_fixture, $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <Sdk Name="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" />
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+                <ContainerRepository>team/archived</ContainerRepository>
+                <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
+                <ContainerImageTags>1.0;latest</ContainerImageTags>
+              </PropertyGroup>
+              <ItemGroup>
+                <ContainerIndexAnnotation Include="com.example.archived" Value="yes: ü" />
+              </ItemGroup>
+            </Project>
+            """);
+        string archive = Path.Combine(sandbox.Folder, "out", "image.tar");
+        IReadOnlyList<string> before = await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address);
+
+        ProcessResult result = await sandbox.PublishAsync($"-p:ContainerArchiveOutputPath={archive}", "-p:ContainerAnnotations=\"index-descriptor:com.example.layout=outer\"");
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode == 0, result.Combined);
+        Assert.Equal(before, await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));
+
+        JsonNode layout = ReadIndexJson(archive);
+        JsonArray entries = layout["manifests"]!.AsArray();
+        Assert.Equal(["1.0", "latest"], entries.Select(e => e!["annotations"]!["org.opencontainers.image.ref.name"]!.GetValue<string>()));
+        Assert.All(entries, e => Assert.Equal("outer", e!["annotations"]!["com.example.layout"]!.GetValue<string>()));
+        string digest = entries[0]!["digest"]!.GetValue<string>();
+
+        ProcessResult inspect = await ProcessRunner.RunAsync("skopeo", ["inspect", "--raw", $"oci-archive:{archive}:1.0"]);
+        Assert.True(inspect.ExitCode == 0, inspect.Combined);
+        string raw = inspect.StandardOutput.TrimEnd('\n');
+        Assert.Equal(digest, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw))));
+        JsonNode index = JsonNode.Parse(raw)!;
+        Assert.Equal("yes: ü", index["annotations"]!["com.example.archived"]!.GetValue<string>());
+        Assert.Null(index["annotations"]!["com.example.layout"]);
+        Assert.Equal(2, index["manifests"]!.AsArray().Count);
+
+        string target = $"{_fixture.Registry.Address}/team/from-archive:1.0";
+        ProcessResult copy = await ProcessRunner.RunAsync("skopeo", ["copy", "--all", "--preserve-digests", "--dest-tls-verify=false", $"oci-archive:{archive}:1.0", $"docker://{target}"]);
+        Assert.True(copy.ExitCode == 0, copy.Combined);
+        Assert.Equal(raw, await Skopeo.InspectRawAsync(target));
+    }
+}
