@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+using MultiArchContainers.Oci;
+using MultiArchContainers.Oci.Model;
+using MultiArchContainers.Oci.Registry;
+using MultiArchContainers.Testing;
+using TaskItem = Microsoft.Build.Utilities.TaskItem;
+
+namespace MultiArchContainers.Tasks.Tests;
+
+[Collection(TaskRegistryCollection.Name)]
+public class MergeImageIndexTests
+{
+    private readonly TaskRegistryFixture _fixture;
+
+    public MergeImageIndexTests(TaskRegistryFixture fixture) => _fixture = fixture;
+
+    [Fact]
+    public async Task AttestationsAreKeptAndFollowTheirImagesNewDigest()
+    {
+        string registry = _fixture.Registry.Address;
+        using var client = new RegistryClient(registry);
+        TestImage image = TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "attested");
+        TestImage attestation = TestImage.Create(new Platform { Os = "unknown", Architecture = "unknown" }, "in-toto");
+        await BaseImageSeeder.PushAsync(client, "att/src", image);
+        await BaseImageSeeder.PushAsync(client, "att/src", attestation);
+        string imageDigest = image.ManifestDescriptor.Digest.ToString();
+        var source = new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests =
+            [
+                image.ManifestDescriptor,
+                attestation.ManifestDescriptor with
+                {
+                    Annotations = new Dictionary<string, string>
+                    {
+                        [MergeEntry.ReferenceDigestKey] = imageDigest,
+                        ["vnd.docker.reference.type"] = "attestation-manifest",
+                    },
+                },
+            ],
+        };
+        await client.PutManifestAsync("att/src", "1", OciJson.Serialize(source), MediaTypes.OciIndex, CancellationToken.None);
+        var annotation = new TaskItem("com.example.merged");
+        annotation.SetMetadata("Value", "changes the image digest");
+        var engine = new TestBuildEngine();
+
+        var merge = new MergeImageIndex
+        {
+            BuildEngine = engine,
+            Sources = [$"{registry}/att/src:1"],
+            Registry = registry,
+            Repository = "att/dst",
+            Tags = ["1"],
+            ManifestAnnotations = [annotation],
+        };
+
+        Assert.True(merge.Execute(), engine.Log);
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/att/dst:1"))!;
+        JsonArray entries = index["manifests"]!.AsArray();
+        Assert.Equal(2, entries.Count);
+        string newImageDigest = entries[0]!["digest"]!.GetValue<string>();
+        Assert.NotEqual(imageDigest, newImageDigest);
+        Assert.Equal("unknown", entries[1]!["platform"]!["os"]!.GetValue<string>());
+        Assert.Equal(newImageDigest, entries[1]!["annotations"]![MergeEntry.ReferenceDigestKey]!.GetValue<string>());
+        Assert.Equal("attestation-manifest", entries[1]!["annotations"]!["vnd.docker.reference.type"]!.GetValue<string>());
+        foreach (JsonNode? entry in entries)
+        {
+            await Skopeo.InspectRawAsync($"{registry}/att/dst@{entry!["digest"]!.GetValue<string>()}");
+        }
+
+        JsonNode merged = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/att/dst@{newImageDigest}"))!;
+        Assert.Equal("changes the image digest", merged["annotations"]!["com.example.merged"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PlatformFilterKeepsOnlyTheNamedPlatformsAndTheirAttestations()
+    {
+        string registry = _fixture.Registry.Address;
+        var engine = new TestBuildEngine();
+
+        var merge = new MergeImageIndex
+        {
+            BuildEngine = engine,
+            Sources = [$"{registry}/{TaskRegistryFixture.BaseRepository}:10.0"],
+            Registry = registry,
+            Repository = "filter/dst",
+            Tags = ["arm"],
+            Platforms = ["linux/arm64"],
+        };
+
+        Assert.True(merge.Execute(), engine.Log);
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/filter/dst:arm"))!;
+        Assert.Equal(["arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("linux/s390x", "MAC2022")]
+    [InlineData("s390x", "MAC2010")]
+    public async Task BadPlatformFiltersAreCodedErrors(string filter, string code)
+    {
+        var engine = new TestBuildEngine();
+
+        Assert.False(new MergeImageIndex
+        {
+            BuildEngine = engine,
+            Sources = [$"{_fixture.Registry.Address}/{TaskRegistryFixture.BaseRepository}:10.0"],
+            Registry = _fixture.Registry.Address,
+            Repository = "filter/none",
+            Tags = ["x"],
+            Platforms = [filter],
+        }.Execute());
+
+        Assert.Equal([code], engine.ErrorCodes);
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/filter/none"));
+    }
+
+    [Theory]
+    [InlineData("no-registry/app:1", "MAC2019")]
+    [InlineData("/tmp/does-not-exist-metadata.json", "MAC2019")]
+    public void BadSourcesAreCodedErrors(string source, string code)
+    {
+        var engine = new TestBuildEngine();
+
+        Assert.False(new MergeImageIndex
+        {
+            BuildEngine = engine,
+            Sources = [source],
+            Registry = _fixture.Registry.Address,
+            Repository = "bad/src",
+            Tags = ["x"],
+        }.Execute());
+
+        Assert.Equal([code], engine.ErrorCodes);
+        Assert.Contains(source, engine.Errors[0].Message, StringComparison.Ordinal);
+    }
+}
