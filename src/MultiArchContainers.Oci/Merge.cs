@@ -11,6 +11,9 @@ namespace MultiArchContainers.Oci;
 /// </summary>
 public sealed record MergeEntry(string Source, string Registry, string Repository, Descriptor Manifest, string Label)
 {
+    /// <summary>For a source that is an OCI archive: the unpacked layout holding the blobs; else null.</summary>
+    public string? LayoutRoot { get; init; }
+
     public bool IsAttestation => Manifest.Platform is { Os: "unknown", Architecture: "unknown" };
 
     /// <summary>The image an attestation describes (<c>vnd.docker.reference.digest</c>), if any.</summary>
@@ -19,18 +22,31 @@ public sealed record MergeEntry(string Source, string Registry, string Repositor
     public const string ReferenceDigestKey = "vnd.docker.reference.digest";
 }
 
-/// <summary>Turns merge sources (metadata files, image references, indexes) into the manifests they stand for.</summary>
+/// <summary>
+/// Turns merge sources (metadata files, image references, indexes, OCI archives) into the manifests they stand for.
+/// Archives are unpacked below <c>workingDirectory</c>.
+/// </summary>
 public sealed class MergeSourceResolver
 {
     private readonly Func<string, RegistryClient> _clients;
+    private readonly string _workingDirectory;
 
-    public MergeSourceResolver(Func<string, RegistryClient> clients) => _clients = clients;
+    public MergeSourceResolver(Func<string, RegistryClient> clients, string workingDirectory)
+    {
+        _clients = clients;
+        _workingDirectory = workingDirectory;
+    }
 
     public async Task<IReadOnlyList<MergeEntry>> ResolveAsync(string source, CancellationToken cancellationToken)
     {
-        if (source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || File.Exists(source))
+        if (source.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             return ReadMetadataFile(source);
+        }
+
+        if (ArchivePath(source) is { } archive)
+        {
+            return ReadArchive(source, archive.Path, archive.Tag);
         }
 
         ImageReference? reference = ImageReference.TryParse(source, out string? error);
@@ -61,6 +77,57 @@ public sealed class MergeSourceResolver
             ?? throw new MultiArchException(MessageIds.MergeSourceInvalid, source, "its config names no os or architecture");
         var descriptor = new Descriptor { MediaType = manifest.MediaType, Digest = manifest.Digest, Size = manifest.Content.LongLength, Platform = platform };
         return [new MergeEntry(source, reference.Registry, reference.Repository, descriptor, platform.ToString())];
+    }
+
+    /// <summary><c>PATH</c> or <c>PATH:TAG</c> of an existing OCI archive; null when the source is not one.</summary>
+    private static (string Path, string? Tag)? ArchivePath(string source)
+    {
+        if (File.Exists(source))
+        {
+            return (source, null);
+        }
+
+        int colon = source.LastIndexOf(':');
+        return colon > 1 && File.Exists(source[..colon]) ? (source[..colon], source[(colon + 1)..]) : null;
+    }
+
+    /// <summary>The image or index an OCI archive names (by tag when it names several), with its blobs unpacked.</summary>
+    private List<MergeEntry> ReadArchive(string source, string path, string? tag)
+    {
+        string root = Path.Combine(_workingDirectory, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        try
+        {
+            System.Formats.Tar.TarFile.ExtractToDirectory(path, root, overwriteFiles: true);
+            ImageIndex layout = OciJson.Deserialize<ImageIndex>(File.ReadAllBytes(Path.Combine(root, "index.json")), "index.json");
+            List<Descriptor> named = layout.Manifests
+                .Where(m => tag is null || m.Annotations?.GetValueOrDefault(Layout.OciArchiveWriter.RefNameKey) == tag)
+                .DistinctBy(m => m.Digest)
+                .ToList();
+            if (named.Count != 1)
+            {
+                string tags = string.Join(", ", layout.Manifests.Select(m => m.Annotations?.GetValueOrDefault(Layout.OciArchiveWriter.RefNameKey)).OfType<string>());
+                throw new MultiArchException(MessageIds.MergeSourceInvalid, source, tag is null
+                    ? $"the archive names {named.Count} different images; add ':TAG' (its tags: {tags})"
+                    : $"the archive has no image tagged '{tag}' (its tags: {tags})");
+            }
+
+            Descriptor top = named[0];
+            byte[] bytes = File.ReadAllBytes(Path.Combine(root, "blobs", top.Digest.Algorithm, top.Digest.Encoded));
+            if (!top.Digest.Matches(bytes))
+            {
+                throw new MultiArchException(MessageIds.MergeSourceInvalid, source, $"the blob {top.Digest} does not match its digest");
+            }
+
+            IEnumerable<Descriptor> manifests = MediaTypes.IsIndex(top.MediaType)
+                ? OciJson.Deserialize<ImageIndex>(bytes, "the archived index").Manifests.Where(m => m.Platform is not null)
+                : [top with { Platform = Layout.OciLayoutImage.FromManifest(root, top.MediaType, bytes, source).ManifestDescriptor.Platform, Annotations = null }];
+            return manifests.Select(m => new MergeEntry(source, string.Empty, string.Empty, m, m.Platform!.ToString()) { LayoutRoot = root }).ToList();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or JsonException or FormatException)
+        {
+            throw new MultiArchException(MessageIds.MergeSourceInvalid, source, $"it is not a readable OCI archive ({ex.Message})");
+        }
     }
 
     /// <summary>A metadata file of PublishPlatformImage (one image) or of PublishMultiArch/MergeMultiArch (an index).</summary>
@@ -133,6 +200,14 @@ public sealed class ImageCopier
 
     public async Task<byte[]> ReadManifestAsync(MergeEntry entry, CancellationToken cancellationToken)
     {
+        if (entry.LayoutRoot is not null)
+        {
+            byte[] bytes = await File.ReadAllBytesAsync(BlobPath(entry.LayoutRoot, entry.Manifest.Digest), cancellationToken).ConfigureAwait(false);
+            return entry.Manifest.Digest.Matches(bytes)
+                ? bytes
+                : throw new MultiArchException(MessageIds.MergeSourceInvalid, entry.Source, $"the blob {entry.Manifest.Digest} does not match its digest");
+        }
+
         ManifestContent content = await _clients(entry.Registry).GetManifestAsync(entry.Repository, entry.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
         return content.Content;
     }
@@ -141,8 +216,7 @@ public sealed class ImageCopier
     public async Task CopyAsync(MergeEntry entry, byte[] manifestBytes, CancellationToken cancellationToken)
     {
         ImageManifest manifest = OciJson.Deserialize<ImageManifest>(manifestBytes, "a source manifest");
-        bool sameRegistry = string.Equals(entry.Registry, _target.Registry, StringComparison.OrdinalIgnoreCase);
-        RegistryClient source = _clients(entry.Registry);
+        bool sameRegistry = entry.LayoutRoot is null && string.Equals(entry.Registry, _target.Registry, StringComparison.OrdinalIgnoreCase);
         foreach (Descriptor blob in manifest.Layers.Prepend(manifest.Config))
         {
             if (await _target.BlobExistsAsync(_repository, blob.Digest, cancellationToken).ConfigureAwait(false))
@@ -155,14 +229,14 @@ public sealed class ImageCopier
                 continue;
             }
 
-            await _target.UploadBlobAsync(
-                _repository,
-                blob.Digest,
-                blob.Size,
-                () => source.OpenBlobAsync(entry.Repository, blob.Digest, cancellationToken).GetAwaiter().GetResult(),
-                cancellationToken).ConfigureAwait(false);
+            Func<Stream> open = entry.LayoutRoot is { } root
+                ? () => File.OpenRead(BlobPath(root, blob.Digest))
+                : () => _clients(entry.Registry).OpenBlobAsync(entry.Repository, blob.Digest, cancellationToken).GetAwaiter().GetResult();
+            await _target.UploadBlobAsync(_repository, blob.Digest, blob.Size, open, cancellationToken).ConfigureAwait(false);
         }
 
         await _target.PutManifestAsync(_repository, Digest.Sha256(manifestBytes).ToString(), manifestBytes, entry.Manifest.MediaType, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string BlobPath(string root, Digest digest) => Path.Combine(root, "blobs", digest.Algorithm, digest.Encoded);
 }

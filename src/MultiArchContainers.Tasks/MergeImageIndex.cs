@@ -106,12 +106,18 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
             }
         }
 
+        string workingDirectory = Path.Combine(Path.GetTempPath(), "multiarch-merge-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await MergeAsync(sources, Client, cancellationToken).ConfigureAwait(false);
+            await MergeAsync(sources, Client, workingDirectory, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            if (Directory.Exists(workingDirectory))
+            {
+                Directory.Delete(workingDirectory, recursive: true);
+            }
+
             foreach (RegistryClient client in clients.Values)
             {
                 client.Dispose();
@@ -119,9 +125,9 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
         }
     }
 
-    private async Task MergeAsync(string[] sources, Func<string, RegistryClient> clients, CancellationToken cancellationToken)
+    private async Task MergeAsync(string[] sources, Func<string, RegistryClient> clients, string workingDirectory, CancellationToken cancellationToken)
     {
-        var resolver = new MergeSourceResolver(clients);
+        var resolver = new MergeSourceResolver(clients, workingDirectory);
         var entries = new List<MergeEntry>();
         foreach (string source in sources)
         {

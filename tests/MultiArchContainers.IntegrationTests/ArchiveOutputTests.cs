@@ -79,5 +79,15 @@ public class ArchiveOutputTests
         ProcessResult copy = await ProcessRunner.RunAsync("skopeo", ["copy", "--all", "--preserve-digests", "--dest-tls-verify=false", $"oci-archive:{archive}:1.0", $"docker://{target}"]);
         Assert.True(copy.ExitCode == 0, copy.Combined);
         Assert.Equal(raw, await Skopeo.InspectRawAsync(target));
+
+        // The archive is also a MergeMultiArch source: its children land, unchanged, in a registry.
+        ProcessResult merged = await sandbox.DotnetAsync(["msbuild", sandbox.ProjectPath, "-nologo", "-restore", "-t:MergeMultiArch",
+            $"-p:ContainerMergeSources={archive}:latest", $"-p:ContainerRegistry={_fixture.Registry.Address}", "-p:ContainerRepository=team/merged-archive"]);
+        _output.WriteLine(merged.Combined);
+        Assert.True(merged.ExitCode == 0, merged.Combined);
+        JsonNode mergedIndex = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/merged-archive:1.0"))!;
+        Assert.Equal(
+            index["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()),
+            mergedIndex["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()));
     }
 }

@@ -74,6 +74,45 @@ public class MergeImageIndexTests
     }
 
     [Fact]
+    public async Task AnOciArchiveIsAMergeSource()
+    {
+        string registry = _fixture.Registry.Address;
+        string folder = Directory.CreateTempSubdirectory("mac-merge-archive-").FullName;
+        try
+        {
+            TestImage arm = TestImage.Create(BaseImageSeeder.DefaultPlatforms[1], "from archive");
+            string archive = Path.Combine(folder, "arm.tar");
+            arm.WriteLayoutArchive(archive, "1.0", "latest");
+            var engine = new TestBuildEngine();
+
+            Assert.True(new MergeImageIndex
+            {
+                BuildEngine = engine,
+                Sources = [archive],
+                Registry = registry,
+                Repository = "archive/dst",
+                Tags = ["1"],
+            }.Execute(), engine.Log);
+
+            JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/archive/dst:1"))!;
+            JsonNode entry = Assert.Single(index["manifests"]!.AsArray())!;
+            Assert.Equal(arm.ManifestDescriptor.Digest.ToString(), entry["digest"]!.GetValue<string>());
+            Assert.Equal("v8", entry["platform"]!["variant"]!.GetValue<string>());
+            JsonNode config = await Skopeo.InspectConfigAsync($"{registry}/archive/dst:1", "arm64", "v8");
+            Assert.Equal("arm64", config["architecture"]!.GetValue<string>());
+
+            var wrongTag = new TestBuildEngine();
+            Assert.False(new MergeImageIndex { BuildEngine = wrongTag, Sources = [archive + ":nope"], Registry = registry, Repository = "archive/none", Tags = ["1"] }.Execute());
+            Assert.Equal(["MAC2019"], wrongTag.ErrorCodes);
+            Assert.Contains("1.0, latest", wrongTag.Errors[0].Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task PlatformFilterKeepsOnlyTheNamedPlatformsAndTheirAttestations()
     {
         string registry = _fixture.Registry.Address;
