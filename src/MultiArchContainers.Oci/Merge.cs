@@ -188,10 +188,13 @@ public sealed class MergeSourceResolver
 public sealed class ImageCopier
 {
     private readonly Func<string, RegistryClient> _clients;
-    private readonly RegistryClient _target;
+    private readonly RegistryClient? _target;
     private readonly string _repository;
 
-    public ImageCopier(Func<string, RegistryClient> clients, RegistryClient target, string repository)
+    /// <param name="clients">Registry clients by registry name.</param>
+    /// <param name="target">The target registry; null when the merge writes an archive only.</param>
+    /// <param name="repository">The target repository.</param>
+    public ImageCopier(Func<string, RegistryClient> clients, RegistryClient? target, string repository)
     {
         _clients = clients;
         _target = target;
@@ -215,16 +218,17 @@ public sealed class ImageCopier
     /// <summary>Copies the blobs of <paramref name="manifestBytes"/> and then the manifest itself, by its digest.</summary>
     public async Task CopyAsync(MergeEntry entry, byte[] manifestBytes, CancellationToken cancellationToken)
     {
+        RegistryClient target = _target ?? throw new InvalidOperationException("No target registry to copy to.");
         ImageManifest manifest = OciJson.Deserialize<ImageManifest>(manifestBytes, "a source manifest");
-        bool sameRegistry = entry.LayoutRoot is null && string.Equals(entry.Registry, _target.Registry, StringComparison.OrdinalIgnoreCase);
+        bool sameRegistry = entry.LayoutRoot is null && string.Equals(entry.Registry, target.Registry, StringComparison.OrdinalIgnoreCase);
         foreach (Descriptor blob in manifest.Layers.Prepend(manifest.Config))
         {
-            if (await _target.BlobExistsAsync(_repository, blob.Digest, cancellationToken).ConfigureAwait(false))
+            if (await target.BlobExistsAsync(_repository, blob.Digest, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
 
-            if (sameRegistry && await _target.TryMountBlobAsync(_repository, blob.Digest, entry.Repository, cancellationToken).ConfigureAwait(false))
+            if (sameRegistry && await target.TryMountBlobAsync(_repository, blob.Digest, entry.Repository, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
@@ -232,10 +236,49 @@ public sealed class ImageCopier
             Func<Stream> open = entry.LayoutRoot is { } root
                 ? () => File.OpenRead(BlobPath(root, blob.Digest))
                 : () => _clients(entry.Registry).OpenBlobAsync(entry.Repository, blob.Digest, cancellationToken).GetAwaiter().GetResult();
-            await _target.UploadBlobAsync(_repository, blob.Digest, blob.Size, open, cancellationToken).ConfigureAwait(false);
+            await target.UploadBlobAsync(_repository, blob.Digest, blob.Size, open, cancellationToken).ConfigureAwait(false);
         }
 
-        await _target.PutManifestAsync(_repository, Digest.Sha256(manifestBytes).ToString(), manifestBytes, entry.Manifest.MediaType, cancellationToken).ConfigureAwait(false);
+        await target.PutManifestAsync(_repository, Digest.Sha256(manifestBytes).ToString(), manifestBytes, entry.Manifest.MediaType, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Puts a manifest and its blobs into an archive: blobs from an unpacked source archive are used in place,
+    /// blobs in a registry are streamed to files below <paramref name="downloads"/> first.
+    /// </summary>
+    public async Task AddToArchiveAsync(Layout.OciArchiveWriter archive, MergeEntry entry, byte[] manifestBytes, string downloads, CancellationToken cancellationToken)
+    {
+        ImageManifest manifest = OciJson.Deserialize<ImageManifest>(manifestBytes, "a source manifest");
+        foreach (Descriptor blob in manifest.Layers.Prepend(manifest.Config))
+        {
+            if (entry.LayoutRoot is { } root)
+            {
+                archive.AddFile(blob.Digest, BlobPath(root, blob.Digest));
+                continue;
+            }
+
+            string path = BlobPath(downloads, blob.Digest);
+            if (!File.Exists(path))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await using (Stream source = await _clients(entry.Registry).OpenBlobAsync(entry.Repository, blob.Digest, cancellationToken).ConfigureAwait(false))
+                await using (FileStream file = File.Create(path))
+                {
+                    await source.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                }
+
+                await using FileStream check = File.OpenRead(path);
+                Digest actual = await Digest.Sha256Async(check, cancellationToken).ConfigureAwait(false);
+                if (actual != blob.Digest)
+                {
+                    throw new MultiArchException(MessageIds.DigestMismatch, $"{entry.Repository}@{blob.Digest}", entry.Registry, actual, blob.Digest);
+                }
+            }
+
+            archive.AddFile(blob.Digest, path);
+        }
+
+        archive.AddBytes(manifestBytes);
     }
 
     private static string BlobPath(string root, Digest digest) => Path.Combine(root, "blobs", digest.Algorithm, digest.Encoded);

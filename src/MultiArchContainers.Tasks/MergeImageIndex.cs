@@ -18,8 +18,7 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
     [Required]
     public string[] Sources { get; set; } = [];
 
-    /// <summary>The registry of the merged index (host[:port]).</summary>
-    [Required]
+    /// <summary>The registry of the merged index (host[:port]); not needed when writing an archive.</summary>
     public string Registry { get; set; } = string.Empty;
 
     /// <summary>The repository of the merged index.</summary>
@@ -72,7 +71,7 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
     /// <inheritdoc />
     public string SourceDateEpoch { get; set; } = string.Empty;
 
-    /// <summary>ContainerArchiveOutputPath; archive output of a merge is not available, so it is refused rather than ignored.</summary>
+    /// <summary>When set, the merged index and every image go into this OCI archive instead of the registry.</summary>
     public string ArchiveOutputPath { get; set; } = string.Empty;
 
     /// <summary>Where to write the merged index's metadata JSON; nothing is written when empty.</summary>
@@ -84,12 +83,6 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        if (ArchiveOutputPath.Length > 0)
-        {
-            Report(Diagnostic.Error(MessageIds.MergeArchiveUnsupported, ArchiveOutputPath));
-            return;
-        }
-
         string[] sources = Sources.Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
         if (sources.Length == 0)
         {
@@ -146,8 +139,21 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
             return;
         }
 
-        RegistryClient target = clients(Registry);
-        List<MergeEntry> kept = Append ? await ExistingEntriesAsync(target, entries, cancellationToken).ConfigureAwait(false) : [];
+        bool archive = ArchiveOutputPath.Length > 0;
+        if (!archive && Registry.Length == 0)
+        {
+            Report(Diagnostic.Error(MessageIds.NoRegistry));
+            return;
+        }
+
+        if (archive && Append)
+        {
+            Report(Diagnostic.Error(MessageIds.MergeArchiveUnsupported, ArchiveOutputPath));
+            return;
+        }
+
+        RegistryClient? target = archive && Registry.Length == 0 ? null : clients(Registry);
+        List<MergeEntry> kept = Append ? await ExistingEntriesAsync(target!, entries, cancellationToken).ConfigureAwait(false) : [];
 
         var inputs = new List<AnnotationInput>();
         inputs.AddRange(ToAnnotations("ContainerIndexAnnotation", AnnotationLevel.Index, IndexAnnotations));
@@ -156,7 +162,7 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
         inputs.AddRange(Oci.AnnotationString.Parse(AnnotationString, Report));
         inputs.AddRange(GeneratedAnnotationValues.Compute(this, Report));
         var images = entries.Where(e => !e.IsAttestation).Select(e => (e.Label, e.Manifest.Platform!)).ToList();
-        AnnotationSet? annotations = Oci.Annotations.Resolve(inputs, new AnnotationContext(images) { DockerFormat = ImageFormat.Equals("Docker", StringComparison.OrdinalIgnoreCase) }, Report);
+        AnnotationSet? annotations = Oci.Annotations.Resolve(inputs, new AnnotationContext(images) { ArchiveOutput = ArchiveOutputPath.Length > 0, DockerFormat = ImageFormat.Equals("Docker", StringComparison.OrdinalIgnoreCase) }, Report);
         if (annotations is null || Log.HasLoggedErrors)
         {
             return;
@@ -205,12 +211,18 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
             return;
         }
 
+        if (archive)
+        {
+            await WriteArchiveAsync(copier, manifests, platformImages, index, annotations, workingDirectory, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         foreach ((MergeEntry entry, byte[] bytes) in manifests)
         {
             await copier.CopyAsync(entry, bytes, cancellationToken).ConfigureAwait(false);
         }
 
-        var publisher = new IndexPublisher(target, Info);
+        var publisher = new IndexPublisher(target!, Info);
         PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
         if (MetadataFile.Length > 0)
         {
@@ -223,6 +235,36 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
         item.SetMetadata(ItemMetadata.Repository, Repository);
         item.SetMetadata(ItemMetadata.Tags, string.Join(';', Tags));
         item.SetMetadata(ItemMetadata.Names, string.Join(';', published.Names));
+        PublishedIndex = item;
+    }
+
+    private async Task WriteArchiveAsync(ImageCopier copier, Dictionary<MergeEntry, byte[]> manifests, List<PlatformImage> images, ImageIndex index, AnnotationSet annotations, string workingDirectory, CancellationToken cancellationToken)
+    {
+        string path = Directory.Exists(ArchiveOutputPath) || ArchiveOutputPath.EndsWith('/') || ArchiveOutputPath.EndsWith('\\')
+            ? Path.Combine(ArchiveOutputPath, Repository.Replace('/', '-') + ".tar")
+            : ArchiveOutputPath;
+        var writer = new Oci.Layout.OciArchiveWriter();
+        string downloads = Path.Combine(workingDirectory, "downloads");
+        foreach ((MergeEntry entry, byte[] bytes) in manifests)
+        {
+            await copier.AddToArchiveAsync(writer, entry, bytes, downloads, cancellationToken).ConfigureAwait(false);
+        }
+
+        byte[] content = OciJson.Serialize(index);
+        writer.AddBytes(content);
+        Descriptor descriptor = Descriptor.For(MediaTypes.OciIndex, content);
+        writer.Write(path, descriptor, Tags, annotations.For(AnnotationLevel.IndexDescriptor));
+        Info($"Wrote image index {descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags)} to the OCI archive {path}");
+        if (MetadataFile.Length > 0)
+        {
+            Oci.MetadataFile.Write(MetadataFile, new PublishedIndex(content, descriptor, Tags.Select(t => $"{Repository}:{t}").ToList(), images));
+        }
+
+        var item = new TaskItem(descriptor.Digest.ToString());
+        item.SetMetadata(ItemMetadata.MediaType, descriptor.MediaType);
+        item.SetMetadata(ItemMetadata.Repository, Repository);
+        item.SetMetadata(ItemMetadata.Tags, string.Join(';', Tags));
+        item.SetMetadata("ArchivePath", path);
         PublishedIndex = item;
     }
 

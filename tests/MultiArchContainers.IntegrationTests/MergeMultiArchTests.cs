@@ -38,7 +38,7 @@ public class MergeMultiArchTests
 
     private async Task<string> PublishPlatformAsync(Sandbox sandbox, string rid, string repository, string note)
     {
-        string file = Path.Combine(sandbox.Folder, $"{repository.Replace('/', '-')}-{rid}.json");
+        string file = Path.Combine(sandbox.Folder, $"{repository.Replace('/', '-')}-{rid}-{note}.json");
         ProcessResult result = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-t:PublishPlatformImage", "-nologo",
             $"-p:ContainerRuntimeIdentifier={rid}", $"-p:ContainerRepository={repository}", $"-p:ContainerMetadataFile={file}",
             $"-p:ContainerAnnotations=manifest:com.example.note={note}"]);
@@ -107,6 +107,19 @@ public class MergeMultiArchTests
         JsonNode newArm = after["manifests"]![1]!;
         Assert.Equal("arm64", newArm["platform"]!["architecture"]!.GetValue<string>());
         Assert.Equal("second", AnnotationsOf(JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/matrix/app@{newArm["digest"]!.GetValue<string>()}"))!)["com.example.note"]);
+
+        // Into an OCI archive: every child and the index, readable by skopeo, nothing pushed.
+        string archive = Path.Combine(sandbox.Folder, "merged.tar");
+        IReadOnlyList<string> catalogueBefore = await RegistryCatalog.RepositoriesAsync(registry);
+        ProcessResult archived = await RunAsync(sandbox, "-t:MergeMultiArch", $"-p:ContainerMergeSources=\"{x64};{arm}\"",
+            "-p:ContainerRepository=matrix/archived", "-p:ContainerImageTags=2.0", $"-p:ContainerArchiveOutputPath={archive}", annotations);
+        Assert.True(archived.ExitCode == 0, archived.Combined);
+        Assert.Equal(catalogueBefore, await RegistryCatalog.RepositoriesAsync(registry));
+        ProcessResult fromArchive = await ProcessRunner.RunAsync("skopeo", ["inspect", "--raw", $"oci-archive:{archive}:2.0"]);
+        Assert.True(fromArchive.ExitCode == 0, fromArchive.Combined);
+        Assert.Equal(raw, fromArchive.StandardOutput.TrimEnd('\n'));
+        ProcessResult archivedConfig = await ProcessRunner.RunAsync("skopeo", ["inspect", "--config", "--override-arch", "arm64", "--override-variant", "v8", $"oci-archive:{archive}:2.0"]);
+        Assert.True(archivedConfig.ExitCode == 0, archivedConfig.Combined);
 
         // Into another registry (with basic auth): content is streamed across and every child resolves there.
         string other = _fixture.AuthRegistry.Address;
