@@ -155,11 +155,7 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
         RegistryClient? target = archive && Registry.Length == 0 ? null : clients(Registry);
         List<MergeEntry> kept = Append ? await ExistingEntriesAsync(target!, entries, cancellationToken).ConfigureAwait(false) : [];
 
-        var inputs = new List<AnnotationInput>();
-        inputs.AddRange(ToAnnotations("ContainerIndexAnnotation", AnnotationLevel.Index, IndexAnnotations));
-        inputs.AddRange(ToAnnotations("ContainerManifestAnnotation", AnnotationLevel.Manifest, ManifestAnnotations));
-        inputs.AddRange(ToAnnotations("ContainerDescriptorAnnotation", AnnotationLevel.ManifestDescriptor, DescriptorAnnotations));
-        inputs.AddRange(Oci.AnnotationString.Parse(AnnotationString, Report));
+        List<AnnotationInput> inputs = DeclaredAnnotations(IndexAnnotations, ManifestAnnotations, DescriptorAnnotations, AnnotationString);
         inputs.AddRange(GeneratedAnnotationValues.Compute(this, Report));
         var images = entries.Where(e => !e.IsAttestation).Select(e => (e.Label, e.Manifest.Platform!)).ToList();
         AnnotationSet? annotations = Oci.Annotations.Resolve(inputs, new AnnotationContext(images) { ArchiveOutput = ArchiveOutputPath.Length > 0, DockerFormat = ImageFormat.Equals("Docker", StringComparison.OrdinalIgnoreCase) }, Report);

@@ -119,11 +119,7 @@ public sealed class PlanMultiArch : MultiArchTask, IGenerateAnnotations
 
     private void ResolveAnnotations(List<(string Rid, Platform Platform)> planned)
     {
-        var inputs = new List<AnnotationInput>();
-        inputs.AddRange(ToAnnotations("ContainerIndexAnnotation", AnnotationLevel.Index, IndexAnnotations));
-        inputs.AddRange(ToAnnotations("ContainerManifestAnnotation", AnnotationLevel.Manifest, ManifestAnnotations));
-        inputs.AddRange(ToAnnotations("ContainerDescriptorAnnotation", AnnotationLevel.ManifestDescriptor, DescriptorAnnotations));
-        inputs.AddRange(Oci.AnnotationString.Parse(AnnotationString, Report));
+        List<AnnotationInput> inputs = DeclaredAnnotations(IndexAnnotations, ManifestAnnotations, DescriptorAnnotations, AnnotationString);
         inputs.AddRange(GeneratedAnnotationValues.Compute(this, Report));
 
         var context = new AnnotationContext(planned)
