@@ -43,4 +43,12 @@ public static class MessageIds
     public const string MergeNoSources = nameof(MergeNoSources);
     public const string MergeNothingLeft = nameof(MergeNothingLeft);
     public const string MergeArchiveUnsupported = nameof(MergeArchiveUnsupported);
+    public const string BuildNodeInvalid = nameof(BuildNodeInvalid);
+    public const string BuildNodeUnreachable = nameof(BuildNodeUnreachable);
+    public const string BuildNodeFailed = nameof(BuildNodeFailed);
+    public const string BuildNodeNoDotnet = nameof(BuildNodeNoDotnet);
+    public const string BuildNodeTimeout = nameof(BuildNodeTimeout);
+    public const string BuildNodeRequired = nameof(BuildNodeRequired);
+    public const string BuildNodePackageMissing = nameof(BuildNodePackageMissing);
+    public const string BuildNodesAllUnreachable = nameof(BuildNodesAllUnreachable);
 }

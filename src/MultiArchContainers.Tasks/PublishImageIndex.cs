@@ -16,6 +16,9 @@ public sealed class PublishImageIndex : MultiArchTask
     [Required]
     public ITaskItem[] Images { get; set; } = [];
 
+    /// <summary>The RIDs in the order the index lists them; images built elsewhere arrive in any order.</summary>
+    public string[] Order { get; set; } = [];
+
     /// <summary>The resolved annotations from <see cref="PlanMultiArch"/>; the index and manifest-descriptor ones are used here.</summary>
     public ITaskItem[] Annotations { get; set; } = [];
 
@@ -52,7 +55,9 @@ public sealed class PublishImageIndex : MultiArchTask
             return;
         }
 
-        List<PlatformImage> images = Images.Select(PushPlatformImages.FromItem).ToList();
+        List<PlatformImage> images = Images.Select(PushPlatformImages.FromItem)
+            .OrderBy(i => Array.IndexOf(Order, i.RuntimeIdentifier) is var at && at < 0 ? int.MaxValue : at)
+            .ToList();
         var options = new CombineOptions
         {
             IndexAnnotations = ResolvedAnnotations.Select(Annotations, AnnotationLevel.Index),

@@ -1,0 +1,202 @@
+using System.Formats.Tar;
+using System.Text;
+using System.Text.Json;
+using MultiArchContainers.Oci;
+using MultiArchContainers.Oci.Model;
+
+namespace MultiArchContainers.Tasks.Nodes;
+
+/// <summary>What a remote build needs besides the node.</summary>
+public sealed record RemoteBuildRequest(
+    string RuntimeIdentifier,
+    string ProjectDirectory,
+    string ProjectFile,
+    string PackagePath,
+    IReadOnlyDictionary<string, string> Properties,
+    IReadOnlyDictionary<string, string> Environment);
+
+/// <summary>
+/// Builds one RID's image on a node: makes a fresh folder there, streams the project's sources and this SDK's
+/// package over the ssh connection, runs PublishPlatformImage, reads back the descriptor, and removes the folder,
+/// on failure too. Nothing is shared through a file system.
+/// </summary>
+public sealed class RemoteBuilder
+{
+    private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal) { "bin", "obj", ".git", ".vs" };
+    private readonly SshRunner _ssh;
+    private readonly Action<Diagnostic> _report;
+    private readonly Action<string> _log;
+
+    public RemoteBuilder(SshRunner ssh, Action<Diagnostic> report, Action<string> log)
+    {
+        _ssh = ssh;
+        _report = report;
+        _log = log;
+    }
+
+    /// <summary>Whether the node answers (used to pick the first reachable node for a RID).</summary>
+    public async Task<string?> ProbeAsync(BuildNode node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            SshResult result = await _ssh.RunAsync(node, "true", null, null, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            return result.ExitCode == 0 ? null : FirstLine(result.StandardError, $"ssh exited with {result.ExitCode}");
+        }
+        catch (TimeoutException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>The pushed image, or null when the build failed (the errors are reported).</summary>
+    public async Task<PlatformImage?> BuildAsync(BuildNode node, RemoteBuildRequest request, CancellationToken cancellationToken)
+    {
+        string rid = request.RuntimeIdentifier;
+        SshResult made = await RunAsync(node, $"mkdir -p {ShellQuote.Quote(node.WorkingDirectory)} && mktemp -d {ShellQuote.Quote(node.WorkingDirectory.TrimEnd('/') + "/multiarch-XXXXXXXX")}", null, rid, cancellationToken).ConfigureAwait(false);
+        if (made.ExitCode != 0)
+        {
+            _report(Diagnostic.Error(MessageIds.BuildNodeUnreachable, node.Name, node.Address, rid, FirstLine(made.StandardError, $"ssh exited with {made.ExitCode}")));
+            return null;
+        }
+
+        string folder = made.StandardOutput.Trim();
+        try
+        {
+            SshResult sent = await RunAsync(node, $"tar -x -C {ShellQuote.Quote(folder)}", stream => WriteSourcesAsync(stream, request, cancellationToken), rid, cancellationToken).ConfigureAwait(false);
+            if (sent.ExitCode != 0)
+            {
+                _report(Diagnostic.Error(MessageIds.BuildNodeFailed, node.Name, rid, sent.ExitCode, "sending the sources: " + FirstLine(sent.StandardError, string.Empty)));
+                return null;
+            }
+
+            string metadata = folder + "/image.json";
+            var words = new List<string> { "env" };
+            words.AddRange(request.Environment.Select(e => $"{e.Key}={e.Value}"));
+            words.AddRange([node.DotnetPath, "publish", $"{folder}/src/{request.ProjectFile}", "-nologo", "-t:PublishPlatformImage",
+                $"-p:ContainerRuntimeIdentifier={rid}", $"-p:ContainerMetadataFile={metadata}"]);
+            words.AddRange(request.Properties.Select(p => $"-p:{p.Key}={MSBuildValue(p.Value)}"));
+            string build = $"cd {ShellQuote.Quote(folder + "/src")} && {ShellQuote.Join(words)} && cat {ShellQuote.Quote(metadata)}";
+            _log($"[{node.Name}] building {rid}");
+            SshResult built = await RunAsync(node, build, null, rid, cancellationToken, line => Forward(node, line)).ConfigureAwait(false);
+            if (built.ExitCode == 127 || built.StandardError.Contains($"{node.DotnetPath}: not found", StringComparison.Ordinal) || built.StandardError.Contains("No such file or directory", StringComparison.Ordinal) && built.StandardOutput.Length == 0)
+            {
+                _report(Diagnostic.Error(MessageIds.BuildNodeNoDotnet, node.Name, rid, node.DotnetPath, FirstLine(built.StandardError, string.Empty)));
+                return null;
+            }
+
+            if (built.ExitCode != 0)
+            {
+                _report(Diagnostic.Error(MessageIds.BuildNodeFailed, node.Name, rid, built.ExitCode, "the remote build failed; its errors are above, prefixed with [" + node.Name + "]"));
+                return null;
+            }
+
+            return ReadImage(node, rid, built.StandardOutput);
+        }
+        finally
+        {
+            // Removed on failure and cancellation too; a node that went away keeps the folder in its temp space.
+            await RunAsync(node, $"rm -rf {ShellQuote.Quote(folder)}", null, rid, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Quotes a property value for MSBuild's command-line parser when it holds ';' or ','.</summary>
+    private static string MSBuildValue(string value) =>
+        value.Contains(';', StringComparison.Ordinal) || value.Contains(',', StringComparison.Ordinal) ? $"\"{value}\"" : value;
+
+    private async Task<SshResult> RunAsync(BuildNode node, string command, Func<Stream, Task>? input, string rid, CancellationToken cancellationToken, Action<string>? onLine = null)
+    {
+        try
+        {
+            return await _ssh.RunAsync(node, command, input, onLine, node.Timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new MultiArchException(MessageIds.BuildNodeTimeout, node.Name, rid, node.Timeout, ex.Message);
+        }
+    }
+
+    /// <summary>Remote MSBuild errors and warnings become local ones, prefixed with the node; the rest is detail.</summary>
+    private void Forward(BuildNode node, string line)
+    {
+        int error = line.IndexOf(": error ", StringComparison.Ordinal);
+        int warning = line.IndexOf(": warning ", StringComparison.Ordinal);
+        if (error >= 0)
+        {
+            _report(new Diagnostic(DiagnosticSeverity.Error, CodeOf(line[(error + 8)..]), $"[{node.Name}] {line.Trim()}"));
+        }
+        else if (warning >= 0)
+        {
+            _report(new Diagnostic(DiagnosticSeverity.Warning, CodeOf(line[(warning + 10)..]), $"[{node.Name}] {line.Trim()}"));
+        }
+        else
+        {
+            _log($"[{node.Name}] {line}");
+        }
+    }
+
+    private static string CodeOf(string rest)
+    {
+        int colon = rest.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && !rest[..colon].Contains(' ', StringComparison.Ordinal) ? rest[..colon] : string.Empty;
+    }
+
+    private PlatformImage? ReadImage(BuildNode node, string rid, string output)
+    {
+        int start = output.LastIndexOf("{\n  \"containerimage.digest\"", StringComparison.Ordinal);
+        try
+        {
+            using JsonDocument json = JsonDocument.Parse(start >= 0 ? output[start..] : output);
+            Descriptor descriptor = OciJson.Deserialize<Descriptor>(Encoding.UTF8.GetBytes(json.RootElement.GetProperty("containerimage.descriptor").GetRawText()), "the node's descriptor");
+            return new PlatformImage(rid, descriptor);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException)
+        {
+            _report(Diagnostic.Error(MessageIds.BuildNodeFailed, node.Name, rid, 0, "the node did not return the image's descriptor: " + ex.Message));
+            return null;
+        }
+    }
+
+    /// <summary>src/ (the project folder without bin, obj, .git), feed/ (this SDK's package) and a nuget.config naming feed/.</summary>
+    private static async Task WriteSourcesAsync(Stream output, RemoteBuildRequest request, CancellationToken cancellationToken)
+    {
+        await using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
+        foreach (string file in SourceFiles(request.ProjectDirectory))
+        {
+            string relative = Path.GetRelativePath(request.ProjectDirectory, file).Replace('\\', '/');
+            await writer.WriteEntryAsync(file, "src/" + relative, cancellationToken).ConfigureAwait(false);
+        }
+
+        await writer.WriteEntryAsync(request.PackagePath, "feed/" + Path.GetFileName(request.PackagePath), cancellationToken).ConfigureAwait(false);
+        byte[] config = Encoding.UTF8.GetBytes("""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="multiarch-sent-with-the-build" value="feed" />
+              </packageSources>
+            </configuration>
+            """);
+        await writer.WriteEntryAsync(new GnuTarEntry(TarEntryType.RegularFile, "nuget.config") { DataStream = new MemoryStream(config) }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<string> SourceFiles(string root)
+    {
+        foreach (string file in Directory.EnumerateFiles(root))
+        {
+            yield return file;
+        }
+
+        foreach (string dir in Directory.EnumerateDirectories(root).Where(d => !Skipped.Contains(Path.GetFileName(d))))
+        {
+            foreach (string file in SourceFiles(dir))
+            {
+                yield return file;
+            }
+        }
+    }
+
+    private static string FirstLine(string text, string fallback)
+    {
+        string? line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return string.IsNullOrEmpty(line) ? fallback : line;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace MultiArchContainers.Tasks.Nodes;
+
+/// <summary>The outcome of one ssh invocation.</summary>
+public sealed record SshResult(int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>
+/// Runs commands on a node with the system OpenSSH client, so the user's ssh config, agent and known_hosts apply.
+/// Always BatchMode (never a prompt). Host keys are checked unless the project opted out for throwaway hosts.
+/// </summary>
+public sealed class SshRunner
+{
+    private readonly bool _acceptUnknownHostKeys;
+
+    public SshRunner(bool acceptUnknownHostKeys) => _acceptUnknownHostKeys = acceptUnknownHostKeys;
+
+    /// <summary>
+    /// Runs <paramref name="command"/> (already shell-quoted) on <paramref name="node"/>. <paramref name="input"/>, when
+    /// given, is written to the remote standard input; <paramref name="onLine"/> receives each output line as it comes.
+    /// The remote process ends with the connection when the timeout or cancellation kills ssh.
+    /// </summary>
+    public async Task<SshResult> RunAsync(BuildNode node, string command, Func<Stream, Task>? input, Action<string>? onLine, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("ssh")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in Arguments(node))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.ArgumentList.Add("--");
+        start.ArgumentList.Add(command);
+
+        using var process = new Process { StartInfo = start };
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (stdout)
+            {
+                stdout.AppendLine(e.Data);
+            }
+
+            onLine?.Invoke(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (stderr)
+                {
+                    stderr.AppendLine(e.Data);
+                }
+
+                onLine?.Invoke(e.Data);
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            if (input is not null)
+            {
+                await input(process.StandardInput.BaseStream).ConfigureAwait(false);
+            }
+
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            process.Kill(entireProcessTree: true);
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"no answer within {timeout}");
+            }
+
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        process.WaitForExit();
+        return new SshResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    private IEnumerable<string> Arguments(BuildNode node)
+    {
+        yield return "-o";
+        yield return "BatchMode=yes";
+        yield return "-o";
+        yield return "ConnectTimeout=15";
+        yield return "-o";
+        yield return "ServerAliveInterval=15";
+        if (_acceptUnknownHostKeys)
+        {
+            yield return "-o";
+            yield return "StrictHostKeyChecking=no";
+            yield return "-o";
+            yield return "UserKnownHostsFile=/dev/null";
+            yield return "-o";
+            yield return "LogLevel=ERROR";
+        }
+
+        if (node.IdentityFile.Length > 0)
+        {
+            yield return "-i";
+            yield return node.IdentityFile;
+        }
+
+        if (node.Port is { } port)
+        {
+            yield return "-p";
+            yield return port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        yield return node.User is null ? node.Host : $"{node.User}@{node.Host}";
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.IntegrationTests;
+
+[Collection(PublishCollection.Name)]
+public class BuildNodeTests
+{
+    private readonly PublishFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public BuildNodeTests(PublishFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    private string Project(string repository, string node) => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <Sdk Name="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" />
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
+            <ContainerRepository>{repository}</ContainerRepository>
+            <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
+            <ContainerBuildNodeAcceptUnknownHostKeys>true</ContainerBuildNodeAcceptUnknownHostKeys>
+          </PropertyGroup>
+          <ItemGroup>
+            <ContainerIndexAnnotation Include="com.example.split" Value="x64 here, arm64 on a node" />
+            {node}
+          </ItemGroup>
+        </Project>
+        """;
+
+    [Fact]
+    public async Task ANodeBuildsItsRidAndAStoppedNodeFailsWithoutMovingATag()
+    {
+        await using SshdProcess sshd = await SshdProcess.StartAsync();
+        string repository = "team/noded";
+        string node = $"""<ContainerBuildNode Include="arm-builder" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{sshd.Root}/work" />""";
+        using var sandbox = new Sandbox(_fixture, Project(repository, node));
+
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode == 0, result.Combined);
+
+        Assert.Contains("linux-arm64 is built on node arm-builder", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("[arm-builder]", result.StandardOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(sandbox.Folder, "obj", "multiarch", "Release", "linux-arm64")));
+        Assert.True(Directory.Exists(Path.Combine(sshd.NodeRoot, "nuget", "multiarchcontainers.sdk")), "the node restored this SDK from the package sent over ssh");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(sshd.Root, "work")));
+        string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0");
+        JsonNode index = JsonNode.Parse(raw)!;
+        Assert.Equal("x64 here, arm64 on a node", index["annotations"]!["com.example.split"]!.GetValue<string>());
+        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        JsonNode armConfig = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
+        Assert.Equal("arm64", armConfig["architecture"]!.GetValue<string>());
+
+        await sshd.StopAsync();
+        ProcessResult stopped = await sandbox.PublishAsync("-p:ContainerImageTags=\"1.0;2.0\"");
+        _output.WriteLine(stopped.Combined);
+
+        Assert.NotEqual(0, stopped.ExitCode);
+        Assert.Contains("error MAC3002: The build node 'arm-builder'", stopped.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("for linux-arm64", stopped.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
+        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"));
+    }
+
+    [Fact]
+    public async Task ValuesSentToTheNodeCannotRunCommandsThere()
+    {
+        await using SshdProcess sshd = await SshdProcess.StartAsync();
+        string marker = Path.Combine(Path.GetTempPath(), "mac-injected-" + Guid.NewGuid().ToString("N"));
+        string workingDirectory = Path.Combine(sshd.Root, "work;touch " + marker + "-wd");
+        string dotnet = "$(touch " + marker + "-dotnet)`touch " + marker + "-tick`'\"";
+        string node = $"""<ContainerBuildNode Include="inject" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{System.Security.SecurityElement.Escape(workingDirectory)}" DotnetPath="{System.Security.SecurityElement.Escape(dotnet)}" />""";
+        using var sandbox = new Sandbox(_fixture, Project("team/injected", node));
+
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:ContainerAnnotations=\"index:com.example.x=$(touch " + marker + "-annotation)\\;`touch " + marker + "-b`\"");
+        _output.WriteLine(result.Combined);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error MAC3004: The build node 'inject'", result.StandardOutput, StringComparison.Ordinal);
+        foreach (string suffix in new[] { "-wd", "-dotnet", "-tick", "-annotation", "-b" })
+        {
+            Assert.False(File.Exists(marker + suffix), $"{marker + suffix} was created: a value ran as a command on the node");
+        }
+
+        Assert.True(Directory.Exists(Path.Combine(sshd.Root, "work;touch " + marker + "-wd")), "the working directory was taken literally");
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/team/injected"));
+    }
+}
