@@ -7,8 +7,10 @@ using TaskItem = Microsoft.Build.Utilities.TaskItem;
 namespace MultiArchContainers.Tasks;
 
 /// <summary>
-/// Builds the RIDs that build nodes claim, each on the first reachable node that claims it, over SSH; the nodes
-/// work at the same time. Returns the images they pushed and the RIDs left for the local build.
+/// Build nodes, in two steps. With <see cref="AssignOnly"/>: gives each claimed RID the first reachable node that
+/// claims it and returns the assignments and the RIDs left for the local build. Without: builds the
+/// <see cref="Assigned"/> RIDs on their nodes over SSH, all at the same time, and returns the images they pushed.
+/// The two steps run in different project instances so the node builds can run beside the local ones.
 /// </summary>
 public sealed class BuildOnNodes : MultiArchTask
 {
@@ -41,6 +43,16 @@ public sealed class BuildOnNodes : MultiArchTask
     /// <summary>SOURCE_DATE_EPOCH, passed on so the node's images are reproducible too.</summary>
     public string SourceDateEpoch { get; set; } = string.Empty;
 
+    /// <summary>Only assign RIDs to reachable nodes; build nothing.</summary>
+    public bool AssignOnly { get; set; }
+
+    /// <summary>For the build step: Include a RID, <c>Node</c> the name of the node that builds it.</summary>
+    public ITaskItem[] Assigned { get; set; } = [];
+
+    /// <summary>From the assign step: Include a RID, <c>Node</c> its node's name.</summary>
+    [Output]
+    public ITaskItem[] Assignments { get; private set; } = [];
+
     /// <summary>The images the nodes pushed (same shape as PushPlatformImages' output).</summary>
     [Output]
     public ITaskItem[] RemoteImages { get; private set; } = [];
@@ -62,6 +74,12 @@ public sealed class BuildOnNodes : MultiArchTask
         }
 
         nodes.AddRange(BuildNode.ParseList(NodeList, Report));
+        if (!AssignOnly)
+        {
+            await BuildAssignedAsync(nodes, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var claims = Platforms.ToDictionary(p => p.ItemSpec, p => nodes.Where(n => n.RuntimeIdentifiers.Contains(p.ItemSpec, StringComparer.Ordinal)).ToList(), StringComparer.Ordinal);
         LocalPlatforms = Platforms.Where(p => claims[p.ItemSpec].Count == 0).ToArray();
         if (RequireBuildNodes)
@@ -77,13 +95,6 @@ public sealed class BuildOnNodes : MultiArchTask
             return;
         }
 
-        string? package = Directory.Exists(PackageRoot) ? Directory.EnumerateFiles(PackageRoot, "*.nupkg").FirstOrDefault() : null;
-        if (package is null)
-        {
-            Report(Diagnostic.Error(MessageIds.BuildNodePackageMissing, PackageRoot));
-            return;
-        }
-
         var builder = new RemoteBuilder(new SshRunner(AcceptUnknownHostKeys), Report, Info);
         var reachable = new Dictionary<BuildNode, Task<string?>>();
         foreach (BuildNode node in claims.Values.SelectMany(n => n).Distinct())
@@ -91,7 +102,7 @@ public sealed class BuildOnNodes : MultiArchTask
             reachable[node] = builder.ProbeAsync(node, cancellationToken);
         }
 
-        var assignments = new List<(string Rid, BuildNode Node)>();
+        var assignments = new List<ITaskItem>();
         foreach ((string rid, List<BuildNode> candidates) in claims.Where(c => c.Value.Count > 0))
         {
             var reasons = new List<string>();
@@ -116,14 +127,37 @@ public sealed class BuildOnNodes : MultiArchTask
                 continue;
             }
 
-            assignments.Add((rid, chosen));
+            Info($"{rid} is built on node {chosen}");
+            var item = new TaskItem(rid);
+            item.SetMetadata("Node", chosen.Name);
+            assignments.Add(item);
         }
 
-        if (Log.HasLoggedErrors)
+        Assignments = assignments.ToArray();
+    }
+
+    private async Task BuildAssignedAsync(List<BuildNode> nodes, CancellationToken cancellationToken)
+    {
+        var assignments = new List<(string Rid, BuildNode Node)>();
+        foreach (ITaskItem item in Assigned)
+        {
+            BuildNode node = nodes.First(n => n.Name == item.GetMetadata("Node"));
+            assignments.Add((item.ItemSpec, node));
+        }
+
+        if (Log.HasLoggedErrors || assignments.Count == 0)
         {
             return;
         }
 
+        string? package = Directory.Exists(PackageRoot) ? Directory.EnumerateFiles(PackageRoot, "*.nupkg").FirstOrDefault() : null;
+        if (package is null)
+        {
+            Report(Diagnostic.Error(MessageIds.BuildNodePackageMissing, PackageRoot));
+            return;
+        }
+
+        var builder = new RemoteBuilder(new SshRunner(AcceptUnknownHostKeys), Report, Info);
         var properties = Properties.Where(p => p.GetMetadata(ItemMetadata.Value).Length > 0)
             .ToDictionary(p => p.ItemSpec, p => p.GetMetadata(ItemMetadata.Value), StringComparer.Ordinal);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -135,7 +169,6 @@ public sealed class BuildOnNodes : MultiArchTask
         string projectDirectory = Path.GetDirectoryName(Path.GetFullPath(ProjectPath))!;
         var results = await Task.WhenAll(assignments.Select(async a =>
         {
-            Info($"{a.Rid} is built on node {a.Node}");
             var clock = Stopwatch.StartNew();
             PlatformImage? image = await builder.BuildAsync(a.Node, new RemoteBuildRequest(a.Rid, projectDirectory, Path.GetFileName(ProjectPath), package, properties, environment), cancellationToken).ConfigureAwait(false);
             Info($"{a.Rid} on node {a.Node.Name}: {(image is null ? "failed" : "done")} after {clock.Elapsed.TotalSeconds:0.0} s");
