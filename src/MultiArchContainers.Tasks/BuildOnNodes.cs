@@ -40,6 +40,9 @@ public sealed class BuildOnNodes : MultiArchTask
     /// <summary>Properties passed to the node's build: Include is the name, <c>Value</c> the value; empty values are left out.</summary>
     public ITaskItem[] Properties { get; set; } = [];
 
+    /// <summary>Where images that nodes send back as archives are received.</summary>
+    public string WorkingDirectory { get; set; } = string.Empty;
+
     /// <summary>SOURCE_DATE_EPOCH, passed on so the node's images are reproducible too.</summary>
     public string SourceDateEpoch { get; set; } = string.Empty;
 
@@ -170,11 +173,32 @@ public sealed class BuildOnNodes : MultiArchTask
         var results = await Task.WhenAll(assignments.Select(async a =>
         {
             var clock = Stopwatch.StartNew();
-            PlatformImage? image = await builder.BuildAsync(a.Node, new RemoteBuildRequest(a.Rid, projectDirectory, Path.GetFileName(ProjectPath), package, properties, environment), cancellationToken).ConfigureAwait(false);
+            PlatformImage? image = await builder.BuildAsync(a.Node, new RemoteBuildRequest(a.Rid, projectDirectory, Path.GetFileName(ProjectPath), package, Path.Combine(WorkingDirectory, "from-nodes"), properties, environment), cancellationToken).ConfigureAwait(false);
             Info($"{a.Rid} on node {a.Node.Name}: {(image is null ? "failed" : "done")} after {clock.Elapsed.TotalSeconds:0.0} s");
             return image;
         })).ConfigureAwait(false);
 
-        RemoteImages = results.OfType<PlatformImage>().Select(PushPlatformImages.ToItem).ToArray();
+        // Images that came back as archives are pushed from here, by digest, like a local build's.
+        var pushed = new List<PlatformImage>();
+        foreach ((PlatformImage? image, (string Rid, BuildNode Node) assignment) in results.Zip(assignments))
+        {
+            if (image is null)
+            {
+                continue;
+            }
+
+            if (!assignment.Node.TransferArchive)
+            {
+                pushed.Add(image);
+                continue;
+            }
+
+            string folder = Path.Combine(WorkingDirectory, "from-nodes");
+            var layout = Oci.Layout.OciLayoutImage.ExtractAndOpen(Path.Combine(folder, assignment.Rid + ".tar"), Path.Combine(folder, assignment.Rid));
+            using var client = new Oci.Registry.RegistryClient(properties["ContainerRegistry"]);
+            pushed.Add(await new ImagePusher(client, Info).PushAsync(assignment.Rid, layout, properties["ContainerRepository"], [], cancellationToken).ConfigureAwait(false));
+        }
+
+        RemoteImages = pushed.Select(PushPlatformImages.ToItem).ToArray();
     }
 }

@@ -47,6 +47,9 @@ public sealed class PushPlatformImages : MultiArchTask
     /// <summary>SOURCE_DATE_EPOCH; when set, each image is rewritten so that its digest depends only on its content.</summary>
     public string SourceDateEpoch { get; set; } = string.Empty;
 
+    /// <summary>When set (one image, with <see cref="ArchiveOnly"/>): also write the image as an OCI archive here (a build node's answer).</summary>
+    public string TransferArchivePath { get; set; } = string.Empty;
+
     /// <summary>When set (one image only): where to write the image's descriptor and repository as JSON.</summary>
     public string MetadataFile { get; set; } = string.Empty;
 
@@ -95,6 +98,18 @@ public sealed class PushPlatformImages : MultiArchTask
             PushedImages = layouts.Select(l =>
             {
                 l.Image.WriteBlob(l.Image.ManifestBytes);
+                if (TransferArchivePath.Length > 0)
+                {
+                    var writer = new Oci.Layout.OciArchiveWriter();
+                    writer.AddImage(l.Image);
+                    writer.Write(TransferArchivePath, l.Image.ManifestDescriptor with { Platform = null }, ["image"], new Dictionary<string, string>());
+                }
+
+                if (MetadataFile.Length > 0)
+                {
+                    Oci.MetadataFile.WriteImage(MetadataFile, new PlatformImage(l.Rid, l.Image.ManifestDescriptor), Registry, Repository);
+                }
+
                 ITaskItem item = ToItem(new PlatformImage(l.Rid, l.Image.ManifestDescriptor));
                 item.SetMetadata(LayoutRoot, l.Image.Root);
                 return item;

@@ -70,6 +70,44 @@ public class BuildNodeTests
     }
 
     [Fact]
+    public async Task ANodeCanSendItsImageBackAsAnArchive()
+    {
+        await using SshdProcess sshd = await SshdProcess.StartAsync();
+        string repository = "team/noded-archive";
+        string node = $"""<ContainerBuildNode Include="arm-archive" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" Transfer="archive" />""";
+        using var sandbox = new Sandbox(_fixture, Project(repository, node));
+
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode == 0, result.Combined);
+
+        Assert.Contains("[arm-archive] sent the image of linux-arm64 back as an OCI archive", result.StandardOutput, StringComparison.Ordinal);
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"))!;
+        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        Assert.Equal("v8", index["manifests"]![1]!["platform"]!["variant"]!.GetValue<string>());
+        JsonNode armConfig = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
+        Assert.Equal("arm64", armConfig["architecture"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnUnknownHostKeyIsRefusedUnlessTheProjectOptsOut()
+    {
+        await using SshdProcess sshd = await SshdProcess.StartAsync();
+        string node = $"""<ContainerBuildNode Include="strict" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />""";
+        using var sandbox = new Sandbox(_fixture, Project("team/strict", node).Replace("<ContainerBuildNodeAcceptUnknownHostKeys>true</ContainerBuildNodeAcceptUnknownHostKeys>", string.Empty, StringComparison.Ordinal));
+        // A HOME of its own: an empty known_hosts, whatever this machine's user has seen before.
+        sandbox.Environment["HOME"] = Directory.CreateDirectory(Path.Combine(sandbox.Folder, "home")).FullName;
+
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
+        _output.WriteLine(result.Combined);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error MAC3002: The build node 'strict'", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Host key verification failed", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ValuesSentToTheNodeCannotRunCommandsThere()
     {
         await using SshdProcess sshd = await SshdProcess.StartAsync();

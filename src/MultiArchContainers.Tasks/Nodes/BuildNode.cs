@@ -26,6 +26,9 @@ public sealed record BuildNode
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>True: the node sends the image back as an OCI archive and this machine pushes it.</summary>
+    public bool TransferArchive { get; init; }
+
     /// <summary>An SSH private key to use; empty leaves the choice to ssh (config, agent, defaults).</summary>
     public string IdentityFile { get; init; } = string.Empty;
 
@@ -69,9 +72,9 @@ public sealed record BuildNode
         }
 
         string transfer = metadata.GetValueOrDefault("Transfer") ?? string.Empty;
-        if (transfer.Length > 0 && !transfer.Equals("registry", StringComparison.OrdinalIgnoreCase))
+        if (transfer.Length > 0 && !transfer.Equals("registry", StringComparison.OrdinalIgnoreCase) && !transfer.Equals("archive", StringComparison.OrdinalIgnoreCase))
         {
-            Fail($"Transfer '{transfer}' is not supported; the node pushes to the registry (Transfer=\"registry\")");
+            Fail($"Transfer '{transfer}' is neither registry (the node pushes) nor archive (the node sends an OCI archive back)");
             return null;
         }
 
@@ -87,6 +90,7 @@ public sealed record BuildNode
             DotnetPath = NonEmpty(metadata, "DotnetPath") ?? "dotnet",
             Timeout = timeout,
             IdentityFile = NonEmpty(metadata, "IdentityFile") ?? string.Empty,
+            TransferArchive = transfer.Equals("archive", StringComparison.OrdinalIgnoreCase),
         };
     }
 

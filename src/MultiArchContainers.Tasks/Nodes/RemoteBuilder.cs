@@ -12,6 +12,7 @@ public sealed record RemoteBuildRequest(
     string ProjectDirectory,
     string ProjectFile,
     string PackagePath,
+    string LocalFolder,
     IReadOnlyDictionary<string, string> Properties,
     IReadOnlyDictionary<string, string> Environment);
 
@@ -70,10 +71,16 @@ public sealed class RemoteBuilder
             }
 
             string metadata = folder + "/image.json";
+            string archive = folder + "/image.tar";
             var words = new List<string> { "env" };
             words.AddRange(request.Environment.Select(e => $"{e.Key}={e.Value}"));
             words.AddRange([node.DotnetPath, "publish", $"{folder}/src/{request.ProjectFile}", "-nologo", "-t:PublishPlatformImage",
                 $"-p:ContainerRuntimeIdentifier={rid}", $"-p:ContainerMetadataFile={metadata}"]);
+            if (node.TransferArchive)
+            {
+                words.Add($"-p:_MultiArchTransferArchive={archive}");
+            }
+
             words.AddRange(request.Properties.Select(p => $"-p:{p.Key}={MSBuildValue(p.Value)}"));
             string build = $"cd {ShellQuote.Quote(folder + "/src")} && {ShellQuote.Join(words)} && cat {ShellQuote.Quote(metadata)}";
             _log($"[{node.Name}] building {rid}");
@@ -90,12 +97,40 @@ public sealed class RemoteBuilder
                 return null;
             }
 
-            return ReadImage(node, rid, built.StandardOutput);
+            PlatformImage? image = ReadImage(node, rid, built.StandardOutput);
+            if (image is null || !node.TransferArchive)
+            {
+                return image;
+            }
+
+            Directory.CreateDirectory(request.LocalFolder);
+            string local = Path.Combine(request.LocalFolder, rid + ".tar");
+            SshResult fetched = await FetchAsync(node, $"cat {ShellQuote.Quote(archive)}", local, rid, cancellationToken).ConfigureAwait(false);
+            if (fetched.ExitCode != 0)
+            {
+                _report(Diagnostic.Error(MessageIds.BuildNodeFailed, node.Name, rid, fetched.ExitCode, "fetching the image archive: " + FirstLine(fetched.StandardError, string.Empty)));
+                return null;
+            }
+
+            _log($"[{node.Name}] sent the image of {rid} back as an OCI archive ({new FileInfo(local).Length} bytes)");
+            return image;
         }
         finally
         {
             // Removed on failure and cancellation too; a node that went away keeps the folder in its temp space.
             await RunAsync(node, $"rm -rf {ShellQuote.Quote(folder)}", null, rid, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SshResult> FetchAsync(BuildNode node, string command, string path, string rid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _ssh.RunToFileAsync(node, command, path, node.Timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new MultiArchException(MessageIds.BuildNodeTimeout, node.Name, rid, node.Timeout, ex.Message);
         }
     }
 

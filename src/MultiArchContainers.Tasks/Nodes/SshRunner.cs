@@ -102,6 +102,38 @@ public sealed class SshRunner
         return new SshResult(process.ExitCode, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Runs <paramref name="command"/> and writes its standard output, as bytes, to <paramref name="path"/>.</summary>
+    public async Task<SshResult> RunToFileAsync(BuildNode node, string command, string path, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (string argument in Arguments(node).Append("--").Append(command))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(limit.Token);
+        try
+        {
+            await using (FileStream file = File.Create(path))
+            {
+                await process.StandardOutput.BaseStream.CopyToAsync(file, limit.Token).ConfigureAwait(false);
+            }
+
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"no answer within {timeout}");
+        }
+
+        return new SshResult(process.ExitCode, string.Empty, await stderr.ConfigureAwait(false));
+    }
+
     private IEnumerable<string> Arguments(BuildNode node)
     {
         yield return "-o";
