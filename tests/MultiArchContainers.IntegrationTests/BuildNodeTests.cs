@@ -70,6 +70,42 @@ public class BuildNodeTests
     }
 
     [Fact]
+    public async Task ANodeInItsOwnNetworkNamespaceReachesTheRegistryAtItsVethAddress()
+    {
+        await using NetworkNamespace network = await NetworkNamespace.CreateAsync();
+        await using RegistryProcess registry = await RegistryProcess.StartAsync(host: network.HostAddress);
+        string insecure = registry.Address;
+        await BaseImageSeeder.SeedAsync(registry.Address, "dotnet/runtime", "10.0", environment: n => n == "DOTNET_CONTAINER_INSECURE_REGISTRIES" ? insecure : null);
+        await using SshdProcess sshd = await SshdProcess.StartAsync(network, $"DOTNET_CONTAINER_INSECURE_REGISTRIES={insecure}");
+        string node = $"""<ContainerBuildNode Include="netns-arm" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />""";
+        using var sandbox = new Sandbox(_fixture, Project("team/netns", node)
+            .Replace(_fixture.Registry.Address, registry.Address, StringComparison.Ordinal));
+        sandbox.Environment["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = insecure;
+
+        // The namespace has no route to package feeds: give the node's own cache the packs a restore needs,
+        // but not this SDK, which must arrive over the ssh connection.
+        ProcessResult restore = await sandbox.DotnetAsync(["restore", sandbox.ProjectPath, "-nologo"]);
+        Assert.True(restore.ExitCode == 0, restore.Combined);
+        string nodeCache = Path.Combine(sshd.NodeRoot, "nuget");
+        Directory.CreateDirectory(nodeCache);
+        foreach (string package in Directory.EnumerateDirectories(_fixture.NuGetPackages).Where(d => Path.GetFileName(d) != "multiarchcontainers.sdk"))
+        {
+            ProcessResult copied = await ProcessRunner.RunAsync("cp", ["-a", package, nodeCache]);
+            Assert.True(copied.ExitCode == 0, copied.Combined);
+        }
+
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode == 0, result.Combined);
+
+        Assert.Contains($"linux-arm64 is built on node netns-arm ({sshd.Address})", result.StandardOutput, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(nodeCache, "multiarchcontainers.sdk")));
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry.Address}/team/netns:1.0"))!;
+        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        Assert.Equal("x64 here, arm64 on a node", index["annotations"]!["com.example.split"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ANodeCanSendItsImageBackAsAnArchive()
     {
         await using SshdProcess sshd = await SshdProcess.StartAsync();

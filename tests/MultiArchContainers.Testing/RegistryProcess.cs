@@ -14,17 +14,20 @@ public sealed class RegistryProcess : IAsyncDisposable
     private readonly string _root;
     private TokenServer? _tokenServer;
 
-    private RegistryProcess(Process process, string root, int port)
+    private RegistryProcess(Process process, string root, int port, string host)
     {
         _process = process;
         _root = root;
         Port = port;
+        Host = host;
     }
 
     public int Port { get; }
 
+    public string Host { get; }
+
     /// <summary>host:port, as ContainerRegistry takes it.</summary>
-    public string Address => $"127.0.0.1:{Port}";
+    public string Address => $"{Host}:{Port}";
 
     public static string BinaryPath => Environment.GetEnvironmentVariable("MULTIARCH_REGISTRY_BINARY") ?? "/usr/bin/docker-registry";
 
@@ -35,7 +38,8 @@ public sealed class RegistryProcess : IAsyncDisposable
     /// Starts a registry; <paramref name="basicAuth"/> turns on basic auth for <see cref="TestCredentials"/>,
     /// <paramref name="bearerAuth"/> the token flow through a <see cref="Testing.TokenServer"/>.
     /// </summary>
-    public static async Task<RegistryProcess> StartAsync(bool basicAuth = false, bool bearerAuth = false)
+    /// <param name="host">The address to listen on; loopback unless a test gives its own (a veth address).</param>
+    public static async Task<RegistryProcess> StartAsync(bool basicAuth = false, bool bearerAuth = false, string host = "127.0.0.1")
     {
         if (!File.Exists(BinaryPath))
         {
@@ -72,7 +76,7 @@ public sealed class RegistryProcess : IAsyncDisposable
               delete:
                 enabled: true
             http:
-              addr: 127.0.0.1:{port}
+              addr: {host}:{port}
             {auth}
             """;
         string configPath = Path.Combine(root, "config.yml");
@@ -83,7 +87,7 @@ public sealed class RegistryProcess : IAsyncDisposable
         var process = Process.Start(start)!;
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        var registry = new RegistryProcess(process, root, port) { _tokenServer = tokenServer };
+        var registry = new RegistryProcess(process, root, port, host) { _tokenServer = tokenServer };
         await registry.WaitUntilReadyAsync();
         return registry;
     }

@@ -11,12 +11,16 @@ namespace MultiArchContainers.Testing;
 public sealed class SshdProcess : IAsyncDisposable
 {
     private Process? _process;
+    private NetworkNamespace? _network;
 
-    private SshdProcess(string root, int port)
+    private SshdProcess(string root, int port, string host)
     {
         Root = root;
         Port = port;
+        Host = host;
     }
+
+    public string Host { get; }
 
     public string Root { get; }
 
@@ -28,9 +32,11 @@ public sealed class SshdProcess : IAsyncDisposable
     /// <summary>The private key that logs in as the current user.</summary>
     public string UserKey => Path.Combine(Root, "user_key");
 
-    public string Address => $"ssh://{Environment.UserName}@127.0.0.1:{Port}";
+    public string Address => $"ssh://{Environment.UserName}@{Host}:{Port}";
 
-    public static async Task<SshdProcess> StartAsync()
+    /// <param name="network">When given, sshd runs inside this namespace and listens on its address.</param>
+    /// <param name="environment">More variables for the node's sessions, as NAME=value.</param>
+    public static async Task<SshdProcess> StartAsync(NetworkNamespace? network = null, params string[] environment)
     {
         const string Sshd = "/usr/sbin/sshd";
         if (!File.Exists(Sshd))
@@ -39,7 +45,8 @@ public sealed class SshdProcess : IAsyncDisposable
         }
 
         string root = Directory.CreateTempSubdirectory("mac-sshd-").FullName;
-        var sshd = new SshdProcess(root, RegistryProcess.FreePort());
+        var sshd = new SshdProcess(root, RegistryProcess.FreePort(), network?.NamespaceAddress ?? "127.0.0.1");
+        sshd._network = network;
         foreach (string key in new[] { "host_key", "user_key" })
         {
             ProcessResult made = await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(root, key)]);
@@ -54,7 +61,7 @@ public sealed class SshdProcess : IAsyncDisposable
         string config = Path.Combine(root, "sshd_config");
         await File.WriteAllTextAsync(config, $"""
             Port {sshd.Port}
-            ListenAddress 127.0.0.1
+            ListenAddress {sshd.Host}
             HostKey {Path.Combine(root, "host_key")}
             PidFile none
             UsePAM no
@@ -63,7 +70,7 @@ public sealed class SshdProcess : IAsyncDisposable
             KbdInteractiveAuthentication no
             AuthorizedKeysFile {Path.Combine(root, "user_key.pub")}
             StrictModes no
-            SetEnv HOME={sshd.NodeRoot}/home NUGET_PACKAGES={sshd.NodeRoot}/nuget DOTNET_CLI_HOME={sshd.NodeRoot}/home DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
+            SetEnv HOME={sshd.NodeRoot}/home NUGET_PACKAGES={sshd.NodeRoot}/nuget DOTNET_CLI_HOME={sshd.NodeRoot}/home DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1 {string.Join(' ', environment)}
 
             """);
         await sshd.StartProcessAsync(config);
@@ -95,8 +102,11 @@ public sealed class SshdProcess : IAsyncDisposable
 
     private async Task StartProcessAsync(string config)
     {
-        var start = new ProcessStartInfo("/usr/sbin/sshd") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string argument in new[] { "-D", "-e", "-f", config })
+        string[] command = _network is null
+            ? ["/usr/sbin/sshd", "-D", "-e", "-f", config]
+            : ["ip", "netns", "exec", _network.Name, "/usr/sbin/sshd", "-D", "-e", "-f", config];
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string argument in command[1..])
         {
             start.ArgumentList.Add(argument);
         }
@@ -109,7 +119,9 @@ public sealed class SshdProcess : IAsyncDisposable
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
+                // A namespace's address is reachable from here through its veth pair.
+                await client.ConnectAsync(Host, Port);
+
                 return;
             }
             catch (SocketException)
