@@ -126,6 +126,31 @@ public class BuildNodeTests
     }
 
     [Fact]
+    public async Task ANodeTimeoutEndsTheRemoteProcesses()
+    {
+        await using SshdProcess sshd = await SshdProcess.StartAsync();
+        string work = Path.Combine(sshd.Root, "work");
+        string node = $"""<ContainerBuildNode Include="slow" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{work}" Timeout="00:00:06" />""";
+        using var sandbox = new Sandbox(_fixture, Project("team/slow", node));
+
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
+        _output.WriteLine(result.Combined);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error MAC3005: The build of 'linux-arm64' on node 'slow' did not finish within 00:00:06", result.StandardOutput, StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var survivors = Directory.EnumerateDirectories("/proc")
+            .Select(d => Path.Combine(d, "cmdline"))
+            .Where(File.Exists)
+            .Select(f => { try { return File.ReadAllText(f).Replace('\0', ' '); } catch (IOException) { return string.Empty; } })
+            .Where(c => c.Contains(work, StringComparison.Ordinal) && !c.Contains("sshd", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(survivors.Count == 0, "processes of the timed-out build are still running: " + string.Join(" | ", survivors));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(work));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/team/slow"));
+    }
+
+    [Fact]
     public async Task AnUnknownHostKeyIsRefusedUnlessTheProjectOptsOut()
     {
         await using SshdProcess sshd = await SshdProcess.StartAsync();

@@ -82,7 +82,7 @@ public sealed class RemoteBuilder
             }
 
             words.AddRange(request.Properties.Select(p => $"-p:{p.Key}={MSBuildValue(p.Value)}"));
-            string build = $"cd {ShellQuote.Quote(folder + "/src")} && {ShellQuote.Join(words)} && cat {ShellQuote.Quote(metadata)}";
+            string build = SshRunner.EndWithConnection($"cd {ShellQuote.Quote(folder + "/src")} && {ShellQuote.Join(words)} && cat {ShellQuote.Quote(metadata)}");
             _log($"[{node.Name}] building {rid}");
             SshResult built = await RunAsync(node, build, null, rid, cancellationToken, line => Forward(node, line)).ConfigureAwait(false);
             if (built.ExitCode == 127 || built.StandardError.Contains($"{node.DotnetPath}: not found", StringComparison.Ordinal) || built.StandardError.Contains("No such file or directory", StringComparison.Ordinal) && built.StandardOutput.Length == 0)
@@ -142,7 +142,7 @@ public sealed class RemoteBuilder
     {
         try
         {
-            return await _ssh.RunAsync(node, command, input, onLine, node.Timeout, cancellationToken).ConfigureAwait(false);
+            return await _ssh.RunAsync(node, command, input, onLine, node.Timeout, cancellationToken, holdInput: onLine is not null).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {

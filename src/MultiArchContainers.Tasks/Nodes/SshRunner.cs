@@ -21,7 +21,11 @@ public sealed class SshRunner
     /// given, is written to the remote standard input; <paramref name="onLine"/> receives each output line as it comes.
     /// The remote process ends with the connection when the timeout or cancellation kills ssh.
     /// </summary>
-    public async Task<SshResult> RunAsync(BuildNode node, string command, Func<Stream, Task>? input, Action<string>? onLine, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <c>holdInput</c> keeps the remote standard input open until the command ends, for commands wrapped by
+    /// <see cref="EndWithConnection"/>: killing ssh then closes it, and the wrapper ends the remote processes.
+    /// </remarks>
+    public async Task<SshResult> RunAsync(BuildNode node, string command, Func<Stream, Task>? input, Action<string>? onLine, TimeSpan timeout, CancellationToken cancellationToken, bool holdInput = false)
     {
         var start = new ProcessStartInfo("ssh")
         {
@@ -79,7 +83,11 @@ public sealed class SshRunner
                 await input(process.StandardInput.BaseStream).ConfigureAwait(false);
             }
 
-            process.StandardInput.Close();
+            if (!holdInput)
+            {
+                process.StandardInput.Close();
+            }
+
             await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -101,6 +109,14 @@ public sealed class SshRunner
         process.WaitForExit();
         return new SshResult(process.ExitCode, stdout.ToString(), stderr.ToString());
     }
+
+    /// <summary>
+    /// Wraps a remote command so that it ends when the connection does: a watcher waits for the end of standard input
+    /// (ssh gone: Ctrl+C, a timeout, a lost network) and then terminates the command's whole process group.
+    /// </summary>
+    public static string EndWithConnection(string command) =>
+        "set -m; ( " + command + " ) & job=$!; ( cat >/dev/null; kill -TERM -$job 2>/dev/null ) & watch=$!; "
+        + "wait $job; status=$?; kill $watch 2>/dev/null; exit $status";
 
     /// <summary>Runs <paramref name="command"/> and writes its standard output, as bytes, to <paramref name="path"/>.</summary>
     public async Task<SshResult> RunToFileAsync(BuildNode node, string command, string path, TimeSpan timeout, CancellationToken cancellationToken)
