@@ -126,6 +126,25 @@ public class BuildNodeTests
     }
 
     [Fact]
+    public async Task WhenTwoNodesClaimARidTheFirstReachableOneBuildsIt()
+    {
+        await using SshdProcess sshd = await SshdProcess.StartAsync();
+        string down = $"ssh://{Environment.UserName}@127.0.0.1:{RegistryProcess.FreePort()}";
+        string nodes = $"""
+            <ContainerBuildNode Include="down" Address="{down}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />
+            <ContainerBuildNode Include="up" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />
+            """;
+        using var sandbox = new Sandbox(_fixture, Project("team/first-reachable", nodes));
+
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
+        _output.WriteLine(result.Combined);
+
+        Assert.True(result.ExitCode == 0, result.Combined);
+        Assert.Contains("linux-arm64 is built on node up", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/team/first-reachable"));
+    }
+
+    [Fact]
     public async Task ANodeTimeoutEndsTheRemoteProcesses()
     {
         await using SshdProcess sshd = await SshdProcess.StartAsync();
