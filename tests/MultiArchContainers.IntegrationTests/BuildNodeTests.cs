@@ -67,6 +67,12 @@ public class BuildNodeTests
         Assert.Contains("for linux-arm64", stopped.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
         Assert.Equal(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"));
+
+        // The node is back: the same publish succeeds with no cleanup in between.
+        await sshd.RestartAsync();
+        ProcessResult again = await sandbox.PublishAsync("-p:ContainerImageTags=\"1.0;2.0\"");
+        Assert.True(again.ExitCode == 0, again.Combined);
+        Assert.Equal(["1.0", "2.0"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
     }
 
     [Fact]

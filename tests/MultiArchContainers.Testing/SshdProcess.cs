@@ -77,6 +77,9 @@ public sealed class SshdProcess : IAsyncDisposable
         return sshd;
     }
 
+    /// <summary>Starts the stopped server again, same port, keys and node folders (the node is back).</summary>
+    public Task RestartAsync() => StartProcessAsync(Path.Combine(Root, "sshd_config"));
+
     /// <summary>Stops the server (the node goes away) without deleting its files.</summary>
     public async Task StopAsync()
     {
