@@ -168,7 +168,7 @@ public class BuildNodeTests
             .Select(d => Path.Combine(d, "cmdline"))
             .Where(File.Exists)
             .Select(f => { try { return File.ReadAllText(f).Replace('\0', ' '); } catch (IOException) { return string.Empty; } })
-            .Where(c => c.Contains(work, StringComparison.Ordinal) && !c.Contains("sshd", StringComparison.Ordinal))
+            .Where(c => c.Contains(work, StringComparison.Ordinal) && !c.StartsWith("sshd", StringComparison.Ordinal) && !c.StartsWith("/usr/sbin/sshd", StringComparison.Ordinal))
             .ToList();
         Assert.True(survivors.Count == 0, "processes of the timed-out build are still running: " + string.Join(" | ", survivors));
         Assert.Empty(Directory.EnumerateFileSystemEntries(work));
