@@ -9,7 +9,6 @@ public static class MediaTypes
     public const string OciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
     public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
     public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
-    public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
 
     /// <summary>What a manifest request accepts: every image and index type this tool reads.</summary>
     public static readonly IReadOnlyList<string> ManifestAccept = [OciIndex, OciManifest, DockerManifestList, DockerManifest];

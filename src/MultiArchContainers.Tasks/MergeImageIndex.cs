@@ -12,7 +12,7 @@ namespace MultiArchContainers.Tasks;
 /// (any repository, any registry), copies what the target repository lacks, and pushes one index with the same
 /// annotation model as PublishMultiArch under every tag.
 /// </summary>
-public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
+public sealed class MergeImageIndex : AnnotatingTask
 {
     /// <summary>Metadata files, image references (registry/repo:tag or @digest) or indexes.</summary>
     [Required]
@@ -37,39 +37,6 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
 
     /// <summary>Keep only these platforms (os/arch[/variant]); empty keeps all.</summary>
     public string[] Platforms { get; set; } = [];
-
-    /// <summary>The <c>ContainerIndexAnnotation</c> items.</summary>
-    public ITaskItem[] IndexAnnotations { get; set; } = [];
-
-    /// <summary>The <c>ContainerManifestAnnotation</c> items.</summary>
-    public ITaskItem[] ManifestAnnotations { get; set; } = [];
-
-    /// <summary>The <c>ContainerDescriptorAnnotation</c> items.</summary>
-    public ITaskItem[] DescriptorAnnotations { get; set; } = [];
-
-    /// <summary>The <c>ContainerAnnotations</c> string.</summary>
-    public string AnnotationString { get; set; } = string.Empty;
-
-    /// <summary>ContainerImageFormat as the user set it.</summary>
-    public string ImageFormat { get; set; } = string.Empty;
-
-    /// <inheritdoc />
-    public ITaskItem[] GeneratedAnnotations { get; set; } = [];
-
-    /// <inheritdoc />
-    public bool GenerateCreated { get; set; }
-
-    /// <inheritdoc />
-    public bool GenerateRevision { get; set; }
-
-    /// <inheritdoc />
-    public string SourceRevisionId { get; set; } = string.Empty;
-
-    /// <inheritdoc />
-    public string ProjectDirectory { get; set; } = string.Empty;
-
-    /// <inheritdoc />
-    public string SourceDateEpoch { get; set; } = string.Empty;
 
     /// <summary>When set, the merged index and every image go into this OCI archive instead of the registry.</summary>
     public string ArchiveOutputPath { get; set; } = string.Empty;
@@ -155,10 +122,9 @@ public sealed class MergeImageIndex : MultiArchTask, IGenerateAnnotations
         RegistryClient? target = archive && Registry.Length == 0 ? null : clients(Registry);
         List<MergeEntry> kept = Append ? await ExistingEntriesAsync(target!, entries, cancellationToken).ConfigureAwait(false) : [];
 
-        List<AnnotationInput> inputs = DeclaredAnnotations(IndexAnnotations, ManifestAnnotations, DescriptorAnnotations, AnnotationString);
-        inputs.AddRange(GeneratedAnnotationValues.Compute(this, Report));
+        List<AnnotationInput> inputs = AllAnnotations();
         var images = entries.Where(e => !e.IsAttestation).Select(e => (e.Label, e.Manifest.Platform!)).ToList();
-        AnnotationSet? annotations = Oci.Annotations.Resolve(inputs, new AnnotationContext(images) { ArchiveOutput = ArchiveOutputPath.Length > 0, DockerFormat = ImageFormat.Equals("Docker", StringComparison.OrdinalIgnoreCase) }, Report);
+        AnnotationSet? annotations = Oci.Annotations.Resolve(inputs, new AnnotationContext(images) { ArchiveOutput = ArchiveOutputPath.Length > 0, DockerFormat = DockerFormat }, Report);
         if (annotations is null || Log.HasLoggedErrors)
         {
             return;

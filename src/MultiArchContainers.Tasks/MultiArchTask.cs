@@ -75,17 +75,6 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
             RuntimeIdentifier = NonEmpty(item.GetMetadata(ItemMetadata.RuntimeIdentifier)),
         });
 
-    /// <summary>Every declared annotation: the three item types and the <c>ContainerAnnotations</c> string.</summary>
-    protected List<AnnotationInput> DeclaredAnnotations(ITaskItem[] index, ITaskItem[] manifest, ITaskItem[] descriptor, string annotationString)
-    {
-        var inputs = new List<AnnotationInput>();
-        inputs.AddRange(ToAnnotations("ContainerIndexAnnotation", AnnotationLevel.Index, index));
-        inputs.AddRange(ToAnnotations("ContainerManifestAnnotation", AnnotationLevel.Manifest, manifest));
-        inputs.AddRange(ToAnnotations("ContainerDescriptorAnnotation", AnnotationLevel.ManifestDescriptor, descriptor));
-        inputs.AddRange(AnnotationString.Parse(annotationString, Report));
-        return inputs;
-    }
-
     private static bool HasMetadata(ITaskItem item, string name) =>
         item.MetadataNames.Cast<string>().Contains(name, StringComparer.OrdinalIgnoreCase);
 

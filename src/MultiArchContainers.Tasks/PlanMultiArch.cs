@@ -11,44 +11,11 @@ namespace MultiArchContainers.Tasks;
 /// Checks a multi-arch publish before anything is built: the runtime identifiers and their platforms, the index
 /// annotations, the target registry (reachable, credentials accepted) and that the base image offers every platform.
 /// </summary>
-public sealed class PlanMultiArch : MultiArchTask, IGenerateAnnotations
+public sealed class PlanMultiArch : AnnotatingTask
 {
     /// <summary>The runtime identifiers to publish, in the order the index lists them.</summary>
     [Required]
     public string[] RuntimeIdentifiers { get; set; } = [];
-
-    /// <summary>The <c>ContainerIndexAnnotation</c> items: Include is the key, <c>Value</c> the value.</summary>
-    public ITaskItem[] IndexAnnotations { get; set; } = [];
-
-    /// <summary>The <c>ContainerManifestAnnotation</c> items; optional <c>Platform</c> or <c>RuntimeIdentifier</c> metadata.</summary>
-    public ITaskItem[] ManifestAnnotations { get; set; } = [];
-
-    /// <summary>The <c>ContainerDescriptorAnnotation</c> items; optional <c>Platform</c> or <c>RuntimeIdentifier</c> metadata.</summary>
-    public ITaskItem[] DescriptorAnnotations { get; set; } = [];
-
-    /// <summary>The <c>ContainerAnnotations</c> property: <c>type[,type][platform]:key=value</c> entries separated by ';'.</summary>
-    public string AnnotationString { get; set; } = string.Empty;
-
-    /// <summary>Generated annotations for the index and every manifest (Include key, <c>Value</c>); user values win.</summary>
-    public ITaskItem[] GeneratedAnnotations { get; set; } = [];
-
-    /// <summary>Generate <c>org.opencontainers.image.created</c> (from <see cref="SourceDateEpoch"/>, else now).</summary>
-    public bool GenerateCreated { get; set; }
-
-    /// <summary>Generate <c>org.opencontainers.image.revision</c> (from <see cref="SourceRevisionId"/>, else git HEAD).</summary>
-    public bool GenerateRevision { get; set; }
-
-    /// <summary>The commit, when the build knows it.</summary>
-    public string SourceRevisionId { get; set; } = string.Empty;
-
-    /// <summary>The project folder, where the search for a git work tree starts.</summary>
-    public string ProjectDirectory { get; set; } = string.Empty;
-
-    /// <summary>SOURCE_DATE_EPOCH: seconds since 1970-01-01 UTC.</summary>
-    public string SourceDateEpoch { get; set; } = string.Empty;
-
-    /// <summary>ContainerImageFormat as the user set it; Docker cannot carry annotations.</summary>
-    public string ImageFormat { get; set; } = string.Empty;
 
     /// <summary>Whether the output is an OCI archive rather than a registry.</summary>
     public bool ArchiveOutput { get; set; }
@@ -65,9 +32,6 @@ public sealed class PlanMultiArch : MultiArchTask, IGenerateAnnotations
 
     /// <summary>The full base image reference; its platforms are checked against the runtime identifiers.</summary>
     public string BaseImage { get; set; } = string.Empty;
-
-    /// <summary>Skip contacting registries (the checks that need no network still run).</summary>
-    public bool Offline { get; set; }
 
     /// <summary>One item per runtime identifier, with <c>Platform</c> metadata.</summary>
     [Output]
@@ -100,7 +64,7 @@ public sealed class PlanMultiArch : MultiArchTask, IGenerateAnnotations
         // Every RID that maps to a platform is still checked against the base image, so one run reports all problems.
         List<(string Rid, Platform Platform)> planned = PlanPlatforms();
         ResolveAnnotations(planned);
-        if (Offline || (!targetValid && !ArchiveOutput))
+        if (!targetValid && !ArchiveOutput)
         {
             Platforms = ToItems(planned);
             return;
@@ -119,13 +83,12 @@ public sealed class PlanMultiArch : MultiArchTask, IGenerateAnnotations
 
     private void ResolveAnnotations(List<(string Rid, Platform Platform)> planned)
     {
-        List<AnnotationInput> inputs = DeclaredAnnotations(IndexAnnotations, ManifestAnnotations, DescriptorAnnotations, AnnotationString);
-        inputs.AddRange(GeneratedAnnotationValues.Compute(this, Report));
+        List<AnnotationInput> inputs = AllAnnotations();
 
         var context = new AnnotationContext(planned)
         {
             ArchiveOutput = ArchiveOutput,
-            DockerFormat = ImageFormat.Equals("Docker", StringComparison.OrdinalIgnoreCase),
+            DockerFormat = DockerFormat,
         };
         AnnotationSet? set = Oci.Annotations.Resolve(inputs, context, Report);
         Annotations = set is null ? [] : ResolvedAnnotations.ToItems(set);

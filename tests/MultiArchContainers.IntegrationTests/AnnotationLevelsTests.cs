@@ -17,24 +17,15 @@ public class AnnotationLevelsTests
         _output = output;
     }
 
-    private string Project(string repository, string items, string properties = "") => $"""
-        <Project Sdk="Microsoft.NET.Sdk">
-          <Sdk Name="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" />
-          <PropertyGroup>
-            <OutputType>Exe</OutputType>
-            <TargetFramework>net10.0</TargetFramework>
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
-            <ContainerRepository>{repository}</ContainerRepository>
-            <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
-            <ContainerImageTags>1.0</ContainerImageTags>
-            {properties}
-          </PropertyGroup>
-          <ItemGroup>
-            {items}
-          </ItemGroup>
-        </Project>
-        """;
+    private string Project(string repository, string items, string properties = "") => _fixture.Project(
+        $"""
+        <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+        <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
+        <ContainerRepository>{repository}</ContainerRepository>
+        <ContainerImageTags>1.0</ContainerImageTags>
+        {properties}
+        """,
+        items);
 
     private static Dictionary<string, string> AnnotationsOf(JsonNode? node) =>
         node?["annotations"]?.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()) ?? [];

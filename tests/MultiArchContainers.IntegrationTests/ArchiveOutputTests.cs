@@ -36,22 +36,13 @@ public class ArchiveOutputTests
     [Fact]
     public async Task PublishMultiArchWritesAnOciArchiveThatSkopeoCopiesToTheSameDigest()
     {
-        using var sandbox = new Sandbox(_fixture, $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <Sdk Name="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" />
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-                <ContainerRepository>team/archived</ContainerRepository>
-                <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
-                <ContainerImageTags>1.0;latest</ContainerImageTags>
-              </PropertyGroup>
-              <ItemGroup>
-                <ContainerIndexAnnotation Include="com.example.archived" Value="yes: ü" />
-              </ItemGroup>
-            </Project>
-            """);
+        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+            """
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerRepository>team/archived</ContainerRepository>
+            <ContainerImageTags>1.0;latest</ContainerImageTags>
+            """,
+            """<ContainerIndexAnnotation Include="com.example.archived" Value="yes: ü" />"""));
         string archive = Path.Combine(sandbox.Folder, "out", "image.tar");
         IReadOnlyList<string> before = await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address);
 

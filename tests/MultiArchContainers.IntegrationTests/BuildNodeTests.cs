@@ -15,24 +15,17 @@ public class BuildNodeTests
         _output = output;
     }
 
-    private string Project(string repository, string node) => $"""
-        <Project Sdk="Microsoft.NET.Sdk">
-          <Sdk Name="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" />
-          <PropertyGroup>
-            <OutputType>Exe</OutputType>
-            <TargetFramework>net10.0</TargetFramework>
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
-            <ContainerRepository>{repository}</ContainerRepository>
-            <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
-            <ContainerBuildNodeAcceptUnknownHostKeys>true</ContainerBuildNodeAcceptUnknownHostKeys>
-          </PropertyGroup>
-          <ItemGroup>
-            <ContainerIndexAnnotation Include="com.example.split" Value="x64 here, arm64 on a node" />
-            {node}
-          </ItemGroup>
-        </Project>
-        """;
+    private string Project(string repository, string node) => _fixture.Project(
+        $"""
+        <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+        <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
+        <ContainerRepository>{repository}</ContainerRepository>
+        <ContainerBuildNodeAcceptUnknownHostKeys>true</ContainerBuildNodeAcceptUnknownHostKeys>
+        """,
+        $"""
+        <ContainerIndexAnnotation Include="com.example.split" Value="x64 here, arm64 on a node" />
+        {node}
+        """);
 
     [Fact]
     public async Task ANodeBuildsItsRidAndAStoppedNodeFailsWithoutMovingATag()

@@ -16,18 +16,8 @@ public class MergeMultiArchTests
         _output = output;
     }
 
-    private Sandbox NewSandbox(string items = "") => new(_fixture, $"""
-        <Project Sdk="Microsoft.NET.Sdk">
-          <Sdk Name="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" />
-          <PropertyGroup>
-            <OutputType>Exe</OutputType>
-            <TargetFramework>net10.0</TargetFramework>
-            <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
-            <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
-          </PropertyGroup>
-          <ItemGroup>{items}</ItemGroup>
-        </Project>
-        """);
+    private Sandbox NewSandbox(string items = "") =>
+        new(_fixture, _fixture.Project($"<ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>", items));
 
     private async Task<ProcessResult> RunAsync(Sandbox sandbox, params string[] arguments)
     {

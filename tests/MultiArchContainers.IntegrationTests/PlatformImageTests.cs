@@ -21,21 +21,9 @@ public class PlatformImageTests
     public async Task PublishPlatformImagePushesOneRidByDigestAndDescribesIt()
     {
         string registry = _fixture.Registry.Address;
-        using var sandbox = new Sandbox(_fixture, $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <Sdk Name="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" />
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ContainerRegistry>{registry}</ContainerRegistry>
-                <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
-                <ContainerImageTags>9.9</ContainerImageTags>
-              </PropertyGroup>
-              <ItemGroup>
-                <ContainerManifestAnnotation Include="com.example.matrix" Value="leg" />
-              </ItemGroup>
-            </Project>
-            """);
+        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+            $"<ContainerRegistry>{registry}</ContainerRegistry><ContainerImageTags>9.9</ContainerImageTags>",
+            """<ContainerManifestAnnotation Include="com.example.matrix" Value="leg" />"""));
 
         var metadata = new List<JsonNode>();
         foreach ((string rid, string repository) in new[] { ("linux-arm64", "fanout/arm"), ("linux-x64", "fanout/x64") })

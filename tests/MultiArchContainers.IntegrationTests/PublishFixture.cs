@@ -28,6 +28,25 @@ public sealed class PublishFixture : IAsyncLifetime
 
     public string BaseImage => $"{Registry.Address}/{BaseRepository}:{BaseTag}";
 
+    /// <summary>
+    /// A console app that references the package under test and the seeded base image, with
+    /// <paramref name="properties"/> and <paramref name="items"/> added.
+    /// </summary>
+    public string Project(string properties, string items = "") => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <Sdk Name="MultiArchContainers.Sdk" Version="{PackageVersion}" />
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <ContainerBaseImage>{BaseImage}</ContainerBaseImage>
+            {properties}
+          </PropertyGroup>
+          <ItemGroup>
+            {items}
+          </ItemGroup>
+        </Project>
+        """;
+
     public async Task InitializeAsync()
     {
         (string package, string version) = RepositoryLayout.FindSdkPackage();

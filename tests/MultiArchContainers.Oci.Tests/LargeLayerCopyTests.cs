@@ -79,8 +79,7 @@ public class LargeLayerCopyTests
         });
         await source.PutManifestAsync("big/src", Digest.Sha256(manifest).ToString(), manifest, MediaTypes.OciManifest, CancellationToken.None);
 
-        var credentials = new StaticCredentials(new RegistryCredential(TestCredentials.User, TestCredentials.Password));
-        using var target = new RegistryClient(_fixture.AuthRegistry.Address, credentials);
+        using var target = new RegistryClient(_fixture.AuthRegistry.Address, FixedCredentialSource.TestUser);
         var entry = new MergeEntry("big", _fixture.Registry.Address, "big/src", Descriptor.For(MediaTypes.OciManifest, manifest) with { Platform = new Platform { Os = "linux", Architecture = "amd64" } }, "linux/amd64");
         var copier = new ImageCopier(registry => registry == _fixture.Registry.Address ? source : target, target, "big/dst");
 
@@ -93,10 +92,5 @@ public class LargeLayerCopyTests
         Assert.True(allocated < 64L * 1024 * 1024, $"copying a 512 MiB layer allocated {allocated / (1024 * 1024)} MiB");
         Assert.True(await target.BlobExistsAsync("big/dst", layerDigest, CancellationToken.None));
         Assert.True(await target.ManifestExistsAsync("big/dst", Digest.Sha256(manifest), CancellationToken.None));
-    }
-
-    private sealed class StaticCredentials(RegistryCredential credential) : ICredentialSource
-    {
-        public RegistryCredential? Get(string registry) => credential;
     }
 }

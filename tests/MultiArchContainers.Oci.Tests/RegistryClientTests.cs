@@ -14,11 +14,6 @@ public class RegistryClientTests
 
     public RegistryClientTests(RegistryFixture fixture) => _fixture = fixture;
 
-    private sealed class FixedCredentials(RegistryCredential? credential) : ICredentialSource
-    {
-        public RegistryCredential? Get(string registry) => credential;
-    }
-
     private static (byte[] Config, byte[] Layer, byte[] Manifest) SmallImage(string seed)
     {
         byte[] layer = Encoding.UTF8.GetBytes("layer " + seed);
@@ -157,7 +152,7 @@ public class RegistryClientTests
     [Fact]
     public async Task BasicAuthWithTheRightCredentialsPushes()
     {
-        using var client = new RegistryClient(_fixture.AuthRegistry.Address, new FixedCredentials(new RegistryCredential(TestCredentials.User, TestCredentials.Password)));
+        using var client = new RegistryClient(_fixture.AuthRegistry.Address, FixedCredentialSource.TestUser);
 
         await client.PingAsync(CancellationToken.None);
         await PushImageAsync(client, "auth/app", SmallImage("auth"));
@@ -166,7 +161,7 @@ public class RegistryClientTests
     [Fact]
     public async Task BearerTokenAuthPushesMountsAndReads()
     {
-        var credentials = new FixedCredentials(new RegistryCredential(TestCredentials.User, TestCredentials.Password));
+        var credentials = FixedCredentialSource.TestUser;
         using var client = new RegistryClient(_fixture.TokenRegistry.Address, credentials);
         var image = SmallImage("bearer");
         int before = _fixture.TokenRegistry.TokenServer!.TokensIssued;
@@ -184,7 +179,7 @@ public class RegistryClientTests
     [Fact]
     public async Task TokenServiceRefusalIsMac1007NamingTheRegistry()
     {
-        using var client = new RegistryClient(_fixture.TokenRegistry.Address, new FixedCredentials(new RegistryCredential(TestCredentials.User, "not-the-Pa55")));
+        using var client = new RegistryClient(_fixture.TokenRegistry.Address, new FixedCredentialSource(new RegistryCredential(TestCredentials.User, "not-the-Pa55")));
 
         var error = await Assert.ThrowsAsync<MultiArchException>(() => client.PingAsync(CancellationToken.None));
 
@@ -199,7 +194,7 @@ public class RegistryClientTests
     public async Task RefusedCredentialsAreMac1002WithoutTheSecret(bool withWrongPassword)
     {
         RegistryCredential? credential = withWrongPassword ? new RegistryCredential(TestCredentials.User, "wrong-Pa55word") : null;
-        using var client = new RegistryClient(_fixture.AuthRegistry.Address, new FixedCredentials(credential));
+        using var client = new RegistryClient(_fixture.AuthRegistry.Address, new FixedCredentialSource(credential));
 
         var error = await Assert.ThrowsAsync<MultiArchException>(() => client.PingAsync(CancellationToken.None));
 

@@ -118,12 +118,15 @@ public sealed class TargetTests : IDisposable
             "<ContainerRuntimeIdentifiers>linux-x64</ContainerRuntimeIdentifiers>",
             """<ContainerIndexAnnotation Include="bad key" Value="v" /><ContainerIndexAnnotation Include="no.value" />""");
 
-        ProcessResult result = await MSBuildAsync(project, "-t:PublishMultiArch");
+        ProcessResult result = await MSBuildAsync(project, "-t:PublishMultiArch", "-v:d");
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error MAC2002", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("error MAC2003", result.StandardOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain("_MultiArchBuildPlatformImage", result.StandardOutput, StringComparison.Ordinal);
+        // Detailed logs name every target that runs: the plan ran, no per-RID build did.
+        Assert.Contains("Target \"_MultiArchPlan", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Target \"_MultiArchBuildPlatformImage", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Target \"_MultiArchBuildImages", result.StandardOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_folder, "obj", "multiarch")));
     }
 }

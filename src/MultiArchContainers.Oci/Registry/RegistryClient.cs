@@ -21,7 +21,7 @@ public sealed class RegistryClient : IDisposable
     private readonly ICredentialSource _credentials;
     private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _authByScope = new(StringComparer.Ordinal);
 
-    public RegistryClient(string registry, ICredentialSource? credentials = null, HttpMessageHandler? handler = null, Func<string, string?>? environment = null)
+    public RegistryClient(string registry, ICredentialSource? credentials = null, Func<string, string?>? environment = null)
     {
         if (!ImageReference.IsValidRegistry(registry))
         {
@@ -32,9 +32,7 @@ public sealed class RegistryClient : IDisposable
         _credentials = credentials ?? new DockerConfigCredentialSource(environment);
         string scheme = UsesPlainHttp(registry, environment ?? Environment.GetEnvironmentVariable) ? "http" : "https";
         BaseAddress = new Uri($"{scheme}://{registry}/");
-        _http = handler is null
-            ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan }
-            : new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("MultiArchContainers/1.0");
     }
 

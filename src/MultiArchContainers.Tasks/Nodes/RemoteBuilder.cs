@@ -85,7 +85,8 @@ public sealed class RemoteBuilder
             string build = SshRunner.EndWithConnection($"cd {ShellQuote.Quote(folder + "/src")} && {ShellQuote.Join(words)} && cat {ShellQuote.Quote(metadata)}");
             _log($"[{node.Name}] building {rid}");
             SshResult built = await RunAsync(node, build, null, rid, cancellationToken, line => Forward(node, line)).ConfigureAwait(false);
-            if (built.ExitCode == 127 || built.StandardError.Contains($"{node.DotnetPath}: not found", StringComparison.Ordinal) || built.StandardError.Contains("No such file or directory", StringComparison.Ordinal) && built.StandardOutput.Length == 0)
+            // 127 is the shell's (and env's) "command not found": the node has no such dotnet.
+            if (built.ExitCode == 127)
             {
                 _report(Diagnostic.Error(MessageIds.BuildNodeNoDotnet, node.Name, rid, node.DotnetPath, FirstLine(built.StandardError, string.Empty)));
                 return null;
@@ -157,7 +158,9 @@ public sealed class RemoteBuilder
         int warning = line.IndexOf(": warning ", StringComparison.Ordinal);
         if (error >= 0)
         {
-            _report(new Diagnostic(DiagnosticSeverity.Error, CodeOf(line[(error + 8)..]), $"[{node.Name}] {line.Trim()}"));
+            // The node's own code when it has one; an uncoded remote error counts as a failed node build.
+            string code = CodeOf(line[(error + 8)..]);
+            _report(new Diagnostic(DiagnosticSeverity.Error, code.Length > 0 ? code : "MAC3003", $"[{node.Name}] {line.Trim()}"));
         }
         else if (warning >= 0)
         {

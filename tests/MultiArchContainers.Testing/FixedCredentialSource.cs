@@ -1,0 +1,11 @@
+using MultiArchContainers.Oci.Registry;
+
+namespace MultiArchContainers.Testing;
+
+/// <summary>The same credential (or none) for every registry, for clients in tests.</summary>
+public sealed class FixedCredentialSource(RegistryCredential? credential) : ICredentialSource
+{
+    public static FixedCredentialSource TestUser { get; } = new(new RegistryCredential(TestCredentials.User, TestCredentials.Password));
+
+    public RegistryCredential? Get(string registry) => credential;
+}
