@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using MultiArchContainers.Testing;
 
@@ -144,11 +145,19 @@ public class BuildNodeTests
     }
 
     [Fact]
+    [UnsupportedOSPlatform("windows")]
     public async Task ANodeTimeoutEndsTheRemoteProcesses()
     {
         await using SshdProcess sshd = await SshdProcess.StartAsync();
         string work = Path.Combine(sshd.Root, "work");
-        string node = $"""<ContainerBuildNode Include="slow" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{work}" Timeout="00:00:06" />""";
+        // A dotnet that sleeps far past the timeout before it publishes: the timeout fires whatever the machine's
+        // speed. The sleep is a copy of sleep(1) under the node's folder, so its command line names that folder too.
+        string slowBin = Directory.CreateDirectory(Path.Combine(sshd.Root, "slow-bin")).FullName;
+        File.Copy(ResolveOnPath("sleep"), Path.Combine(slowBin, "sleep"));
+        string slowDotnet = Path.Combine(slowBin, "dotnet");
+        File.WriteAllText(slowDotnet, $"#!/bin/sh\n'{slowBin}/sleep' 300\nexec dotnet \"$@\"\n");
+        File.SetUnixFileMode(slowDotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string node = $"""<ContainerBuildNode Include="slow" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{work}" DotnetPath="{slowDotnet}" Timeout="00:00:06" />""";
         using var sandbox = new Sandbox(_fixture, Project("team/slow", node));
 
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
@@ -156,13 +165,14 @@ public class BuildNodeTests
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error MAC3005: The build of 'linux-arm64' on node 'slow' did not finish within 00:00:06", result.StandardOutput, StringComparison.Ordinal);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var survivors = Directory.EnumerateDirectories("/proc")
-            .Select(d => Path.Combine(d, "cmdline"))
-            .Where(File.Exists)
-            .Select(f => { try { return File.ReadAllText(f).Replace('\0', ' '); } catch (IOException) { return string.Empty; } })
-            .Where(c => c.Contains(work, StringComparison.Ordinal) && !c.StartsWith("sshd", StringComparison.Ordinal) && !c.StartsWith("/usr/sbin/sshd", StringComparison.Ordinal))
-            .ToList();
+        // The remote group is signalled once ssh is gone; give it a moment to go, without waiting on a fixed sleep.
+        List<string> survivors = ProcessesNaming(sshd.Root);
+        for (int i = 0; i < 60 && survivors.Count > 0; i++)
+        {
+            await Task.Delay(250);
+            survivors = ProcessesNaming(sshd.Root);
+        }
+
         Assert.True(survivors.Count == 0, "processes of the timed-out build are still running: " + string.Join(" | ", survivors));
         Assert.Empty(Directory.EnumerateFileSystemEntries(work));
         Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/team/slow"));
@@ -209,4 +219,18 @@ public class BuildNodeTests
         Assert.True(Directory.Exists(Path.Combine(sshd.Root, "work;touch " + marker + "-wd")), "the working directory was taken literally");
         Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/team/injected"));
     }
+
+    /// <summary>Command lines of running processes that mention <paramref name="folder"/>, sshd itself left out.</summary>
+    private static List<string> ProcessesNaming(string folder) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => Path.Combine(d, "cmdline"))
+            .Where(File.Exists)
+            .Select(f => { try { return File.ReadAllText(f).Replace('\0', ' '); } catch (IOException) { return string.Empty; } catch (UnauthorizedAccessException) { return string.Empty; } })
+            .Where(c => c.Contains(folder, StringComparison.Ordinal) && !c.StartsWith("sshd", StringComparison.Ordinal) && !c.StartsWith("/usr/sbin/sshd", StringComparison.Ordinal))
+            .ToList();
+
+    private static string ResolveOnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
+            .Select(folder => Path.Combine(folder, tool))
+            .FirstOrDefault(File.Exists) ?? throw new InvalidOperationException($"{tool} is not on PATH");
 }
