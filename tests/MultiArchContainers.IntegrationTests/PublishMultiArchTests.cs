@@ -179,6 +179,62 @@ public class PublishMultiArchTests
     }
 
     [Fact]
+    public async Task SelfContainedProjectsGetTheRuntimeOfEachPlatform()
+    {
+        string registry = _fixture.Registry.Address;
+        string repository = "team/self-contained";
+        using var sandbox = new Sandbox(_fixture, Project(repository, registry, """
+            <SelfContained>true</SelfContained>
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerImageTags>1.0</ContainerImageTags>
+            """, sdkVersion: _fixture.PackageVersion));
+
+        AssertSucceeded(await sandbox.PublishAsync());
+
+        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
+        string layout = Path.Combine(sandbox.Folder, "copied");
+        await Skopeo.CopyToLayoutAsync($"{registry}/{repository}:1.0", layout, "1.0");
+        JsonNode index = ReadBlob(layout, JsonNode.Parse(File.ReadAllText(Path.Combine(layout, "index.json")))!["manifests"]![0]!["digest"]!.GetValue<string>());
+        var machines = new Dictionary<string, ushort>();
+        foreach (JsonNode? child in index["manifests"]!.AsArray())
+        {
+            string architecture = child!["platform"]!["architecture"]!.GetValue<string>();
+            JsonNode manifest = ReadBlob(layout, child["digest"]!.GetValue<string>());
+            machines[architecture] = manifest["layers"]!.AsArray()
+                .Select(layer => ElfMachineOf(layout, layer!["digest"]!.GetValue<string>(), "/libcoreclr.so"))
+                .Single(machine => machine is not null)!.Value;
+        }
+
+        // ELF e_machine: 62 is x86-64, 183 is AArch64. Each image carries the runtime built for its own platform.
+        Assert.Equal(new Dictionary<string, ushort> { ["amd64"] = 62, ["arm64"] = 183 }, machines);
+    }
+
+    private static JsonNode ReadBlob(string layout, string digest) =>
+        JsonNode.Parse(File.ReadAllBytes(Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..])))!;
+
+    /// <summary>The ELF machine of the first file in a gzip layer whose name ends with <paramref name="suffix"/>; null when there is none.</summary>
+    private static ushort? ElfMachineOf(string layout, string digest, string suffix)
+    {
+        using FileStream file = File.OpenRead(Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]));
+        using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new System.Formats.Tar.TarReader(gzip);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.DataStream is null || !("/" + entry.Name).EndsWith(suffix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var header = new byte[20];
+            entry.DataStream.ReadExactly(header);
+            Assert.Equal("\u007fELF"u8.ToArray(), header[..4]);
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(18));
+        }
+
+        return null;
+    }
+
+    [Fact]
     public async Task InvalidAnnotationsFailBeforeAnythingIsBuiltOrPushed()
     {
         string repository = "team/bad-annotations";

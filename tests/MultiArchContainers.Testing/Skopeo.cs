@@ -45,6 +45,13 @@ public static class Skopeo
         return answer["Tags"]!.AsArray().Select(t => t!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Copies <paramref name="reference"/> with every platform into an OCI image layout at <paramref name="folder"/>.</summary>
+    public static async Task CopyToLayoutAsync(string reference, string folder, string tag)
+    {
+        ProcessResult result = await ProcessRunner.RunAsync("skopeo", ["copy", "--all", "--preserve-digests", "--src-tls-verify=false", $"docker://{reference}", $"oci:{folder}:{tag}"], timeout: TimeSpan.FromMinutes(2));
+        Checked(result, $"copy {reference} to {folder}");
+    }
+
     private static Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, string? credentials)
     {
         // Loopback registries here speak plain HTTP.
