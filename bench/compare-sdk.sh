@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Compares `dotnet publish -t:PublishMultiArch` with the .NET SDK's own multi-RID `PublishContainer` on one machine:
+# wall time of clean publishes (bin/ and obj/ removed, NuGet cache warm) and what each leaves in the registry.
+#
+#   bench/compare-sdk.sh [runs]     default 5 runs of each, alternating; needs docker-registry and skopeo
+#
+# Both publish the same console app for linux-x64 and linux-arm64 onto the same offline two-platform base image,
+# into a local registry on 127.0.0.1, one repository each. The table printed at the end is the result; nothing here
+# is asserted, the tests do that.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+runs=${1:-5}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+work=$(mktemp -d /tmp/mac-bench-XXXXXX)
+registry_pid=
+cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() {
+  local port
+  for port in $(seq 5200 5300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+  echo "no free port in 5200-5300" >&2; exit 1
+}
+
+echo "Building and packing MultiArchContainers.Sdk"
+dotnet build MultiArchContainers.sln -c Release -nologo -v:q >/dev/null
+dotnet pack src/MultiArchContainers.Tasks -c Release -nologo -v:q -o "$work/feed" >/dev/null
+version=$(basename "$work"/feed/MultiArchContainers.Sdk.*.nupkg .nupkg | sed 's/^MultiArchContainers\.Sdk\.//')
+
+port=$(free_port)
+registry="127.0.0.1:$port"
+cat > "$work/registry.yml" <<YML
+version: 0.1
+log: { level: warn }
+storage: { filesystem: { rootdirectory: $work/registry } }
+http: { addr: $registry }
+YML
+docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+dotnet run --project tests/MultiArchContainers.Testing -c Release --no-build -- seed-base "$registry" dotnet/runtime:10.0 >/dev/null
+
+# One app, two project files: the plain SDK needs the RIDs in RuntimeIdentifiers too (NETSDK1047 otherwise).
+app="$work/app"
+mkdir -p "$app"
+echo 'System.Console.WriteLine("bench");' > "$app/Program.cs"
+cat > "$app/nuget.config" <<XML
+<configuration><packageSources><add key="bench" value="$work/feed" /></packageSources></configuration>
+XML
+common="<OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework>
+    <ContainerBaseImage>$registry/dotnet/runtime:10.0</ContainerBaseImage><ContainerRegistry>$registry</ContainerRegistry>
+    <ContainerImageTags>1.0</ContainerImageTags>"
+labels='<ContainerLabel Include="org.opencontainers.image.url" Value="https://example.com:8443/app" />'
+cat > "$app/sdk.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>$common
+    <ContainerRepository>bench/sdk</ContainerRepository>
+    <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+    <RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers>
+  </PropertyGroup>
+  <ItemGroup>$labels</ItemGroup>
+</Project>
+XML
+cat > "$app/multiarch.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <Sdk Name="MultiArchContainers.Sdk" Version="$version" />
+  <PropertyGroup>$common
+    <ContainerRepository>bench/multiarch</ContainerRepository>
+    <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+  </PropertyGroup>
+  <ItemGroup>$labels
+    <ContainerIndexAnnotation Include="org.opencontainers.image.url" Value="https://example.com:8443/app" />
+  </ItemGroup>
+</Project>
+XML
+
+export NUGET_PACKAGES="$work/nuget" DOTNET_CONTAINER_INSECURE_REGISTRIES="$registry"
+publish() { # project target log
+  rm -rf "$app/bin" "$app/obj"
+  local start end
+  start=$(date +%s.%N)
+  dotnet publish "$app/$1.csproj" -t:"$2" -nologo -v:m > "$3" 2>&1 || { echo "publish of $1 failed, see $3" >&2; tail -20 "$3" >&2; exit 1; }
+  end=$(date +%s.%N)
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }' 
+}
+
+echo "Warming the NuGet cache (not timed)"
+publish sdk PublishContainer "$work/warm-sdk.log" >/dev/null
+publish multiarch PublishMultiArch "$work/warm-multiarch.log" >/dev/null
+
+sdk_times=() multiarch_times=()
+for i in $(seq 1 "$runs"); do
+  sdk_times+=("$(publish sdk PublishContainer "$work/sdk-$i.log")")
+  multiarch_times+=("$(publish multiarch PublishMultiArch "$work/multiarch-$i.log")")
+  echo "run $i: sdk ${sdk_times[-1]} s, multiarch ${multiarch_times[-1]} s"
+done
+
+stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f (%.1f to %.1f)", m, v[1], v[NR] }'; }
+inspect() { skopeo inspect --tls-verify=false "$@"; }
+tags() { skopeo list-tags --tls-verify=false "docker://$registry/$1" | python3 -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin)["Tags"])))'; }
+platforms() { inspect --raw "docker://$registry/$1:1.0" | python3 -c 'import json,sys; print(" ".join("/".join(filter(None, [p["os"], p["architecture"], p.get("variant")])) for p in (m["platform"] for m in json.load(sys.stdin)["manifests"])))'; }
+media() { inspect --raw "docker://$registry/$1:1.0" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("mediaType", "(none)") + ",", len(d.get("annotations", {})), "annotation(s)")'; }
+label() { inspect --config --override-arch arm64 --override-variant v8 "docker://$registry/$1:1.0" | python3 -c 'import json,sys; print(json.load(sys.stdin)["config"].get("Labels", {}).get("org.opencontainers.image.url", "(missing)"))'; }
+
+echo
+echo "$(nproc) cores, $(dotnet --version) SDK, $runs clean publishes each (bin/ and obj/ removed, NuGet cache warm)"
+echo
+echo "| | SDK PublishContainer | PublishMultiArch |"
+echo "|---|---|---|"
+echo "| seconds, median (min to max) | $(stats "${sdk_times[@]}") | $(stats "${multiarch_times[@]}") |"
+echo "| tags in the repository | $(tags bench/sdk) | $(tags bench/multiarch) |"
+echo "| index platforms | $(platforms bench/sdk) | $(platforms bench/multiarch) |"
+echo "| index media type, annotations | $(media bench/sdk) | $(media bench/multiarch) |"
+echo "| arm64 label org.opencontainers.image.url | $(label bench/sdk) | $(label bench/multiarch) |"
