@@ -11,6 +11,7 @@ public static class MessageIds
     public const string BaseImageUnreadable = nameof(BaseImageUnreadable);
     public const string TokenRequestFailed = nameof(TokenRequestFailed);
     public const string UnsupportedManifest = nameof(UnsupportedManifest);
+    public const string InvalidUploadChunkSize = nameof(InvalidUploadChunkSize);
     public const string AnnotationKeyEmpty = nameof(AnnotationKeyEmpty);
     public const string AnnotationKeyInvalidCharacter = nameof(AnnotationKeyInvalidCharacter);
     public const string AnnotationValueMissing = nameof(AnnotationValueMissing);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -34,7 +35,21 @@ public sealed class RegistryClient : IDisposable
         BaseAddress = new Uri($"{scheme}://{registry}/");
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("MultiArchContainers/1.0");
+        (UploadChunkSize, ChunkSizeIfRefused) = ChunkSettings(environment ?? Environment.GetEnvironmentVariable);
     }
+
+    /// <summary>The chunk size used when a registry refuses a blob sent in one request: 5 MiB unless configured.</summary>
+    public const int DefaultChunkSize = 5 * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes per PATCH request of a blob upload; null sends each blob in one PUT. Set from the .NET SDK's own
+    /// variables: <c>SDK_CONTAINER_REGISTRY_FORCE_CHUNKED_UPLOAD=true</c> turns chunking on,
+    /// <c>SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES</c> sets the size. A registry that answers a one-request
+    /// upload with HTTP 413 (too large) gets that blob, and every later one, in chunks.
+    /// </summary>
+    public int? UploadChunkSize { get; set; }
+
+    private int ChunkSizeIfRefused { get; }
 
     /// <summary>The registry's host[:port] as the user named it.</summary>
     public string Registry { get; }
@@ -180,36 +195,132 @@ public sealed class RegistryClient : IDisposable
         return false;
     }
 
-    /// <summary>Uploads a blob in one request, streaming it from <paramref name="open"/>.</summary>
+    /// <summary>
+    /// Uploads a blob from <paramref name="open"/>: in one request, or in chunks of <see cref="UploadChunkSize"/>
+    /// (never smaller than the registry's <c>OCI-Chunk-Min-Length</c>) when set or when the registry refuses one
+    /// request as too large.
+    /// </summary>
     public async Task UploadBlobAsync(string repository, Digest digest, long size, Func<Stream> open, CancellationToken cancellationToken)
     {
-        Uri location;
-        using (HttpResponseMessage start = await SendAsync(
+        if (UploadChunkSize is null)
+        {
+            (Uri location, _) = await StartUploadAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+            using HttpResponseMessage finish = await SendAsync(
+                () =>
+                {
+                    var body = new StreamContent(open());
+                    body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                    body.Headers.ContentLength = size;
+                    return new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest)) { Content = body };
+                },
+                PushScope(repository),
+                $"uploading {digest} to {repository}",
+                cancellationToken).ConfigureAwait(false);
+            if (finish.StatusCode != HttpStatusCode.RequestEntityTooLarge)
+            {
+                EnsureSuccess(finish, $"PUT {repository}/blobs/uploads/");
+                return;
+            }
+
+            // The registry (or a proxy in front of it) limits the request size: send this blob and the next ones in chunks.
+            UploadChunkSize = ChunkSizeIfRefused;
+        }
+
+        await UploadInChunksAsync(repository, digest, open, UploadChunkSize.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task UploadInChunksAsync(string repository, Digest digest, Func<Stream> open, int configuredChunkSize, CancellationToken cancellationToken)
+    {
+        (Uri location, int minimum) = await StartUploadAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+        byte[] buffer = new byte[Math.Max(configuredChunkSize, minimum)];
+        await using Stream source = open();
+        long offset = 0;
+        while (true)
+        {
+            int filled = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (filled == 0)
+            {
+                break;
+            }
+
+            long start = offset;
+            Uri target = location;
+            using HttpResponseMessage sent = await SendAsync(
+                () =>
+                {
+                    var body = new ByteArrayContent(buffer, 0, filled);
+                    body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                    body.Headers.ContentLength = filled;
+                    var request = new HttpRequestMessage(HttpMethod.Patch, target) { Content = body };
+                    request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{start + filled - 1}");
+                    return request;
+                },
+                PushScope(repository),
+                $"uploading bytes {start} to {start + filled - 1} of {digest} to {repository}",
+                cancellationToken).ConfigureAwait(false);
+            EnsureSuccess(sent, $"PATCH {repository}/blobs/uploads/");
+            location = NextLocation(sent, location);
+            offset += filled;
+        }
+
+        using HttpResponseMessage finish = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest)) { Content = new ByteArrayContent([]) },
+            PushScope(repository),
+            $"completing the upload of {digest} to {repository}",
+            cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(finish, $"PUT {repository}/blobs/uploads/");
+    }
+
+    /// <summary>Opens an upload session: its location and the registry's minimum chunk size (0 when it names none).</summary>
+    private async Task<(Uri Location, int MinimumChunk)> StartUploadAsync(string repository, Digest digest, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage start = await SendAsync(
             () => new HttpRequestMessage(HttpMethod.Post, $"v2/{repository}/blobs/uploads/") { Content = new ByteArrayContent([]) },
             PushScope(repository),
             $"starting the upload of {digest} to {repository}",
-            cancellationToken).ConfigureAwait(false))
+            cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(start, $"POST {repository}/blobs/uploads/");
+        if (start.Headers.Location is null)
         {
-            EnsureSuccess(start, $"POST {repository}/blobs/uploads/");
-            location = start.Headers.Location
-                ?? throw new MultiArchException(MessageIds.RegistryRequestFailed, Registry, $"POST {repository}/blobs/uploads/", (int)start.StatusCode, " without a Location header");
+            throw new MultiArchException(MessageIds.RegistryRequestFailed, Registry, $"POST {repository}/blobs/uploads/", (int)start.StatusCode, " without a Location header");
         }
 
-        Uri absolute = location.IsAbsoluteUri ? location : new Uri(BaseAddress, location);
-        string separator = string.IsNullOrEmpty(absolute.Query) ? "?" : "&";
-        var target = new Uri(absolute + separator + "digest=" + Uri.EscapeDataString(digest.ToString()));
-        using HttpResponseMessage finish = await SendAsync(
-            () =>
-            {
-                var body = new StreamContent(open());
-                body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                body.Headers.ContentLength = size;
-                return new HttpRequestMessage(HttpMethod.Put, target) { Content = body };
-            },
-            PushScope(repository),
-            $"uploading {digest} to {repository}",
-            cancellationToken).ConfigureAwait(false);
-        EnsureSuccess(finish, $"PUT {repository}/blobs/uploads/");
+        int minimum = int.TryParse(HeaderValue(start, "OCI-Chunk-Min-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out int declared) ? declared : 0;
+        return (NextLocation(start, BaseAddress), minimum);
+    }
+
+    /// <summary>The upload location a response names, made absolute; every step of an upload may move it.</summary>
+    private Uri NextLocation(HttpResponseMessage response, Uri current)
+    {
+        Uri? location = response.Headers.Location;
+        if (location is null)
+        {
+            return current;
+        }
+
+        return location.IsAbsoluteUri ? location : new Uri(BaseAddress, location);
+    }
+
+    private static Uri WithDigest(Uri location, Digest digest)
+    {
+        string separator = string.IsNullOrEmpty(location.Query) ? "?" : "&";
+        return new Uri(location + separator + "digest=" + Uri.EscapeDataString(digest.ToString()));
+    }
+
+    /// <summary>Reads the chunking variables: (chunk size when forced, else null; chunk size after a refusal).</summary>
+    internal static (int? Forced, int IfRefused) ChunkSettings(Func<string, string?> environment)
+    {
+        int size = DefaultChunkSize;
+        string? sizeText = environment("SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES");
+        if (!string.IsNullOrWhiteSpace(sizeText)
+            && (!int.TryParse(sizeText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1024))
+        {
+            throw new MultiArchException(MessageIds.InvalidUploadChunkSize, sizeText);
+        }
+
+        string? force = environment("SDK_CONTAINER_REGISTRY_FORCE_CHUNKED_UPLOAD");
+        bool forced = force is not null && (force.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) || force.Trim() == "1");
+        return (forced ? size : null, size);
     }
 
     public void Dispose() => _http.Dispose();
