@@ -12,16 +12,23 @@ public static class MetadataFile
     public static JsonObject Create(PublishedIndex index)
     {
         var platforms = new JsonArray();
-        foreach (PlatformImage image in index.Images)
+        for (int i = 0; i < index.Images.Count; i++)
         {
-            platforms.Add(new JsonObject
+            PlatformImage image = index.Images[i];
+            var entry = new JsonObject
             {
                 ["rid"] = image.RuntimeIdentifier,
                 ["platform"] = image.Platform.ToString(),
                 ["digest"] = image.Manifest.Digest.ToString(),
                 ["size"] = image.Manifest.Size,
                 ["mediaType"] = image.Manifest.MediaType,
-            });
+            };
+            if (i < index.PlatformTags.Count && index.PlatformTags[i].Count > 0)
+            {
+                entry["tags"] = new JsonArray(index.PlatformTags[i].Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
+            }
+
+            platforms.Add(entry);
         }
 
         return new JsonObject

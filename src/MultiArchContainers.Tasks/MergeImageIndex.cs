@@ -35,6 +35,9 @@ public sealed class MergeImageIndex : AnnotatingTask
     /// <summary>Print the index that would be pushed and touch nothing.</summary>
     public bool DryRun { get; set; }
 
+    /// <summary>Also tag every image on its own as &lt;tag&gt;-&lt;rid or platform&gt; (ContainerPlatformTags).</summary>
+    public bool PlatformTags { get; set; }
+
     /// <summary>Keep only these platforms (os/arch[/variant]); empty keeps all.</summary>
     public string[] Platforms { get; set; } = [];
 
@@ -184,7 +187,7 @@ public sealed class MergeImageIndex : AnnotatingTask
             await copier.CopyAsync(entry, bytes, cancellationToken).ConfigureAwait(false);
         }
 
-        var publisher = new IndexPublisher(target!, Info);
+        var publisher = new IndexPublisher(target!, Info) { TagPlatforms = PlatformTags };
         PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
         if (MetadataFile.Length > 0)
         {
@@ -215,11 +218,13 @@ public sealed class MergeImageIndex : AnnotatingTask
         byte[] content = OciJson.Serialize(index);
         writer.AddBytes(content);
         Descriptor descriptor = Descriptor.For(MediaTypes.OciIndex, content);
-        writer.Write(path, descriptor, Tags, annotations.For(AnnotationLevel.IndexDescriptor));
-        Info($"Wrote image index {descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags)} to the OCI archive {path}");
+        IReadOnlyList<IReadOnlyList<string>> platformTags = PlatformTags ? IndexPublisher.PlatformTagsOf(images, Tags) : [];
+        List<(Descriptor Image, string Tag)> imageTags = IndexPublisher.Flatten(images, platformTags);
+        writer.Write(path, descriptor, Tags, annotations.For(AnnotationLevel.IndexDescriptor), imageTags);
+        Info($"Wrote image index {descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags.Concat(imageTags.Select(t => t.Tag)))} to the OCI archive {path}");
         if (MetadataFile.Length > 0)
         {
-            Oci.MetadataFile.Write(MetadataFile, new PublishedIndex(content, descriptor, Tags.Select(t => $"{Repository}:{t}").ToList(), images));
+            Oci.MetadataFile.Write(MetadataFile, new PublishedIndex(content, descriptor, Tags.Select(t => $"{Repository}:{t}").ToList(), images) { PlatformTags = platformTags });
         }
 
         var item = new TaskItem(descriptor.Digest.ToString());

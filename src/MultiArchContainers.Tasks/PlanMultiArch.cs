@@ -33,6 +33,12 @@ public sealed class PlanMultiArch : AnnotatingTask
     /// <summary>The full base image reference; its platforms are checked against the runtime identifiers.</summary>
     public string BaseImage { get; set; } = string.Empty;
 
+    /// <summary>The index tags; with <see cref="PlatformTags"/> each also names one tag per runtime identifier.</summary>
+    public string[] Tags { get; set; } = [];
+
+    /// <summary>ContainerPlatformTags: every &lt;tag&gt;-&lt;rid&gt; must be a valid tag, checked here before any build.</summary>
+    public bool PlatformTags { get; set; }
+
     /// <summary>One item per runtime identifier, with <c>Platform</c> metadata.</summary>
     [Output]
     public ITaskItem[] Platforms { get; private set; } = [];
@@ -63,6 +69,14 @@ public sealed class PlanMultiArch : AnnotatingTask
 
         // Every RID that maps to a platform is still checked against the base image, so one run reports all problems.
         List<(string Rid, Platform Platform)> planned = PlanPlatforms();
+        if (PlatformTags)
+        {
+            foreach (string tag in Tags.SelectMany(tag => planned.Select(p => IndexPublisher.PlatformTag(tag, p.Rid))).Where(tag => !ImageReference.IsValidTag(tag)))
+            {
+                Report(Diagnostic.Error(MessageIds.InvalidReference, tag, "platform tag", IndexPublisher.PlatformTagRule));
+            }
+        }
+
         ResolveAnnotations(planned);
         if (!targetValid && !ArchiveOutput)
         {

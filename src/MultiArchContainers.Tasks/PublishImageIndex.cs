@@ -36,6 +36,9 @@ public sealed class PublishImageIndex : MultiArchTask
     [Required]
     public string[] Tags { get; set; } = [];
 
+    /// <summary>Also tag every image on its own as &lt;tag&gt;-&lt;rid&gt; (ContainerPlatformTags).</summary>
+    public bool PlatformTags { get; set; }
+
     /// <summary>Where to write the metadata JSON; nothing is written when empty.</summary>
     public string MetadataFile { get; set; } = string.Empty;
 
@@ -74,7 +77,7 @@ public sealed class PublishImageIndex : MultiArchTask
         }
 
         using var client = new RegistryClient(Registry);
-        var publisher = new IndexPublisher(client, Info);
+        var publisher = new IndexPublisher(client, Info) { TagPlatforms = PlatformTags };
         PublishedIndex published = await publisher.PublishAsync(Repository, images, index, Tags, cancellationToken).ConfigureAwait(false);
         foreach (PlatformImage image in images)
         {
@@ -115,9 +118,11 @@ public sealed class PublishImageIndex : MultiArchTask
         byte[] content = OciJson.Serialize(index);
         writer.AddBytes(content);
         Descriptor descriptor = Descriptor.For(MediaTypes.OciIndex, content);
-        writer.Write(path, descriptor, Tags, ResolvedAnnotations.Select(Annotations, AnnotationLevel.IndexDescriptor));
-        Info($"Wrote image index {descriptor.Digest} with {images.Count} image(s) as {string.Join(", ", Tags)} to the OCI archive {path}");
-        var published = new PublishedIndex(content, descriptor, Tags.Select(t => $"{Repository}:{t}").ToList(), images);
+        IReadOnlyList<IReadOnlyList<string>> platformTags = PlatformTags ? IndexPublisher.PlatformTagsOf(images, Tags) : [];
+        List<(Descriptor Image, string Tag)> imageTags = IndexPublisher.Flatten(images, platformTags);
+        writer.Write(path, descriptor, Tags, ResolvedAnnotations.Select(Annotations, AnnotationLevel.IndexDescriptor), imageTags);
+        Info($"Wrote image index {descriptor.Digest} with {images.Count} image(s) as {string.Join(", ", Tags.Concat(imageTags.Select(t => t.Tag)))} to the OCI archive {path}");
+        var published = new PublishedIndex(content, descriptor, Tags.Select(t => $"{Repository}:{t}").ToList(), images) { PlatformTags = platformTags };
         if (MetadataFile.Length > 0)
         {
             Oci.MetadataFile.Write(MetadataFile, published);

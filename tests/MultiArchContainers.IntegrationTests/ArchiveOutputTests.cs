@@ -72,13 +72,27 @@ public class ArchiveOutputTests
         Assert.Equal(raw, await Skopeo.InspectRawAsync(target));
 
         // The archive is also a MergeMultiArch source: its children land, unchanged, in a registry.
+        // With platform tags, each child is also tagged; an archive records no RID, so the tag names the platform.
         ProcessResult merged = await sandbox.DotnetAsync(["msbuild", sandbox.ProjectPath, "-nologo", "-restore", "-t:MergeMultiArch",
-            $"-p:ContainerMergeSources={archive}:latest", $"-p:ContainerRegistry={_fixture.Registry.Address}", "-p:ContainerRepository=team/merged-archive"]);
+            $"-p:ContainerMergeSources={archive}:latest", $"-p:ContainerRegistry={_fixture.Registry.Address}", "-p:ContainerRepository=team/merged-archive",
+            "-p:ContainerPlatformTags=true"]);
         _output.WriteLine(merged.Combined);
         Assert.True(merged.ExitCode == 0, merged.Combined);
         JsonNode mergedIndex = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/merged-archive:1.0"))!;
+        List<string> children = index["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()).ToList();
+        Assert.Equal(children, mergedIndex["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()));
         Assert.Equal(
-            index["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()),
-            mergedIndex["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()));
+            ["1.0", "1.0-linux-amd64", "1.0-linux-arm64-v8", "latest", "latest-linux-amd64", "latest-linux-arm64-v8"],
+            await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/team/merged-archive"));
+
+        // Into a second archive: the platform tags become ref.name entries skopeo can address.
+        string second = Path.Combine(sandbox.Folder, "out", "second.tar");
+        ProcessResult rewritten = await sandbox.DotnetAsync(["msbuild", sandbox.ProjectPath, "-nologo", "-t:MergeMultiArch",
+            $"-p:ContainerMergeSources={archive}:latest", $"-p:ContainerArchiveOutputPath={second}", "-p:ContainerPlatformTags=true"]);
+        _output.WriteLine(rewritten.Combined);
+        Assert.True(rewritten.ExitCode == 0, rewritten.Combined);
+        ProcessResult child = await ProcessRunner.RunAsync("skopeo", ["inspect", "--raw", $"oci-archive:{second}:latest-linux-arm64-v8"]);
+        Assert.True(child.ExitCode == 0, child.Combined);
+        Assert.Equal(children[1], "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(child.StandardOutput.TrimEnd('\n')))));
     }
 }

@@ -2,6 +2,7 @@ using System.Security;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MultiArchContainers.Oci;
 using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.IntegrationTests;
@@ -176,6 +177,37 @@ public class PublishMultiArchTests
         Assert.Equal("package: reference", index["annotations"]!["com.example.door"]!.GetValue<string>());
         Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
         Assert.Equal(["2.0"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
+    }
+
+    [Fact]
+    public async Task PlatformTagsAreOptInAndNameEachChildOfTheIndex()
+    {
+        string registry = _fixture.Registry.Address;
+        string repository = "team/platform-tags";
+        string metadata = Path.Combine(Path.GetTempPath(), $"mac-metadata-{Guid.NewGuid():N}.json");
+        using var sandbox = new Sandbox(_fixture, Project(repository, registry, $"""
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerImageTags>3.0;stable</ContainerImageTags>
+            <ContainerPlatformTags>true</ContainerPlatformTags>
+            <ContainerMetadataFile>{metadata}</ContainerMetadataFile>
+            """, sdkVersion: _fixture.PackageVersion));
+
+        AssertSucceeded(await sandbox.PublishAsync());
+
+        Assert.Equal(
+            ["3.0", "3.0-linux-arm64", "3.0-linux-x64", "stable", "stable-linux-arm64", "stable-linux-x64"],
+            await Skopeo.ListTagsAsync($"{registry}/{repository}"));
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/{repository}:3.0"))!;
+        foreach (JsonNode? child in index["manifests"]!.AsArray())
+        {
+            string rid = child!["platform"]!["architecture"]!.GetValue<string>() == "arm64" ? "linux-arm64" : "linux-x64";
+            string raw = await Skopeo.InspectRawAsync($"{registry}/{repository}:stable-{rid}");
+            Assert.Equal(child["digest"]!.GetValue<string>(), Digest.Sha256(Encoding.UTF8.GetBytes(raw)).ToString());
+        }
+
+        JsonNode written = JsonNode.Parse(await File.ReadAllTextAsync(metadata))!;
+        File.Delete(metadata);
+        Assert.Equal(["3.0-linux-x64", "stable-linux-x64"], written["platforms"]![0]!["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
     }
 
     [Fact]

@@ -137,6 +137,43 @@ public class RegistryClientTests
     }
 
     [Fact]
+    public async Task PlatformTagsNameEachImageOnlyWhenAskedAndEveryOneIsValid()
+    {
+        using var client = new RegistryClient(_fixture.Registry.Address);
+        var x64 = SmallImage("platform-tags-x64");
+        var arm = SmallImage("platform-tags-arm64");
+        await PushImageAsync(client, "tagged/app", x64);
+        await PushImageAsync(client, "tagged/app", arm);
+        var images = new List<PlatformImage>
+        {
+            new("linux-x64", Descriptor.For(MediaTypes.OciManifest, x64.Manifest) with { Platform = new Platform { Os = "linux", Architecture = "amd64" } }),
+            new(string.Empty, Descriptor.For(MediaTypes.OciManifest, arm.Manifest) with { Platform = new Platform { Os = "linux", Architecture = "arm64", Variant = "v8" } }),
+        };
+        ImageIndex index = IndexCombiner.Combine(images, new CombineOptions());
+
+        // A tag that is valid alone but too long once the RID is added: refused before anything moves.
+        string longTag = new('t', 120);
+        var tagging = new IndexPublisher(client, _ => { }) { TagPlatforms = true };
+        var error = await Assert.ThrowsAsync<MultiArchException>(() => tagging.PublishAsync("tagged/app", images, index, [longTag], CancellationToken.None));
+        Assert.Equal("MAC2010", error.Diagnostic.Code);
+        Assert.Contains($"'{longTag}-linux-x64'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/tagged/app"));
+
+        await new IndexPublisher(client, _ => { }).PublishAsync("tagged/app", images, index, ["0.9"], CancellationToken.None);
+        Assert.Equal(["0.9"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/tagged/app"));
+
+        PublishedIndex published = await tagging.PublishAsync("tagged/app", images, index, ["1.0", "latest"], CancellationToken.None);
+
+        Assert.Equal(
+            ["0.9", "1.0", "1.0-linux-arm64-v8", "1.0-linux-x64", "latest", "latest-linux-arm64-v8", "latest-linux-x64"],
+            await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/tagged/app"));
+        Assert.Equal(Encoding.UTF8.GetString(x64.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/tagged/app:latest-linux-x64"));
+        Assert.Equal(Encoding.UTF8.GetString(arm.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/tagged/app:1.0-linux-arm64-v8"));
+        var metadata = MetadataFile.Create(published);
+        Assert.Equal(["1.0-linux-x64", "latest-linux-x64"], metadata["platforms"]![0]!["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task UnreachableRegistryIsMac1001NamingTheRegistry()
     {
         string address = $"127.0.0.1:{RegistryProcess.FreePort()}";

@@ -45,6 +45,26 @@ public class PlanMultiArchTests
     }
 
     [Fact]
+    public void PlatformTagsThatCannotBeTagsAreReportedBeforeAnyBuildOnlyWhenAskedFor()
+    {
+        string longTag = new('v', 120);
+        var quiet = new TestBuildEngine();
+        PlanMultiArch without = Plan(quiet, ["linux-x64", "linux-arm64"]);
+        without.Tags = [longTag];
+        Assert.True(without.Execute(), quiet.Log);
+
+        var engine = new TestBuildEngine();
+        PlanMultiArch task = Plan(engine, ["linux-x64", "linux-arm64"]);
+        task.Tags = ["1.0", longTag];
+        task.PlatformTags = true;
+
+        Assert.False(task.Execute());
+
+        Assert.Equal([$"{longTag}-linux-x64", $"{longTag}-linux-arm64"], engine.Errors.Select(e => e.Message!.Split('\'')[1]));
+        Assert.All(engine.Errors, e => Assert.Equal("MAC2010", e.Code));
+    }
+
+    [Fact]
     public void AnEmptyValueIsAValueButAMissingOneIsAnError()
     {
         var engine = new TestBuildEngine();

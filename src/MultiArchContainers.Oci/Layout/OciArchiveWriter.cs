@@ -28,7 +28,7 @@ public sealed class OciArchiveWriter
     }
 
     /// <summary>Writes the archive with <paramref name="index"/> as its only image, under every tag.</summary>
-    public void Write(string path, Descriptor index, IReadOnlyList<string> tags, IReadOnlyDictionary<string, string> indexDescriptorAnnotations)
+    public void Write(string path, Descriptor index, IReadOnlyList<string> tags, IReadOnlyDictionary<string, string> indexDescriptorAnnotations, IReadOnlyList<(Descriptor Image, string Tag)>? imageTags = null)
     {
         var layoutIndex = new ImageIndex
         {
@@ -40,7 +40,9 @@ public sealed class OciArchiveWriter
                     [RefNameKey] = tag,
                 };
                 return index with { Annotations = annotations };
-            }).ToList(),
+            })
+            .Concat((imageTags ?? []).Select(t => t.Image with { Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { [RefNameKey] = t.Tag } }))
+            .ToList(),
         };
 
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
