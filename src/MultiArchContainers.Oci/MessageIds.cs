@@ -52,4 +52,5 @@ public static class MessageIds
     public const string BuildNodeRequired = nameof(BuildNodeRequired);
     public const string BuildNodePackageMissing = nameof(BuildNodePackageMissing);
     public const string BuildNodesAllUnreachable = nameof(BuildNodesAllUnreachable);
+    public const string BuildNodeSourceRootInvalid = nameof(BuildNodeSourceRootInvalid);
 }

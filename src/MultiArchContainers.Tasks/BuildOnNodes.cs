@@ -30,9 +30,12 @@ public sealed class BuildOnNodes : MultiArchTask
     /// <summary>Skip host-key checks (throwaway test hosts only).</summary>
     public bool AcceptUnknownHostKeys { get; set; }
 
-    /// <summary>The project file; its folder is what travels to the nodes.</summary>
+    /// <summary>The project file, built on the nodes.</summary>
     [Required]
     public string ProjectPath { get; set; } = string.Empty;
+
+    /// <summary>ContainerBuildNodeSourceRoot: the folder sent to the nodes; empty for the repository the project is in.</summary>
+    public string SourceRoot { get; set; } = string.Empty;
 
     /// <summary>The folder of this SDK's package (holding its .nupkg), sent to the nodes.</summary>
     public string PackageRoot { get; set; } = string.Empty;
@@ -77,9 +80,20 @@ public sealed class BuildOnNodes : MultiArchTask
         }
 
         nodes.AddRange(BuildNode.ParseList(NodeList, Report));
+        string? sourceRoot = null;
+        if (nodes.Count > 0)
+        {
+            sourceRoot = NodeSources.ResolveRoot(Path.GetDirectoryName(Path.GetFullPath(ProjectPath))!, SourceRoot, out string? problem);
+            if (sourceRoot is null)
+            {
+                Report(Diagnostic.Error(MessageIds.BuildNodeSourceRootInvalid, SourceRoot, problem!, ProjectPath));
+                return;
+            }
+        }
+
         if (!AssignOnly)
         {
-            await BuildAssignedAsync(nodes, cancellationToken).ConfigureAwait(false);
+            await BuildAssignedAsync(nodes, sourceRoot, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -139,7 +153,7 @@ public sealed class BuildOnNodes : MultiArchTask
         Assignments = assignments.ToArray();
     }
 
-    private async Task BuildAssignedAsync(List<BuildNode> nodes, CancellationToken cancellationToken)
+    private async Task BuildAssignedAsync(List<BuildNode> nodes, string? sourceRoot, CancellationToken cancellationToken)
     {
         var assignments = new List<(string Rid, BuildNode Node)>();
         foreach (ITaskItem item in Assigned)
@@ -169,11 +183,13 @@ public sealed class BuildOnNodes : MultiArchTask
             environment["SOURCE_DATE_EPOCH"] = SourceDateEpoch;
         }
 
-        string projectDirectory = Path.GetDirectoryName(Path.GetFullPath(ProjectPath))!;
+        string root = sourceRoot!;
+        string projectFile = NodeSources.RelativeProjectPath(root, ProjectPath);
+        Info($"Sending {root} to the build nodes; they build {projectFile}");
         var results = await Task.WhenAll(assignments.Select(async a =>
         {
             var clock = Stopwatch.StartNew();
-            PlatformImage? image = await builder.BuildAsync(a.Node, new RemoteBuildRequest(a.Rid, projectDirectory, Path.GetFileName(ProjectPath), package, Path.Combine(WorkingDirectory, "from-nodes"), properties, environment), cancellationToken).ConfigureAwait(false);
+            PlatformImage? image = await builder.BuildAsync(a.Node, new RemoteBuildRequest(a.Rid, root, projectFile, package, Path.Combine(WorkingDirectory, "from-nodes"), properties, environment), cancellationToken).ConfigureAwait(false);
             Info($"{a.Rid} on node {a.Node.Name}: {(image is null ? "failed" : "done")} after {clock.Elapsed.TotalSeconds:0.0} s");
             return image;
         })).ConfigureAwait(false);

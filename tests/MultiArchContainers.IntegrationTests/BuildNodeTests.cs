@@ -70,6 +70,49 @@ public class BuildNodeTests
     }
 
     [Fact]
+    public async Task TheNodeGetsTheWholeRepositorySoProjectReferencesAndRootPropsBuild()
+    {
+        await using SshdProcess sshd = await SshdProcess.StartAsync();
+        string repository = "team/in-a-repo";
+        string node = $"""<ContainerBuildNode Include="repo-builder" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />""";
+        using var sandbox = new Sandbox(_fixture, "<Project />");
+        File.Delete(sandbox.ProjectPath);
+        File.Delete(Path.Combine(sandbox.Folder, "Program.cs"));
+
+        // A repository: .git at the root, props at the root, the app and a library it references in folders of their own.
+        Directory.CreateDirectory(Path.Combine(sandbox.Folder, ".git"));
+        File.WriteAllText(Path.Combine(sandbox.Folder, "Directory.Build.props"), """
+            <Project>
+              <ItemGroup>
+                <ContainerLabel Include="com.example.from-repository-root" Value="props: arrived" />
+              </ItemGroup>
+            </Project>
+            """);
+        string lib = Directory.CreateDirectory(Path.Combine(sandbox.Folder, "src", "Greeting")).FullName;
+        File.WriteAllText(Path.Combine(lib, "Greeting.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(lib, "Greeting.cs"), "namespace Greeting; public static class Text { public const string Hello = \"hello from a library\"; }\n");
+        string app = Directory.CreateDirectory(Path.Combine(sandbox.Folder, "src", "App")).FullName;
+        File.WriteAllText(Path.Combine(app, "Program.cs"), "System.Console.WriteLine(Greeting.Text.Hello);\n");
+        File.WriteAllText(Path.Combine(app, "App.csproj"), Project(repository, node)
+            .Replace("</Project>", """<ItemGroup><ProjectReference Include="../Greeting/Greeting.csproj" /></ItemGroup></Project>""", StringComparison.Ordinal));
+
+        ProcessResult result = await sandbox.DotnetAsync(["publish", Path.Combine(app, "App.csproj"), "-t:PublishMultiArch", "-nologo", "-v:n", "-p:ContainerImageTags=1.0"]);
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode == 0, result.Combined);
+
+        Assert.Contains($"Sending {sandbox.Folder} to the build nodes; they build src/App/App.csproj", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("linux-arm64 is built on node repo-builder", result.StandardOutput, StringComparison.Ordinal);
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"))!;
+        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        JsonNode armConfig = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
+        Assert.Equal("props: arrived", armConfig["config"]!["Labels"]!["com.example.from-repository-root"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ANodeInItsOwnNetworkNamespaceReachesTheRegistryAtItsVethAddress()
     {
         await using NetworkNamespace network = await NetworkNamespace.CreateAsync();

@@ -7,9 +7,16 @@ using MultiArchContainers.Oci.Model;
 namespace MultiArchContainers.Tasks.Nodes;
 
 /// <summary>What a remote build needs besides the node.</summary>
+/// <param name="RuntimeIdentifier">The RID the node builds.</param>
+/// <param name="SourceRoot">The folder sent to the node (bin, obj, .git and .vs folders left out).</param>
+/// <param name="ProjectFile">The project file's path below <paramref name="SourceRoot"/>, '/'-separated.</param>
+/// <param name="PackagePath">This SDK's .nupkg, sent along so the node needs only a .NET SDK.</param>
+/// <param name="LocalFolder">Where an image sent back as an archive is received.</param>
+/// <param name="Properties">MSBuild properties for the node's build.</param>
+/// <param name="Environment">Environment variables for the node's build.</param>
 public sealed record RemoteBuildRequest(
     string RuntimeIdentifier,
-    string ProjectDirectory,
+    string SourceRoot,
     string ProjectFile,
     string PackagePath,
     string LocalFolder,
@@ -82,7 +89,9 @@ public sealed class RemoteBuilder
             }
 
             words.AddRange(request.Properties.Select(p => $"-p:{p.Key}={MSBuildValue(p.Value)}"));
-            string build = SshRunner.EndWithConnection($"cd {ShellQuote.Quote(folder + "/src")} && {ShellQuote.Join(words)} && cat {ShellQuote.Quote(metadata)}");
+            // From the project's own folder, as a local build runs: global.json and the rest are found upward from there.
+            string projectFolder = $"{folder}/src/{request.ProjectFile}"[..^(Path.GetFileName(request.ProjectFile).Length + 1)];
+            string build = SshRunner.EndWithConnection($"cd {ShellQuote.Quote(projectFolder)} && {ShellQuote.Join(words)} && cat {ShellQuote.Quote(metadata)}");
             _log($"[{node.Name}] building {rid}");
             SshResult built = await RunAsync(node, build, null, rid, cancellationToken, line => Forward(node, line)).ConfigureAwait(false);
             // 127 is the shell's (and env's) "command not found": the node has no such dotnet.
@@ -198,9 +207,9 @@ public sealed class RemoteBuilder
     private static async Task WriteSourcesAsync(Stream output, RemoteBuildRequest request, CancellationToken cancellationToken)
     {
         await using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
-        foreach (string file in SourceFiles(request.ProjectDirectory))
+        foreach (string file in SourceFiles(request.SourceRoot))
         {
-            string relative = Path.GetRelativePath(request.ProjectDirectory, file).Replace('\\', '/');
+            string relative = Path.GetRelativePath(request.SourceRoot, file).Replace('\\', '/');
             await writer.WriteEntryAsync(file, "src/" + relative, cancellationToken).ConfigureAwait(false);
         }
 
