@@ -13,6 +13,7 @@ prerequisites() {
   command -v skopeo >/dev/null || missing+=(skopeo)
   command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v ssh >/dev/null || missing+=(openssh-client)
+  command -v git >/dev/null || missing+=(git)
   command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then

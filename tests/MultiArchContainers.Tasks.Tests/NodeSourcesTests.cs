@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using MultiArchContainers.Tasks.Nodes;
+using MultiArchContainers.Testing;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace MultiArchContainers.Tasks.Tests;
@@ -89,5 +90,58 @@ public sealed class NodeSourcesTests : IDisposable
         Assert.Equal("MAC3009", error.Code);
         Assert.Contains("'../../elsewhere' is not an existing folder", error.Message, StringComparison.Ordinal);
         Assert.Empty(task.Assignments);
+    }
+
+    [Fact]
+    public async Task InAGitRepositoryWhatGitIgnoresAndBuildOutputStayHere()
+    {
+        string repo = Folder("repo");
+        foreach (string[] arguments in new[] { new[] { "init", "-q" }, ["config", "user.email", "t@example.com"], ["config", "user.name", "t"] })
+        {
+            ProcessResult ran = await ProcessRunner.RunAsync("git", arguments, repo);
+            Assert.True(ran.ExitCode == 0, ran.Combined);
+        }
+
+        var files = new Dictionary<string, string>
+        {
+            [".gitignore"] = "artifacts/\n*.log\n",
+            ["src/App/App.csproj"] = "<Project />",
+            ["src/App/Program.cs"] = "// tracked",
+            ["src/App/New.cs"] = "// untracked, not ignored",
+            ["src/App/build.log"] = "ignored",
+            ["artifacts/packages/big.nupkg"] = "ignored",
+            ["src/App/bin/Release/App.dll"] = "build output",
+            ["src/Lib/obj/project.assets.json"] = "build output",
+        };
+        foreach ((string path, string content) in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(repo, path))!);
+            File.WriteAllText(Path.Combine(repo, path), content);
+        }
+
+        ProcessResult added = await ProcessRunner.RunAsync("git", ["add", ".gitignore", "src/App/App.csproj", "src/App/Program.cs"], repo);
+        Assert.True(added.ExitCode == 0, added.Combined);
+        File.WriteAllText(Path.Combine(repo, "src/App/Deleted.cs"), "// tracked, then deleted");
+        Assert.Equal(0, (await ProcessRunner.RunAsync("git", ["add", "src/App/Deleted.cs"], repo)).ExitCode);
+        File.Delete(Path.Combine(repo, "src/App/Deleted.cs"));
+
+        List<string> sent = NodeSources.Files(repo).Select(f => Path.GetRelativePath(repo, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal([".gitignore", "src/App/App.csproj", "src/App/New.cs", "src/App/Program.cs"], sent);
+    }
+
+    [Fact]
+    public void OutsideGitEveryFileButBuildOutputIsSent()
+    {
+        string root = Folder("plain");
+        foreach (string path in new[] { "App.csproj", "docs/readme.md", "bin/App.dll", "sub/obj/x.json", ".vs/state" })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, path))!);
+            File.WriteAllText(Path.Combine(root, path), "x");
+        }
+
+        List<string> sent = NodeSources.Files(root).Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(["App.csproj", "docs/readme.md"], sent);
     }
 }

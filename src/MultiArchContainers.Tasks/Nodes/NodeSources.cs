@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MultiArchContainers.Tasks.Nodes;
 
 /// <summary>
@@ -46,4 +48,74 @@ public static class NodeSources
     /// <summary>The project file's path below <paramref name="root"/>, with '/' separators, as the node sees it.</summary>
     public static string RelativeProjectPath(string root, string projectPath) =>
         Path.GetRelativePath(root, Path.GetFullPath(projectPath)).Replace('\\', '/');
+
+    private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal) { "bin", "obj", ".git", ".vs" };
+
+    /// <summary>
+    /// The files to send below <paramref name="root"/>: in a git repository the files git knows or would add (what
+    /// .gitignore leaves out stays here, build outputs included); else every file. Never anything inside a bin, obj,
+    /// .git or .vs folder.
+    /// </summary>
+    public static IEnumerable<string> Files(string root)
+    {
+        IEnumerable<string> files = GitFiles(root) ?? WalkFiles(root);
+        return files.Where(file => !Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar).SkipLast(1).Any(Skipped.Contains));
+    }
+
+    private static IEnumerable<string> WalkFiles(string folder)
+    {
+        foreach (string file in Directory.EnumerateFiles(folder))
+        {
+            yield return file;
+        }
+
+        foreach (string child in Directory.EnumerateDirectories(folder).Where(d => !Skipped.Contains(Path.GetFileName(d))))
+        {
+            foreach (string file in WalkFiles(child))
+            {
+                yield return file;
+            }
+        }
+    }
+
+    /// <summary>Tracked and untracked-but-not-ignored files below <paramref name="root"/>; null when git cannot say.</summary>
+    private static List<string>? GitFiles(string root)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "." })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using Process git = Process.Start(start)!;
+            Task<string> errors = git.StandardError.ReadToEndAsync();
+            string output = git.StandardOutput.ReadToEnd();
+            git.WaitForExit();
+            _ = errors.Result;
+            if (git.ExitCode != 0)
+            {
+                return null;
+            }
+
+            // Deleted but still tracked files are listed too; only what exists is sent.
+            return output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                .Select(relative => Path.GetFullPath(Path.Combine(root, relative)))
+                .Where(File.Exists)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No git on this machine: every file is sent.
+            return null;
+        }
+    }
 }

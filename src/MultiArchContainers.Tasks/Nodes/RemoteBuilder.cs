@@ -30,7 +30,6 @@ public sealed record RemoteBuildRequest(
 /// </summary>
 public sealed class RemoteBuilder
 {
-    private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal) { "bin", "obj", ".git", ".vs" };
     private readonly SshRunner _ssh;
     private readonly Action<Diagnostic> _report;
     private readonly Action<string> _log;
@@ -207,7 +206,7 @@ public sealed class RemoteBuilder
     private static async Task WriteSourcesAsync(Stream output, RemoteBuildRequest request, CancellationToken cancellationToken)
     {
         await using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
-        foreach (string file in SourceFiles(request.SourceRoot))
+        foreach (string file in NodeSources.Files(request.SourceRoot))
         {
             string relative = Path.GetRelativePath(request.SourceRoot, file).Replace('\\', '/');
             await writer.WriteEntryAsync(file, "src/" + relative, cancellationToken).ConfigureAwait(false);
@@ -223,22 +222,6 @@ public sealed class RemoteBuilder
             </configuration>
             """);
         await writer.WriteEntryAsync(new GnuTarEntry(TarEntryType.RegularFile, "nuget.config") { DataStream = new MemoryStream(config) }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static IEnumerable<string> SourceFiles(string root)
-    {
-        foreach (string file in Directory.EnumerateFiles(root))
-        {
-            yield return file;
-        }
-
-        foreach (string dir in Directory.EnumerateDirectories(root).Where(d => !Skipped.Contains(Path.GetFileName(d))))
-        {
-            foreach (string file in SourceFiles(dir))
-            {
-                yield return file;
-            }
-        }
     }
 
     private static string FirstLine(string text, string fallback)
