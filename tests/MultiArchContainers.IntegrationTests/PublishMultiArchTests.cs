@@ -211,6 +211,39 @@ public class PublishMultiArchTests
     }
 
     [Fact]
+    public async Task APublishProfileTurnsAPlainPublishIntoAMultiArchPublish()
+    {
+        string registry = _fixture.Registry.Address;
+        string repository = "team/from-profile";
+        using var sandbox = new Sandbox(_fixture, Project(repository, registry, sdkVersion: _fixture.PackageVersion));
+        string profiles = Directory.CreateDirectory(Path.Combine(sandbox.Folder, "Properties", "PublishProfiles")).FullName;
+        File.WriteAllText(Path.Combine(profiles, "MultiArch.pubxml"), """
+            <Project>
+              <PropertyGroup>
+                <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
+                <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+                <ContainerImageTags>4.0</ContainerImageTags>
+              </PropertyGroup>
+            </Project>
+            """);
+
+        ProcessResult result = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n", "-p:PublishProfile=MultiArch"]);
+        AssertSucceeded(result);
+
+        Assert.Single(result.StandardOutput.Split('\n'), line => line.Contains("Pushed image index", StringComparison.Ordinal));
+        Assert.Equal(["4.0"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/{repository}:4.0"))!;
+        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+
+        // The same project published for one RID (a CI fan-out job, a build node) does not go on to the multi-arch publish.
+        ProcessResult single = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n", "-p:PublishProfile=MultiArch",
+            "-t:PublishPlatformImage", "-p:ContainerRuntimeIdentifier=linux-x64"]);
+        AssertSucceeded(single);
+        Assert.DoesNotContain("Pushed image index", single.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(["4.0"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
+    }
+
+    [Fact]
     public async Task SelfContainedProjectsGetTheRuntimeOfEachPlatform()
     {
         string registry = _fixture.Registry.Address;
