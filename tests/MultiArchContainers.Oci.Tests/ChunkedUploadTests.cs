@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Text;
-using MultiArchContainers.Oci.Model;
 using MultiArchContainers.Oci.Registry;
 using MultiArchContainers.Testing;
 
@@ -39,28 +37,6 @@ public class ChunkedUploadTests
         return output.ToArray();
     }
 
-    private static (byte[] Config, byte[] Manifest) ImageOf(byte[] layer, string note)
-    {
-        byte[] config = Encoding.UTF8.GetBytes($$"""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"note":"{{note}}"}""");
-        byte[] manifest = OciJson.Serialize(new ImageManifest
-        {
-            MediaType = MediaTypes.OciManifest,
-            Config = Descriptor.For(MediaTypes.OciConfig, config),
-            Layers = [Descriptor.For(MediaTypes.OciLayerGzip, layer)],
-        });
-        return (config, manifest);
-    }
-
-    private static async Task PushAsync(RegistryClient client, string repository, byte[] layer, (byte[] Config, byte[] Manifest) image, string tag)
-    {
-        foreach (byte[] blob in new[] { image.Config, layer })
-        {
-            await client.UploadBlobAsync(repository, Digest.Sha256(blob), blob.Length, () => new MemoryStream(blob), CancellationToken.None);
-        }
-
-        await client.PutManifestAsync(repository, tag, image.Manifest, MediaTypes.OciManifest, CancellationToken.None);
-    }
-
     /// <summary>Copies the image with skopeo and returns the layer's bytes as skopeo stored them (it checks digests).</summary>
     private async Task<byte[]> LayerAsSkopeoReadsItAsync(string repository, string tag, byte[] layer)
     {
@@ -82,9 +58,9 @@ public class ChunkedUploadTests
         await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: 1024);
         using var client = new RegistryClient(proxy.Address, environment: Environment("true", "1024"));
         byte[] layer = GzipLayer(10 * 1024, seed: 1);
-        var image = ImageOf(layer, "forced");
+        var image = SmallImage.WithLayer(layer, "forced");
 
-        await PushAsync(client, "chunked/forced", layer, image, "1.0");
+        await image.PushAsync(client, "chunked/forced", "1.0");
 
         IReadOnlyList<ProxiedRequest> requests = proxy.Requests;
         Assert.DoesNotContain(requests, r => r.Status == 413);
@@ -104,9 +80,9 @@ public class ChunkedUploadTests
         byte[] second = GzipLayer(80 * 1024, seed: 3);
 
         Assert.Null(client.UploadChunkSize);
-        await PushAsync(client, "chunked/refused", first, ImageOf(first, "first"), "first");
+        await SmallImage.WithLayer(first, "first").PushAsync(client, "chunked/refused", "first");
         int afterFirst = proxy.Requests.Count;
-        await PushAsync(client, "chunked/refused", second, ImageOf(second, "second"), "second");
+        await SmallImage.WithLayer(second, "second").PushAsync(client, "chunked/refused", "second");
 
         Assert.Equal(16384, client.UploadChunkSize);
         IReadOnlyList<ProxiedRequest> requests = proxy.Requests;

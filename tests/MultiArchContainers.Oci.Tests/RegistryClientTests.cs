@@ -14,38 +14,15 @@ public class RegistryClientTests
 
     public RegistryClientTests(RegistryFixture fixture) => _fixture = fixture;
 
-    private static (byte[] Config, byte[] Layer, byte[] Manifest) SmallImage(string seed)
-    {
-        byte[] layer = Encoding.UTF8.GetBytes("layer " + seed);
-        byte[] config = Encoding.UTF8.GetBytes($$"""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"seed":"{{seed}}"}""");
-        byte[] manifest = OciJson.Serialize(new ImageManifest
-        {
-            MediaType = MediaTypes.OciManifest,
-            Config = Descriptor.For(MediaTypes.OciConfig, config),
-            Layers = [Descriptor.For(MediaTypes.OciLayerGzip, layer)],
-        });
-        return (config, layer, manifest);
-    }
-
-    private static async Task PushImageAsync(RegistryClient client, string repository, (byte[] Config, byte[] Layer, byte[] Manifest) image)
-    {
-        foreach (byte[] blob in new[] { image.Config, image.Layer })
-        {
-            await client.UploadBlobAsync(repository, Digest.Sha256(blob), blob.Length, () => new MemoryStream(blob), CancellationToken.None);
-        }
-
-        await client.PutManifestAsync(repository, Digest.Sha256(image.Manifest).ToString(), image.Manifest, MediaTypes.OciManifest, CancellationToken.None);
-    }
-
     [Fact]
     public async Task PushesByDigestWithoutATagAndSkopeoReadsTheSameBytes()
     {
         using var client = new RegistryClient(_fixture.Registry.Address);
-        var image = SmallImage(nameof(PushesByDigestWithoutATagAndSkopeoReadsTheSameBytes));
+        var image = SmallImage.Create(nameof(PushesByDigestWithoutATagAndSkopeoReadsTheSameBytes));
         Digest digest = Digest.Sha256(image.Manifest);
 
         Assert.False(await client.ManifestExistsAsync("bydigest/app", digest, CancellationToken.None));
-        await PushImageAsync(client, "bydigest/app", image);
+        await image.PushAsync(client, "bydigest/app");
 
         Assert.True(await client.ManifestExistsAsync("bydigest/app", digest, CancellationToken.None));
         string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/bydigest/app@{digest}");
@@ -80,8 +57,8 @@ public class RegistryClientTests
     public async Task GetManifestByTagVerifiesAndReturnsMediaType()
     {
         using var client = new RegistryClient(_fixture.Registry.Address);
-        var image = SmallImage(nameof(GetManifestByTagVerifiesAndReturnsMediaType));
-        await PushImageAsync(client, "get/app", image);
+        var image = SmallImage.Create(nameof(GetManifestByTagVerifiesAndReturnsMediaType));
+        await image.PushAsync(client, "get/app");
         await client.PutManifestAsync("get/app", "v1", image.Manifest, MediaTypes.OciManifest, CancellationToken.None);
 
         ManifestContent read = await client.GetManifestAsync("get/app", "v1", CancellationToken.None);
@@ -95,13 +72,13 @@ public class RegistryClientTests
     public async Task IndexPublisherPushesUnderEveryTagOnlyWhenChildrenArePresent()
     {
         using var client = new RegistryClient(_fixture.Registry.Address);
-        var present = SmallImage("present");
-        await PushImageAsync(client, "index/app", present);
+        var present = SmallImage.Create("present");
+        await present.PushAsync(client, "index/app");
         var presentImage = new PlatformImage("linux-x64", Descriptor.For(MediaTypes.OciManifest, present.Manifest) with
         {
             Platform = new Platform { Os = "linux", Architecture = "amd64" },
         });
-        var missingImage = new PlatformImage("linux-arm64", Descriptor.For(MediaTypes.OciManifest, SmallImage("missing").Manifest) with
+        var missingImage = new PlatformImage("linux-arm64", Descriptor.For(MediaTypes.OciManifest, SmallImage.Create("missing").Manifest) with
         {
             Platform = new Platform { Os = "linux", Architecture = "arm64", Variant = "v8" },
         });
@@ -140,10 +117,10 @@ public class RegistryClientTests
     public async Task PlatformTagsNameEachImageOnlyWhenAskedAndEveryOneIsValid()
     {
         using var client = new RegistryClient(_fixture.Registry.Address);
-        var x64 = SmallImage("platform-tags-x64");
-        var arm = SmallImage("platform-tags-arm64");
-        await PushImageAsync(client, "tagged/app", x64);
-        await PushImageAsync(client, "tagged/app", arm);
+        var x64 = SmallImage.Create("platform-tags-x64");
+        var arm = SmallImage.Create("platform-tags-arm64");
+        await x64.PushAsync(client, "tagged/app");
+        await arm.PushAsync(client, "tagged/app");
         var images = new List<PlatformImage>
         {
             new("linux-x64", Descriptor.For(MediaTypes.OciManifest, x64.Manifest) with { Platform = new Platform { Os = "linux", Architecture = "amd64" } }),
@@ -192,7 +169,7 @@ public class RegistryClientTests
         using var client = new RegistryClient(_fixture.AuthRegistry.Address, FixedCredentialSource.TestUser);
 
         await client.PingAsync(CancellationToken.None);
-        await PushImageAsync(client, "auth/app", SmallImage("auth"));
+        await SmallImage.Create("auth").PushAsync(client, "auth/app");
     }
 
     [Fact]
@@ -200,11 +177,11 @@ public class RegistryClientTests
     {
         var credentials = FixedCredentialSource.TestUser;
         using var client = new RegistryClient(_fixture.TokenRegistry.Address, credentials);
-        var image = SmallImage("bearer");
+        var image = SmallImage.Create("bearer");
         int before = _fixture.TokenRegistry.TokenServer!.TokensIssued;
 
         await client.PingAsync(CancellationToken.None);
-        await PushImageAsync(client, "token/app", image);
+        await image.PushAsync(client, "token/app");
         await client.PutManifestAsync("token/app", "v1", image.Manifest, MediaTypes.OciManifest, CancellationToken.None);
         Assert.True(await client.TryMountBlobAsync("token/other", Digest.Sha256(image.Layer), "token/app", CancellationToken.None));
 

@@ -10,10 +10,11 @@ namespace MultiArchContainers.Testing;
 public sealed record ProxiedRequest(string Method, string Path, long ContentLength, int Status);
 
 /// <summary>
-/// A small HTTP/1.1 proxy on a free 127.0.0.1 port in front of a real registry, standing for a gateway that limits
-/// the request size: a request whose body is larger than <see cref="MaxBodyLength"/> is read and answered with 413,
-/// everything else goes to the registry unchanged (one registry connection per request). It records every request.
-/// The Host header is kept, so the registry's upload locations point back through the proxy.
+/// A small HTTP/1.1 proxy on a free 127.0.0.1 port in front of a real registry, standing for a gateway: a request
+/// whose body is larger than <see cref="MaxBodyLength"/> is read and answered with 413, requests matched by
+/// <see cref="Fail"/> get the status it names (a gateway that is busy), everything else goes to the registry
+/// unchanged (one registry connection per request). It records every request. The Host header is kept, so the
+/// registry's upload locations point back through the proxy.
 /// </summary>
 public sealed class LimitingProxy : IAsyncDisposable
 {
@@ -22,6 +23,18 @@ public sealed class LimitingProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
     private readonly Task _accepting;
+    private readonly List<Fault> _faults = [];
+
+    private sealed class Fault(Func<string, string, bool> matches, int count, int status, string? retryAfter)
+    {
+        public Func<string, string, bool> Matches { get; } = matches;
+
+        public int Remaining { get; set; } = count;
+
+        public int Status { get; } = status;
+
+        public string? RetryAfter { get; } = retryAfter;
+    }
 
     private LimitingProxy(IPEndPoint upstream, long maxBodyLength)
     {
@@ -38,6 +51,32 @@ public sealed class LimitingProxy : IAsyncDisposable
     public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     public IReadOnlyList<ProxiedRequest> Requests => _requests.ToArray();
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> requests whose method and path match with <paramref name="status"/>
+    /// (and a Retry-After header when given) instead of passing them on.
+    /// </summary>
+    public void Fail(Func<string, string, bool> matches, int count, int status, string? retryAfter = null)
+    {
+        lock (_faults)
+        {
+            _faults.Add(new Fault(matches, count, status, retryAfter));
+        }
+    }
+
+    private Fault? TakeFault(string method, string path)
+    {
+        lock (_faults)
+        {
+            Fault? fault = _faults.FirstOrDefault(f => f.Remaining > 0 && f.Matches(method, path));
+            if (fault is not null)
+            {
+                fault.Remaining--;
+            }
+
+            return fault;
+        }
+    }
 
     public static LimitingProxy Start(RegistryProcess registry, long maxBodyLength) =>
         new(new IPEndPoint(IPAddress.Parse(registry.Host), registry.Port), maxBodyLength);
@@ -99,11 +138,14 @@ public sealed class LimitingProxy : IAsyncDisposable
             .Select(p => long.Parse(p[1].Trim(), CultureInfo.InvariantCulture))
             .FirstOrDefault();
 
-        if (length > MaxBodyLength)
+        Fault? fault = TakeFault(requestLine[0], requestLine[1]);
+        if (length > MaxBodyLength || fault is not null)
         {
+            int refused = fault?.Status ?? 413;
             await CopyExactlyAsync(downstream, Stream.Null, length).ConfigureAwait(false);
-            _requests.Enqueue(new ProxiedRequest(requestLine[0], requestLine[1], length, 413));
-            byte[] refusal = Encoding.ASCII.GetBytes("HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 0\r\n\r\n");
+            _requests.Enqueue(new ProxiedRequest(requestLine[0], requestLine[1], length, refused));
+            string retryAfter = fault?.RetryAfter is { } after ? $"Retry-After: {after}\r\n" : string.Empty;
+            byte[] refusal = Encoding.ASCII.GetBytes($"HTTP/1.1 {refused} Refused By Proxy\r\nContent-Length: 0\r\n{retryAfter}\r\n");
             await downstream.WriteAsync(refusal).ConfigureAwait(false);
             return true;
         }

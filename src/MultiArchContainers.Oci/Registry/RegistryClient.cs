@@ -38,6 +38,12 @@ public sealed class RegistryClient : IDisposable
         (UploadChunkSize, ChunkSizeIfRefused) = ChunkSettings(environment ?? Environment.GetEnvironmentVariable);
     }
 
+    /// <summary>
+    /// How long to wait before each new try after a transient answer; its length is the number of retries. By default
+    /// three retries, after 1, 2 and 4 seconds.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> RetryDelays { get; init; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
     /// <summary>The chunk size used when a registry refuses a blob sent in one request: 5 MiB unless configured.</summary>
     public const int DefaultChunkSize = 5 * 1024 * 1024;
 
@@ -202,6 +208,24 @@ public sealed class RegistryClient : IDisposable
     /// </summary>
     public async Task UploadBlobAsync(string repository, Digest digest, long size, Func<Stream> open, CancellationToken cancellationToken)
     {
+        for (int attempt = 0; ; attempt++)
+        {
+            bool last = attempt >= RetryDelays.Count;
+            try
+            {
+                await UploadOnceAsync(repository, digest, size, open, last, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (TransientUploadFailure)
+            {
+                // An upload step was answered "try again later": the upload starts again from a new session.
+                await Task.Delay(RetryDelays[attempt], cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task UploadOnceAsync(string repository, Digest digest, long size, Func<Stream> open, bool last, CancellationToken cancellationToken)
+    {
         if (UploadChunkSize is null)
         {
             (Uri location, _) = await StartUploadAsync(repository, digest, cancellationToken).ConfigureAwait(false);
@@ -215,10 +239,11 @@ public sealed class RegistryClient : IDisposable
                 },
                 PushScope(repository),
                 $"uploading {digest} to {repository}",
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                retryable: false).ConfigureAwait(false);
             if (finish.StatusCode != HttpStatusCode.RequestEntityTooLarge)
             {
-                EnsureSuccess(finish, $"PUT {repository}/blobs/uploads/");
+                EnsureUploadStep(finish, $"PUT {repository}/blobs/uploads/", last);
                 return;
             }
 
@@ -226,10 +251,25 @@ public sealed class RegistryClient : IDisposable
             UploadChunkSize = ChunkSizeIfRefused;
         }
 
-        await UploadInChunksAsync(repository, digest, open, UploadChunkSize.Value, cancellationToken).ConfigureAwait(false);
+        await UploadInChunksAsync(repository, digest, open, UploadChunkSize.Value, last, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task UploadInChunksAsync(string repository, Digest digest, Func<Stream> open, int configuredChunkSize, CancellationToken cancellationToken)
+    /// <summary>Throws <see cref="TransientUploadFailure"/> for a transient answer when another try is left, else as <see cref="EnsureSuccess"/>.</summary>
+    private void EnsureUploadStep(HttpResponseMessage response, string what, bool last)
+    {
+        if (!last && IsTransient(response.StatusCode))
+        {
+            throw new TransientUploadFailure();
+        }
+
+        EnsureSuccess(response, what);
+    }
+
+    private sealed class TransientUploadFailure : Exception
+    {
+    }
+
+    private async Task UploadInChunksAsync(string repository, Digest digest, Func<Stream> open, int configuredChunkSize, bool last, CancellationToken cancellationToken)
     {
         (Uri location, int minimum) = await StartUploadAsync(repository, digest, cancellationToken).ConfigureAwait(false);
         byte[] buffer = new byte[Math.Max(configuredChunkSize, minimum)];
@@ -257,8 +297,9 @@ public sealed class RegistryClient : IDisposable
                 },
                 PushScope(repository),
                 $"uploading bytes {start} to {start + filled - 1} of {digest} to {repository}",
-                cancellationToken).ConfigureAwait(false);
-            EnsureSuccess(sent, $"PATCH {repository}/blobs/uploads/");
+                cancellationToken,
+                retryable: false).ConfigureAwait(false);
+            EnsureUploadStep(sent, $"PATCH {repository}/blobs/uploads/", last);
             location = NextLocation(sent, location);
             offset += filled;
         }
@@ -267,8 +308,9 @@ public sealed class RegistryClient : IDisposable
             () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest)) { Content = new ByteArrayContent([]) },
             PushScope(repository),
             $"completing the upload of {digest} to {repository}",
-            cancellationToken).ConfigureAwait(false);
-        EnsureSuccess(finish, $"PUT {repository}/blobs/uploads/");
+            cancellationToken,
+            retryable: false).ConfigureAwait(false);
+        EnsureUploadStep(finish, $"PUT {repository}/blobs/uploads/", last);
     }
 
     /// <summary>Opens an upload session: its location and the registry's minimum chunk size (0 when it names none).</summary>
@@ -400,10 +442,15 @@ public sealed class RegistryClient : IDisposable
     /// Sends a request, answering one auth challenge: Basic with the configured credential, or Bearer with a
     /// token fetched from the challenge's realm. Tokens are cached by scope.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, string what, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A <paramref name="retryable"/> request is sent again after a transient answer (HTTP 429, 500, 502, 503, 504, or a
+    /// connection closed before the answer), waiting <see cref="RetryDelays"/> or the registry's Retry-After.
+    /// Upload steps are not: a failed upload is started again as a whole.
+    /// </remarks>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, string what, CancellationToken cancellationToken, bool retryable = true)
     {
         string cacheKey = scope ?? string.Empty;
-        HttpResponseMessage response = await SendOnceAsync(create, cacheKey, what, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response = await SendOnceAsync(create, cacheKey, what, retryable, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -437,10 +484,54 @@ public sealed class RegistryClient : IDisposable
         }
 
         _authByScope[cacheKey] = authorization;
-        return await SendOnceAsync(create, cacheKey, what, cancellationToken).ConfigureAwait(false);
+        return await SendOnceAsync(create, cacheKey, what, retryable, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> create, string cacheKey, string what, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> create, string cacheKey, string what, bool retryable, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            bool last = !retryable || attempt >= RetryDelays.Count;
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendRawAsync(create, cacheKey, what, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MultiArchException ex) when (!last && ex.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded })
+            {
+                await Task.Delay(RetryDelays[attempt], cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (last || !IsTransient(response.StatusCode))
+            {
+                return response;
+            }
+
+            TimeSpan delay = RetryDelay(response, attempt);
+            response.Dispose();
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Answers that say "try again later" rather than "no".</summary>
+    internal static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    /// <summary>The registry's Retry-After when it gives one (at most a minute), else the next of <see cref="RetryDelays"/>.</summary>
+    private TimeSpan RetryDelay(HttpResponseMessage response, int attempt)
+    {
+        TimeSpan? asked = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            _ => null,
+        };
+        return asked is { } wait && wait > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(wait.Ticks, TimeSpan.FromMinutes(1).Ticks)) : RetryDelays[attempt];
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(Func<HttpRequestMessage> create, string cacheKey, string what, CancellationToken cancellationToken)
     {
         using HttpRequestMessage request = create();
         if (request.RequestUri is { IsAbsoluteUri: false } relative)
