@@ -65,7 +65,7 @@ public sealed class MergeImageIndex : AnnotatingTask
         {
             lock (clients)
             {
-                return clients.TryGetValue(registry, out RegistryClient? c) ? c : clients[registry] = new RegistryClient(registry);
+                return clients.TryGetValue(registry, out RegistryClient? c) ? c : clients[registry] = CreateClient(registry);
             }
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using MultiArchContainers.Oci;
+using MultiArchContainers.Oci.Registry;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
 namespace MultiArchContainers.Tasks;
@@ -59,6 +60,9 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
     }
 
     protected void Info(string message) => Log.LogMessage(MessageImportance.High, message);
+
+    /// <summary>A client for <paramref name="registry"/> whose retries after transient answers show in the log.</summary>
+    protected RegistryClient CreateClient(string registry) => new(registry) { OnRetry = Info };
 
     /// <summary>
     /// Annotation items as the Oci layer takes them: Include is the key, <c>Value</c> the value (null when the item has

@@ -87,7 +87,7 @@ public sealed class PlanMultiArch : AnnotatingTask
         // An archive needs no target registry; a push checks it before anything is built.
         if (!ArchiveOutput)
         {
-            using var target = new RegistryClient(Registry);
+            using var target = CreateClient(Registry);
             await target.PingAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -158,7 +158,7 @@ public sealed class PlanMultiArch : AnnotatingTask
         List<Platform> offered;
         try
         {
-            using var client = new RegistryClient(reference.Registry);
+            using var client = CreateClient(reference.Registry);
             offered = await ReadPlatformsAsync(client, reference, cancellationToken).ConfigureAwait(false);
         }
         catch (MultiArchException ex)

@@ -76,7 +76,7 @@ public sealed class PublishImageIndex : MultiArchTask
             return;
         }
 
-        using var client = new RegistryClient(Registry);
+        using var client = CreateClient(Registry);
         var publisher = new IndexPublisher(client, Info) { TagPlatforms = PlatformTags };
         PublishedIndex published = await publisher.PublishAsync(Repository, images, index, Tags, cancellationToken).ConfigureAwait(false);
         foreach (PlatformImage image in images)

@@ -28,7 +28,8 @@ public class RetryTests
     public async Task TransientAnswersAreRetriedAndAFailedUploadStartsAgain()
     {
         await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: long.MaxValue);
-        using var client = new RegistryClient(proxy.Address) { RetryDelays = QuickRetries };
+        var retries = new List<string>();
+        using var client = new RegistryClient(proxy.Address) { RetryDelays = QuickRetries, OnRetry = retries.Add };
         var image = Image("retried", 4096);
         proxy.Fail((method, path) => method == "POST" && path.Contains("/blobs/uploads/", StringComparison.Ordinal), 1, 429, retryAfter: "0");
         proxy.Fail((method, path) => method == "PUT" && path.Contains("/blobs/uploads/", StringComparison.Ordinal), 1, 502);
@@ -42,6 +43,9 @@ public class RetryTests
         // Two blobs, one POST refused once, one upload started again after its PUT was refused: four sessions opened.
         Assert.Equal(4, requests.Count(r => r.Method == "POST"));
         Assert.Equal(3, requests.Count(r => r.Method == "PUT" && r.Path.Contains("/manifests/", StringComparison.Ordinal)));
+        Assert.Equal(4, retries.Count);
+        Assert.Contains(retries, m => m.StartsWith($"The registry '{proxy.Address}' answered pushing retry/app:1.0 with HTTP 503; trying again in", StringComparison.Ordinal));
+        Assert.Contains(retries, m => m.Contains("with HTTP 502 (PUT retry/app/blobs/uploads/)", StringComparison.Ordinal));
     }
 
     [Fact]

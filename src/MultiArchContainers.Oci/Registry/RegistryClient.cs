@@ -44,6 +44,9 @@ public sealed class RegistryClient : IDisposable
     /// </summary>
     public IReadOnlyList<TimeSpan> RetryDelays { get; init; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
 
+    /// <summary>Told about every retry, with what was asked, the answer and the wait.</summary>
+    public Action<string>? OnRetry { get; init; }
+
     /// <summary>The chunk size used when a registry refuses a blob sent in one request: 5 MiB unless configured.</summary>
     public const int DefaultChunkSize = 5 * 1024 * 1024;
 
@@ -216,9 +219,10 @@ public sealed class RegistryClient : IDisposable
                 await UploadOnceAsync(repository, digest, size, open, last, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (TransientUploadFailure)
+            catch (TransientUploadFailure failure)
             {
                 // An upload step was answered "try again later": the upload starts again from a new session.
+                ReportRetry($"uploading {digest} to {repository}", $"HTTP {failure.Status} ({failure.Step})", RetryDelays[attempt]);
                 await Task.Delay(RetryDelays[attempt], cancellationToken).ConfigureAwait(false);
             }
         }
@@ -259,14 +263,17 @@ public sealed class RegistryClient : IDisposable
     {
         if (!last && IsTransient(response.StatusCode))
         {
-            throw new TransientUploadFailure();
+            throw new TransientUploadFailure((int)response.StatusCode, what);
         }
 
         EnsureSuccess(response, what);
     }
 
-    private sealed class TransientUploadFailure : Exception
+    private sealed class TransientUploadFailure(int status, string step) : Exception
     {
+        public int Status { get; } = status;
+
+        public string Step { get; } = step;
     }
 
     private async Task UploadInChunksAsync(string repository, Digest digest, Func<Stream> open, int configuredChunkSize, bool last, CancellationToken cancellationToken)
@@ -499,6 +506,7 @@ public sealed class RegistryClient : IDisposable
             }
             catch (MultiArchException ex) when (!last && ex.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded })
             {
+                ReportRetry(what, "the connection closed before an answer", RetryDelays[attempt]);
                 await Task.Delay(RetryDelays[attempt], cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -509,10 +517,14 @@ public sealed class RegistryClient : IDisposable
             }
 
             TimeSpan delay = RetryDelay(response, attempt);
+            ReportRetry(what, $"HTTP {(int)response.StatusCode}", delay);
             response.Dispose();
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private void ReportRetry(string what, string answer, TimeSpan delay) =>
+        OnRetry?.Invoke($"The registry '{Registry}' answered {what} with {answer}; trying again in {delay.TotalSeconds:0.#} s.");
 
     /// <summary>Answers that say "try again later" rather than "no".</summary>
     internal static bool IsTransient(HttpStatusCode status) =>
