@@ -202,7 +202,7 @@ public sealed class RemoteBuilder
         }
     }
 
-    /// <summary>src/ (the project folder without bin, obj, .git), feed/ (this SDK's package) and a nuget.config naming feed/.</summary>
+    /// <summary>src/ (the files <see cref="NodeSources.Files"/> picks below the source root), feed/ (this SDK's package) and a nuget.config naming feed/.</summary>
     private static async Task WriteSourcesAsync(Stream output, RemoteBuildRequest request, CancellationToken cancellationToken)
     {
         await using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
