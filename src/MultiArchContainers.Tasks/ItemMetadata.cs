@@ -14,6 +14,7 @@ internal static class ItemMetadata
     public const string Repository = nameof(Repository);
     public const string Registry = nameof(Registry);
     public const string MetadataFile = nameof(MetadataFile);
+    public const string ArchivePath = nameof(ArchivePath);
     public const string Level = nameof(Level);
     public const string Value = nameof(Value);
 }

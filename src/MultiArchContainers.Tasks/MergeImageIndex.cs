@@ -127,7 +127,7 @@ public sealed class MergeImageIndex : AnnotatingTask
 
         List<AnnotationInput> inputs = AllAnnotations();
         var images = entries.Where(e => !e.IsAttestation).Select(e => (e.Label, e.Manifest.Platform!)).ToList();
-        AnnotationSet? annotations = Oci.Annotations.Resolve(inputs, new AnnotationContext(images) { ArchiveOutput = ArchiveOutputPath.Length > 0, DockerFormat = DockerFormat }, Report);
+        AnnotationSet? annotations = Oci.Annotations.Resolve(inputs, new AnnotationContext(images) { ArchiveOutput = archive, DockerFormat = DockerFormat }, Report);
         if (annotations is null || Log.HasLoggedErrors)
         {
             return;
@@ -189,25 +189,12 @@ public sealed class MergeImageIndex : AnnotatingTask
 
         var publisher = new IndexPublisher(target!, Info) { TagPlatforms = PlatformTags };
         PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
-        if (MetadataFile.Length > 0)
-        {
-            Oci.MetadataFile.Write(MetadataFile, published);
-        }
-
-        var item = new TaskItem(published.Descriptor.Digest.ToString());
-        item.SetMetadata(ItemMetadata.MediaType, published.Descriptor.MediaType);
-        item.SetMetadata(ItemMetadata.Registry, Registry);
-        item.SetMetadata(ItemMetadata.Repository, Repository);
-        item.SetMetadata(ItemMetadata.Tags, string.Join(';', Tags));
-        item.SetMetadata(ItemMetadata.Names, string.Join(';', published.Names));
-        PublishedIndex = item;
+        PublishedIndex = PublishedIndexItem(published, Repository, Tags, MetadataFile, registry: Registry);
     }
 
     private async Task WriteArchiveAsync(ImageCopier copier, Dictionary<MergeEntry, byte[]> manifests, List<PlatformImage> images, ImageIndex index, AnnotationSet annotations, string workingDirectory, CancellationToken cancellationToken)
     {
-        string path = Directory.Exists(ArchiveOutputPath) || ArchiveOutputPath.EndsWith('/') || ArchiveOutputPath.EndsWith('\\')
-            ? Path.Combine(ArchiveOutputPath, Repository.Replace('/', '-') + ".tar")
-            : ArchiveOutputPath;
+        string path = Oci.Layout.OciArchiveWriter.ArchivePath(ArchiveOutputPath, Repository);
         var writer = new Oci.Layout.OciArchiveWriter();
         string downloads = Path.Combine(workingDirectory, "downloads");
         foreach ((MergeEntry entry, byte[] bytes) in manifests)
@@ -215,24 +202,9 @@ public sealed class MergeImageIndex : AnnotatingTask
             await copier.AddToArchiveAsync(writer, entry, bytes, downloads, cancellationToken).ConfigureAwait(false);
         }
 
-        byte[] content = OciJson.Serialize(index);
-        writer.AddBytes(content);
-        Descriptor descriptor = Descriptor.For(MediaTypes.OciIndex, content);
-        IReadOnlyList<IReadOnlyList<string>> platformTags = PlatformTags ? IndexPublisher.PlatformTagsOf(images, Tags) : [];
-        List<(Descriptor Image, string Tag)> imageTags = IndexPublisher.Flatten(images, platformTags);
-        writer.Write(path, descriptor, Tags, annotations.For(AnnotationLevel.IndexDescriptor), imageTags);
-        Info($"Wrote image index {descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags.Concat(imageTags.Select(t => t.Tag)))} to the OCI archive {path}");
-        if (MetadataFile.Length > 0)
-        {
-            Oci.MetadataFile.Write(MetadataFile, new PublishedIndex(content, descriptor, Tags.Select(t => $"{Repository}:{t}").ToList(), images) { PlatformTags = platformTags });
-        }
-
-        var item = new TaskItem(descriptor.Digest.ToString());
-        item.SetMetadata(ItemMetadata.MediaType, descriptor.MediaType);
-        item.SetMetadata(ItemMetadata.Repository, Repository);
-        item.SetMetadata(ItemMetadata.Tags, string.Join(';', Tags));
-        item.SetMetadata("ArchivePath", path);
-        PublishedIndex = item;
+        PublishedIndex published = writer.WriteIndex(path, Repository, index, images, Tags, annotations.For(AnnotationLevel.IndexDescriptor), PlatformTags);
+        Info($"Wrote image index {published.Descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags.Concat(published.PlatformTags.SelectMany(t => t)))} to the OCI archive {path}");
+        PublishedIndex = PublishedIndexItem(published, Repository, Tags, MetadataFile, archivePath: path);
     }
 
     private List<MergeEntry>? Filter(List<MergeEntry> entries)

@@ -1,7 +1,9 @@
+using System.Globalization;
 using Microsoft.Build.Framework;
 using MultiArchContainers.Oci;
 using MultiArchContainers.Oci.Registry;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
+using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace MultiArchContainers.Tasks;
 
@@ -60,6 +62,29 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
     }
 
     protected void Info(string message) => Log.LogMessage(MessageImportance.High, message);
+
+    /// <summary>
+    /// Finishes a publish or merge: writes the metadata file when one is asked for and returns the output item
+    /// (Include the index digest; MediaType, Size, Registry or ArchivePath, Repository, Tags, Names, MetadataFile).
+    /// </summary>
+    protected ITaskItem PublishedIndexItem(PublishedIndex published, string repository, IReadOnlyList<string> tags, string metadataFile, string? registry = null, string? archivePath = null)
+    {
+        if (metadataFile.Length > 0)
+        {
+            Oci.MetadataFile.Write(metadataFile, published);
+        }
+
+        var item = new TaskItem(published.Descriptor.Digest.ToString());
+        item.SetMetadata(ItemMetadata.MediaType, published.Descriptor.MediaType);
+        item.SetMetadata(ItemMetadata.Size, published.Descriptor.Size.ToString(CultureInfo.InvariantCulture));
+        item.SetMetadata(ItemMetadata.Registry, registry ?? string.Empty);
+        item.SetMetadata(ItemMetadata.ArchivePath, archivePath ?? string.Empty);
+        item.SetMetadata(ItemMetadata.Repository, repository);
+        item.SetMetadata(ItemMetadata.Tags, string.Join(';', tags));
+        item.SetMetadata(ItemMetadata.Names, string.Join(';', published.Names));
+        item.SetMetadata(ItemMetadata.MetadataFile, metadataFile);
+        return item;
+    }
 
     /// <summary>A client for <paramref name="registry"/> whose retries after transient answers show in the log.</summary>
     protected RegistryClient CreateClient(string registry) => new(registry) { OnRetry = Info };

@@ -84,30 +84,12 @@ public sealed class PublishImageIndex : MultiArchTask
             Info($"  {image.Platform} ({image.RuntimeIdentifier}): {image.Manifest.Digest}");
         }
 
-        if (MetadataFile.Length > 0)
-        {
-            Oci.MetadataFile.Write(MetadataFile, published);
-        }
-
-        var item = new TaskItem(published.Descriptor.Digest.ToString());
-        item.SetMetadata(ItemMetadata.MediaType, published.Descriptor.MediaType);
-        item.SetMetadata(ItemMetadata.Size, published.Descriptor.Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        item.SetMetadata(ItemMetadata.Registry, Registry);
-        item.SetMetadata(ItemMetadata.Repository, Repository);
-        item.SetMetadata(ItemMetadata.Tags, string.Join(';', Tags));
-        item.SetMetadata(ItemMetadata.Names, string.Join(';', published.Names));
-        item.SetMetadata(ItemMetadata.MetadataFile, MetadataFile);
-        PublishedIndex = item;
+        PublishedIndex = PublishedIndexItem(published, Repository, Tags, MetadataFile, registry: Registry);
     }
 
     private void WriteArchive(List<PlatformImage> images, ImageIndex index)
     {
-        string path = ArchiveOutputPath;
-        if (Directory.Exists(path) || path.EndsWith('/') || path.EndsWith('\\'))
-        {
-            path = Path.Combine(path, Repository.Replace('/', '-') + ".tar");
-        }
-
+        string path = Oci.Layout.OciArchiveWriter.ArchivePath(ArchiveOutputPath, Repository);
         var writer = new Oci.Layout.OciArchiveWriter();
         foreach ((PlatformImage image, ITaskItem item) in images.Zip(Images))
         {
@@ -115,25 +97,8 @@ public sealed class PublishImageIndex : MultiArchTask
             writer.AddImage(Oci.Layout.OciLayoutImage.FromManifest(item.GetMetadata(PushPlatformImages.LayoutRoot), image.Manifest.MediaType, manifest, item.ItemSpec));
         }
 
-        byte[] content = OciJson.Serialize(index);
-        writer.AddBytes(content);
-        Descriptor descriptor = Descriptor.For(MediaTypes.OciIndex, content);
-        IReadOnlyList<IReadOnlyList<string>> platformTags = PlatformTags ? IndexPublisher.PlatformTagsOf(images, Tags) : [];
-        List<(Descriptor Image, string Tag)> imageTags = IndexPublisher.Flatten(images, platformTags);
-        writer.Write(path, descriptor, Tags, ResolvedAnnotations.Select(Annotations, AnnotationLevel.IndexDescriptor), imageTags);
-        Info($"Wrote image index {descriptor.Digest} with {images.Count} image(s) as {string.Join(", ", Tags.Concat(imageTags.Select(t => t.Tag)))} to the OCI archive {path}");
-        var published = new PublishedIndex(content, descriptor, Tags.Select(t => $"{Repository}:{t}").ToList(), images) { PlatformTags = platformTags };
-        if (MetadataFile.Length > 0)
-        {
-            Oci.MetadataFile.Write(MetadataFile, published);
-        }
-
-        var result = new TaskItem(descriptor.Digest.ToString());
-        result.SetMetadata(ItemMetadata.MediaType, descriptor.MediaType);
-        result.SetMetadata(ItemMetadata.Size, descriptor.Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        result.SetMetadata(ItemMetadata.Repository, Repository);
-        result.SetMetadata(ItemMetadata.Tags, string.Join(';', Tags));
-        result.SetMetadata("ArchivePath", path);
-        PublishedIndex = result;
+        PublishedIndex published = writer.WriteIndex(path, Repository, index, images, Tags, ResolvedAnnotations.Select(Annotations, AnnotationLevel.IndexDescriptor), PlatformTags);
+        Info($"Wrote image index {published.Descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags.Concat(published.PlatformTags.SelectMany(t => t)))} to the OCI archive {path}");
+        PublishedIndex = PublishedIndexItem(published, Repository, Tags, MetadataFile, archivePath: path);
     }
 }

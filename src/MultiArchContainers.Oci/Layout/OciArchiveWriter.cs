@@ -27,6 +27,26 @@ public sealed class OciArchiveWriter
         }
     }
 
+    /// <summary>The archive's file: <paramref name="configured"/>, or <c>&lt;repository&gt;.tar</c> in it when it names a folder.</summary>
+    public static string ArchivePath(string configured, string repository) =>
+        Directory.Exists(configured) || configured.EndsWith('/') || configured.EndsWith('\\')
+            ? Path.Combine(configured, repository.Replace('/', '-') + ".tar")
+            : configured;
+
+    /// <summary>
+    /// Adds <paramref name="index"/> (whose images' blobs were added before) and writes the archive under every tag;
+    /// with <paramref name="tagPlatforms"/> every image gets its platform tags as ref.name entries too.
+    /// </summary>
+    public PublishedIndex WriteIndex(string path, string repository, ImageIndex index, IReadOnlyList<PlatformImage> images, IReadOnlyList<string> tags, IReadOnlyDictionary<string, string> indexDescriptorAnnotations, bool tagPlatforms)
+    {
+        byte[] content = OciJson.Serialize(index);
+        AddBytes(content);
+        Descriptor descriptor = Descriptor.For(MediaTypes.OciIndex, content);
+        IReadOnlyList<IReadOnlyList<string>> platformTags = tagPlatforms ? IndexPublisher.PlatformTagsOf(images, tags) : [];
+        Write(path, descriptor, tags, indexDescriptorAnnotations, IndexPublisher.Flatten(images, platformTags));
+        return new PublishedIndex(content, descriptor, tags.Select(t => $"{repository}:{t}").ToList(), images) { PlatformTags = platformTags };
+    }
+
     /// <summary>Writes the archive with <paramref name="index"/> as its only image, under every tag.</summary>
     public void Write(string path, Descriptor index, IReadOnlyList<string> tags, IReadOnlyDictionary<string, string> indexDescriptorAnnotations, IReadOnlyList<(Descriptor Image, string Tag)>? imageTags = null)
     {
