@@ -185,11 +185,12 @@ public sealed class BuildOnNodes : MultiArchTask
 
         string root = sourceRoot!;
         string projectFile = NodeSources.RelativeProjectPath(root, ProjectPath);
-        Info($"Sending {root} to the build nodes; they build {projectFile}");
+        List<string> files = NodeSources.Files(root).ToList();
+        Info($"Sending {root} ({files.Count} files) to the build nodes; they build {projectFile}");
         var results = await Task.WhenAll(assignments.Select(async a =>
         {
             var clock = Stopwatch.StartNew();
-            PlatformImage? image = await builder.BuildAsync(a.Node, new RemoteBuildRequest(a.Rid, root, projectFile, package, Path.Combine(WorkingDirectory, "from-nodes"), properties, environment), cancellationToken).ConfigureAwait(false);
+            PlatformImage? image = await builder.BuildAsync(a.Node, new RemoteBuildRequest(a.Rid, root, files, projectFile, package, Path.Combine(WorkingDirectory, "from-nodes"), properties, environment), cancellationToken).ConfigureAwait(false);
             Info($"{a.Rid} on node {a.Node.Name}: {(image is null ? "failed" : "done")} after {clock.Elapsed.TotalSeconds:0.0} s");
             return image;
         })).ConfigureAwait(false);

@@ -104,7 +104,7 @@ public class BuildNodeTests
         _output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
-        Assert.Contains($"Sending {sandbox.Folder} to the build nodes; they build src/App/App.csproj", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"Sending {sandbox.Folder} (9 files) to the build nodes; they build src/App/App.csproj", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("linux-arm64 is built on node repo-builder", result.StandardOutput, StringComparison.Ordinal);
         JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"))!;
         Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));

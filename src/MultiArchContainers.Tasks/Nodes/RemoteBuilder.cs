@@ -8,7 +8,8 @@ namespace MultiArchContainers.Tasks.Nodes;
 
 /// <summary>What a remote build needs besides the node.</summary>
 /// <param name="RuntimeIdentifier">The RID the node builds.</param>
-/// <param name="SourceRoot">The folder sent to the node (bin, obj, .git and .vs folders left out).</param>
+/// <param name="SourceRoot">The folder sent to the node.</param>
+/// <param name="SourceFiles">The files below <paramref name="SourceRoot"/> that are sent (<see cref="NodeSources.Files"/>, listed once for every node).</param>
 /// <param name="ProjectFile">The project file's path below <paramref name="SourceRoot"/>, '/'-separated.</param>
 /// <param name="PackagePath">This SDK's .nupkg, sent along so the node needs only a .NET SDK.</param>
 /// <param name="LocalFolder">Where an image sent back as an archive is received.</param>
@@ -17,6 +18,7 @@ namespace MultiArchContainers.Tasks.Nodes;
 public sealed record RemoteBuildRequest(
     string RuntimeIdentifier,
     string SourceRoot,
+    IReadOnlyList<string> SourceFiles,
     string ProjectFile,
     string PackagePath,
     string LocalFolder,
@@ -202,11 +204,11 @@ public sealed class RemoteBuilder
         }
     }
 
-    /// <summary>src/ (the files <see cref="NodeSources.Files"/> picks below the source root), feed/ (this SDK's package) and a nuget.config naming feed/.</summary>
+    /// <summary>src/ (the request's source files), feed/ (this SDK's package) and a nuget.config naming feed/.</summary>
     private static async Task WriteSourcesAsync(Stream output, RemoteBuildRequest request, CancellationToken cancellationToken)
     {
         await using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
-        foreach (string file in NodeSources.Files(request.SourceRoot))
+        foreach (string file in request.SourceFiles)
         {
             string relative = Path.GetRelativePath(request.SourceRoot, file).Replace('\\', '/');
             await writer.WriteEntryAsync(file, "src/" + relative, cancellationToken).ConfigureAwait(false);
