@@ -44,7 +44,7 @@ public sealed partial record ImageReference(string Registry, string Repository, 
             remainder = remainder[..tagColon];
             if (!IsValidTag(tag))
             {
-                error = $"the tag '{tag}' must be 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'";
+                error = $"the tag '{tag}' does not follow the rule: {TagRule}";
                 return null;
             }
         }
@@ -84,6 +84,9 @@ public sealed partial record ImageReference(string Registry, string Repository, 
 
     public static ImageReference Parse(string text) =>
         TryParse(text, out string? error) ?? throw new FormatException($"'{text}' is not a valid image reference: {error}.");
+
+    /// <summary>What makes a tag valid, for messages.</summary>
+    public const string TagRule = "a tag is 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'";
 
     public static bool IsValidTag(string? tag) => tag is not null && TagPattern().IsMatch(tag);
 

@@ -38,7 +38,7 @@ public sealed class IndexPublisher
     public static string PlatformTag(string tag, string ridOrPlatform) => tag + "-" + ridOrPlatform.Replace('/', '-');
 
     /// <summary>Why a platform tag can be invalid and what to do, for MAC2010.</summary>
-    public const string PlatformTagRule = "a tag is 1 to 128 letters, digits, '_', '.' and '-'; shorten ContainerImageTags or turn ContainerPlatformTags off";
+    public const string PlatformTagRule = ImageReference.TagRule + "; shorten ContainerImageTags or turn ContainerPlatformTags off";
 
     /// <summary>
     /// Every tag an image gets of its own, per image in order (none for attestations); MAC2010 for one that is not a

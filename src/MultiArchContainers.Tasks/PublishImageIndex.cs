@@ -50,7 +50,7 @@ public sealed class PublishImageIndex : MultiArchTask
     {
         foreach (string tag in Tags.Where(t => !ImageReference.IsValidTag(t)))
         {
-            Report(Diagnostic.Error(MessageIds.InvalidReference, tag, "tag", "a tag is 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"));
+            Report(Diagnostic.Error(MessageIds.InvalidReference, tag, "tag", ImageReference.TagRule));
         }
 
         if (Log.HasLoggedErrors)
