@@ -169,7 +169,11 @@ public class RegistryClientTests
         using var client = new RegistryClient(_fixture.AuthRegistry.Address, FixedCredentialSource.TestUser);
 
         await client.PingAsync(CancellationToken.None);
-        await SmallImage.Create("auth").PushAsync(client, "auth/app");
+        SmallImage image = SmallImage.Create("auth");
+        await image.PushAsync(client, "auth/app", "1.0");
+
+        string credentials = $"{TestCredentials.User}:{TestCredentials.Password}";
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.AuthRegistry.Address}/auth/app:1.0", credentials));
     }
 
     [Fact]
@@ -230,6 +234,10 @@ public class RegistryClientTests
             using var client = new RegistryClient(_fixture.AuthRegistry.Address, environment: name => environment.GetValueOrDefault(name));
 
             await client.PingAsync(CancellationToken.None);
+            SmallImage image = SmallImage.Create("docker-config");
+            await image.PushAsync(client, "dockercfg/app", "1.0");
+            string credentials = $"{TestCredentials.User}:{TestCredentials.Password}";
+            Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.AuthRegistry.Address}/dockercfg/app:1.0", credentials));
         }
         finally
         {
