@@ -1,5 +1,5 @@
 using Microsoft.Build.Framework;
-using MultiArchContainers.Oci;
+using MultiArchContainers.Oci.Annotations;
 
 namespace MultiArchContainers.Tasks;
 
@@ -51,49 +51,13 @@ public abstract class AnnotatingTask : MultiArchTask
         inputs.AddRange(ToAnnotations("ContainerIndexAnnotation", AnnotationLevel.Index, IndexAnnotations));
         inputs.AddRange(ToAnnotations("ContainerManifestAnnotation", AnnotationLevel.Manifest, ManifestAnnotations));
         inputs.AddRange(ToAnnotations("ContainerDescriptorAnnotation", AnnotationLevel.ManifestDescriptor, DescriptorAnnotations));
-        inputs.AddRange(Oci.AnnotationString.Parse(AnnotationString, Report));
-        inputs.AddRange(Generated().SelectMany(v => new[] { AnnotationLevel.Index, AnnotationLevel.Manifest }
-            .Select(level => new AnnotationInput("generated", level, v.Key, v.Value) { IsGenerated = true })));
+        inputs.AddRange(Oci.Annotations.AnnotationString.Parse(AnnotationString, Report));
+        DateTimeOffset? created = GenerateCreated ? Timestamps.ParseSourceDateEpoch(SourceDateEpoch) ?? DateTimeOffset.UtcNow : null;
+        string? revision = !GenerateRevision ? null
+            : SourceRevisionId.Length > 0 ? SourceRevisionId
+            : ProjectDirectory.Length > 0 ? GitRevision.Find(ProjectDirectory) : null;
+        inputs.AddRange(Oci.Annotations.GeneratedAnnotations.For(
+            GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata(ItemMetadata.Value))), created, revision));
         return inputs;
-    }
-
-    private IEnumerable<(string Key, string Value)> Generated()
-    {
-        var values = new List<(string Key, string Value)>();
-        values.AddRange(GeneratedAnnotations
-            .Where(i => i.GetMetadata(ItemMetadata.Value).Length > 0)
-            .Select(i => (i.ItemSpec, i.GetMetadata(ItemMetadata.Value))));
-        if (GenerateCreated && CreatedTimestamp(SourceDateEpoch, Report) is { } created)
-        {
-            values.Add((Annotations.CreatedKey, created));
-        }
-
-        if (GenerateRevision)
-        {
-            string? revision = SourceRevisionId.Length > 0 ? SourceRevisionId
-                : ProjectDirectory.Length > 0 ? GitRevision.Find(ProjectDirectory) : null;
-            if (!string.IsNullOrEmpty(revision))
-            {
-                values.Add(("org.opencontainers.image.revision", revision));
-            }
-        }
-
-        return values;
-    }
-
-    private static string? CreatedTimestamp(string sourceDateEpoch, Action<Diagnostic> report)
-    {
-        if (sourceDateEpoch.Length == 0)
-        {
-            return Annotations.FormatTimestamp(DateTimeOffset.UtcNow);
-        }
-
-        if (!long.TryParse(sourceDateEpoch, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long seconds))
-        {
-            report(Diagnostic.Error(MessageIds.SourceDateEpochInvalid, sourceDateEpoch));
-            return null;
-        }
-
-        return Annotations.FormatTimestamp(DateTimeOffset.FromUnixTimeSeconds(seconds));
     }
 }

@@ -17,4 +17,5 @@ internal static class ItemMetadata
     public const string ArchivePath = nameof(ArchivePath);
     public const string Level = nameof(Level);
     public const string Value = nameof(Value);
+    public const string LayoutRoot = nameof(LayoutRoot);
 }

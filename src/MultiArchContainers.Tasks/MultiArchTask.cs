@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
-using MultiArchContainers.Oci;
+using MultiArchContainers.Oci.Annotations;
+using MultiArchContainers.Oci.Push;
 using MultiArchContainers.Oci.Registry;
+using MultiArchContainers.Oci.Report;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
@@ -71,7 +73,7 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
     {
         if (metadataFile.Length > 0)
         {
-            Oci.MetadataFile.Write(metadataFile, published);
+            MetadataFile.Write(metadataFile, MetadataDocument.ForIndex(published));
         }
 
         var item = new TaskItem(published.Descriptor.Digest.ToString());

@@ -1,14 +1,15 @@
 using Microsoft.Build.Framework;
-using TaskItem = Microsoft.Build.Utilities.TaskItem;
-using MultiArchContainers.Oci;
-using MultiArchContainers.Oci.Model;
-using MultiArchContainers.Oci.Registry;
+using MultiArchContainers.Oci.Annotations;
+using MultiArchContainers.Oci.Combine;
+using MultiArchContainers.Oci.Layout;
+using MultiArchContainers.Oci.Plan;
+using MultiArchContainers.Oci.Push;
 
 namespace MultiArchContainers.Tasks;
 
 /// <summary>
-/// Combines the pushed per-RID images into one OCI image index carrying the declared annotations, and pushes it
-/// under every tag once every child is confirmed present. Writes the metadata file when asked.
+/// Combines the per-RID images into one OCI image index carrying the planned annotations and pushes it under every
+/// tag once every child is confirmed present (<see cref="IndexPublisher"/>), or writes it into an OCI archive.
 /// </summary>
 public sealed class PublishImageIndex : MultiArchTask
 {
@@ -19,8 +20,8 @@ public sealed class PublishImageIndex : MultiArchTask
     /// <summary>The RIDs in the order the index lists them; images built elsewhere arrive in any order.</summary>
     public string[] Order { get; set; } = [];
 
-    /// <summary>The resolved annotations from <see cref="PlanMultiArch"/>; the index and manifest-descriptor ones are used here.</summary>
-    public ITaskItem[] Annotations { get; set; } = [];
+    /// <summary>The plan PlanMultiArch wrote; its index and manifest-descriptor annotations are used here.</summary>
+    public string PlanFile { get; set; } = string.Empty;
 
     /// <summary>The registry to push to (host[:port]); not used with <see cref="ArchiveOutputPath"/>.</summary>
     public string Registry { get; set; } = string.Empty;
@@ -58,47 +59,36 @@ public sealed class PublishImageIndex : MultiArchTask
             return;
         }
 
-        List<PlatformImage> images = Images.Select(PushPlatformImages.FromItem)
-            .OrderBy(i => Array.IndexOf(Order, i.RuntimeIdentifier) is var at && at < 0 ? int.MaxValue : at)
+        AnnotationSet annotations = PublishPlan.Read(PlanFile).AnnotationSet();
+        List<(PlatformImage Image, string LayoutRoot)> images = Images
+            .Select(item => (PlatformImageItems.FromItem(item), item.GetMetadata(ItemMetadata.LayoutRoot)))
+            .OrderBy(i => Array.IndexOf(Order, i.Item1.RuntimeIdentifier) is var at && at < 0 ? int.MaxValue : at)
             .ToList();
-        var options = new CombineOptions
-        {
-            IndexAnnotations = ResolvedAnnotations.Select(Annotations, AnnotationLevel.Index),
-            DescriptorAnnotations = images.ToDictionary(
-                i => i.RuntimeIdentifier,
-                i => (IReadOnlyDictionary<string, string>)ResolvedAnnotations.Select(Annotations, AnnotationLevel.ManifestDescriptor, i.RuntimeIdentifier),
-                StringComparer.Ordinal),
-        };
-        ImageIndex index = IndexCombiner.Combine(images, options);
+        var platformImages = images.Select(i => i.Image).ToList();
+        ImageIndex index = IndexCombiner.Combine(platformImages, CombineOptions.From(annotations, platformImages.Select(i => i.RuntimeIdentifier)));
         if (ArchiveOutputPath.Length > 0)
         {
-            WriteArchive(images, index);
+            string path = OciArchiveWriter.ArchivePath(ArchiveOutputPath, Repository);
+            var writer = new OciArchiveWriter();
+            foreach ((PlatformImage image, string root) in images)
+            {
+                writer.AddImage(OciLayoutImage.FromManifest(root, image.Manifest.MediaType, OciLayoutImage.ReadVerified(root, image.Manifest.Digest, root), root));
+            }
+
+            Oci.Push.PublishedIndex written = writer.WriteIndex(path, Repository, index, platformImages, Tags, annotations.For(AnnotationLevel.IndexDescriptor), PlatformTags);
+            Info($"Wrote image index {written.Descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags.Concat(written.PlatformTags.SelectMany(t => t)))} to the OCI archive {path}");
+            PublishedIndex = PublishedIndexItem(written, Repository, Tags, MetadataFile, archivePath: path);
             return;
         }
 
         using var client = CreateClient(Registry);
         var publisher = new IndexPublisher(client, Info) { TagPlatforms = PlatformTags };
-        PublishedIndex published = await publisher.PublishAsync(Repository, images, index, Tags, cancellationToken).ConfigureAwait(false);
-        foreach (PlatformImage image in images)
+        Oci.Push.PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
+        foreach (PlatformImage image in platformImages)
         {
             Info($"  {image.Platform} ({image.RuntimeIdentifier}): {image.Manifest.Digest}");
         }
 
         PublishedIndex = PublishedIndexItem(published, Repository, Tags, MetadataFile, registry: Registry);
-    }
-
-    private void WriteArchive(List<PlatformImage> images, ImageIndex index)
-    {
-        string path = Oci.Layout.OciArchiveWriter.ArchivePath(ArchiveOutputPath, Repository);
-        var writer = new Oci.Layout.OciArchiveWriter();
-        foreach ((PlatformImage image, ITaskItem item) in images.Zip(Images))
-        {
-            byte[] manifest = File.ReadAllBytes(Path.Combine(item.GetMetadata(PushPlatformImages.LayoutRoot), "blobs", image.Manifest.Digest.Algorithm, image.Manifest.Digest.Encoded));
-            writer.AddImage(Oci.Layout.OciLayoutImage.FromManifest(item.GetMetadata(PushPlatformImages.LayoutRoot), image.Manifest.MediaType, manifest, item.ItemSpec));
-        }
-
-        PublishedIndex published = writer.WriteIndex(path, Repository, index, images, Tags, ResolvedAnnotations.Select(Annotations, AnnotationLevel.IndexDescriptor), PlatformTags);
-        Info($"Wrote image index {published.Descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags.Concat(published.PlatformTags.SelectMany(t => t)))} to the OCI archive {path}");
-        PublishedIndex = PublishedIndexItem(published, Repository, Tags, MetadataFile, archivePath: path);
     }
 }

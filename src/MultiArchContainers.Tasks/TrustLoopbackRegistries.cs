@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Build.Framework;
 
 namespace MultiArchContainers.Tasks;
@@ -21,7 +20,7 @@ public sealed class TrustLoopbackRegistries : Microsoft.Build.Utilities.Task
         var entries = (Environment.GetEnvironmentVariable(Variable) ?? string.Empty)
             .Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToList();
-        foreach (string registry in Registries.Where(IsLoopback))
+        foreach (string registry in Registries.Where(Oci.Registry.RegistrySettings.IsLoopback))
         {
             if (!entries.Contains(registry, StringComparer.OrdinalIgnoreCase))
             {
@@ -32,18 +31,5 @@ public sealed class TrustLoopbackRegistries : Microsoft.Build.Utilities.Task
 
         Environment.SetEnvironmentVariable(Variable, string.Join(';', entries));
         return !Log.HasLoggedErrors;
-    }
-
-    internal static bool IsLoopback(string registry)
-    {
-        if (string.IsNullOrEmpty(registry))
-        {
-            return false;
-        }
-
-        string host = registry.StartsWith('[') ? registry[1..registry.IndexOf(']', StringComparison.Ordinal)]
-            : registry.Split(':')[0];
-        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(host, out IPAddress? address) && IPAddress.IsLoopback(address));
     }
 }

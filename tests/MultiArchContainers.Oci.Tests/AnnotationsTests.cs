@@ -19,7 +19,7 @@ public class AnnotationsTests
     private static (AnnotationSet? Set, List<Diagnostic> Diagnostics) Resolve(AnnotationContext context, params AnnotationInput[] inputs)
     {
         var diagnostics = new List<Diagnostic>();
-        return (Annotations.Resolve(inputs, context, diagnostics.Add), diagnostics);
+        return (AnnotationResolver.Resolve(inputs, context, diagnostics.Add), diagnostics);
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public class AnnotationsTests
     [InlineData("2024-13-01T12:00:00Z", false)]
     public void CreatedMustBeRfc3339(string value, bool valid)
     {
-        var (set, diagnostics) = Resolve(Index(Annotations.CreatedKey, value));
+        var (set, diagnostics) = Resolve(Index(AnnotationResolver.CreatedKey, value));
 
         Assert.Equal(valid, set is not null);
         Assert.Equal(valid ? [] : ["MAC2011"], diagnostics.Select(d => d.Code));

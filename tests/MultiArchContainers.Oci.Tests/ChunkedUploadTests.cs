@@ -103,19 +103,19 @@ public class ChunkedUploadTests
     [InlineData("99999999999")]
     public void AChunkSizeThatIsNotAWholeNumberOfAtLeast1024BytesIsMac1009(string size)
     {
-        var error = Assert.Throws<MultiArchException>(() => RegistryClient.ChunkSettings(Environment("true", size)));
+        var error = Assert.ThrowsAny<MultiArchException>(() => RegistrySettings.ChunkSettings(Environment("true", size)));
 
         Assert.Equal("MAC1009", error.Diagnostic.Code);
         Assert.Contains($"'{size}'", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("true", null, RegistryClient.DefaultChunkSize)]
+    [InlineData("true", null, RegistrySettings.DefaultChunkSize)]
     [InlineData("1", "65536", 65536)]
     [InlineData("false", "65536", null)]
     [InlineData(null, null, null)]
     public void ChunkingIsOnOnlyWhenForced(string? force, string? size, int? expected)
     {
-        Assert.Equal(expected, RegistryClient.ChunkSettings(Environment(force, size)).Forced);
+        Assert.Equal(expected, RegistrySettings.ChunkSettings(Environment(force, size)).Forced);
     }
 }

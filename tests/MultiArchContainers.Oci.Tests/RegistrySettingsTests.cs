@@ -15,13 +15,13 @@ public class RegistrySettingsTests
     [InlineData("registry.example.com", "registry.example.com:5000", false)]
     public void PlainHttpOnlyForLoopbackAndListedRegistries(string registry, string? insecure, bool expected)
     {
-        Assert.Equal(expected, RegistryClient.UsesPlainHttp(registry, name => name == "DOTNET_CONTAINER_INSECURE_REGISTRIES" ? insecure : null));
+        Assert.Equal(expected, RegistrySettings.UsesPlainHttp(registry, name => name == "DOTNET_CONTAINER_INSECURE_REGISTRIES" ? insecure : null));
     }
 
     [Fact]
     public void ParsesBearerChallenges()
     {
-        Dictionary<string, string> values = RegistryClient.ParseChallenge("realm=\"https://auth.example.com/token\",service=\"registry.example.com\",scope=\"repository:team/app:pull,push\"");
+        Dictionary<string, string> values = AuthChallenge.Parse("realm=\"https://auth.example.com/token\",service=\"registry.example.com\",scope=\"repository:team/app:pull,push\"");
 
         Assert.Equal("https://auth.example.com/token", values["realm"]);
         Assert.Equal("registry.example.com", values["service"]);

@@ -34,7 +34,7 @@ public class MergeImageIndexTests
                 {
                     Annotations = new Dictionary<string, string>
                     {
-                        [MergeEntry.ReferenceDigestKey] = imageDigest,
+                        [Descriptor.ReferenceDigestKey] = imageDigest,
                         ["vnd.docker.reference.type"] = "attestation-manifest",
                     },
                 },
@@ -62,7 +62,7 @@ public class MergeImageIndexTests
         string newImageDigest = entries[0]!["digest"]!.GetValue<string>();
         Assert.NotEqual(imageDigest, newImageDigest);
         Assert.Equal("unknown", entries[1]!["platform"]!["os"]!.GetValue<string>());
-        Assert.Equal(newImageDigest, entries[1]!["annotations"]![MergeEntry.ReferenceDigestKey]!.GetValue<string>());
+        Assert.Equal(newImageDigest, entries[1]!["annotations"]![Descriptor.ReferenceDigestKey]!.GetValue<string>());
         Assert.Equal("attestation-manifest", entries[1]!["annotations"]!["vnd.docker.reference.type"]!.GetValue<string>());
         foreach (JsonNode? entry in entries)
         {

@@ -128,7 +128,7 @@ public class PlanMultiArchTests
         using var client = new Oci.Registry.RegistryClient(_fixture.Registry.Address);
         var image = TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "single");
         await BaseImageSeeder.PushAsync(client, "base/single", image);
-        await client.PutManifestAsync("base/single", "1", image.Manifest, Oci.MediaTypes.OciManifest, CancellationToken.None);
+        await client.PutManifestAsync("base/single", "1", image.Manifest, Oci.Model.MediaTypes.OciManifest, CancellationToken.None);
         var engine = new TestBuildEngine();
         PlanMultiArch task = Plan(engine, ["linux-arm64"]);
         task.BaseImage = $"{_fixture.Registry.Address}/base/single:1";

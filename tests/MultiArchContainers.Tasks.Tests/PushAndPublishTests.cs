@@ -50,14 +50,13 @@ public sealed class PushAndPublishTests : IDisposable
         Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
 
         string metadataFile = Path.Combine(_work, "out", "metadata.json");
-        var annotation = new TaskItem("org.opencontainers.image.source");
-        annotation.SetMetadata("Level", "index");
-        annotation.SetMetadata("Value", "https://example.com/x:1;y=2&z'ü");
+        string planFile = Path.Combine(_work, "plan.json");
+        PublishPlan.Write(planFile, new PublishPlan { Annotations = [new PlannedAnnotation("index", null, "org.opencontainers.image.source", "https://example.com/x:1;y=2&z'ü%3B%25")] });
         var publish = new PublishImageIndex
         {
             BuildEngine = engine,
             Images = push.PushedImages,
-            Annotations = [annotation],
+            PlanFile = planFile,
             Registry = _fixture.Registry.Address,
             Repository = repository,
             Tags = ["1.0", "latest"],
@@ -68,7 +67,7 @@ public sealed class PushAndPublishTests : IDisposable
 
         string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:latest");
         JsonNode index = JsonNode.Parse(raw)!;
-        Assert.Equal("https://example.com/x:1;y=2&z'ü", index["annotations"]!["org.opencontainers.image.source"]!.GetValue<string>());
+        Assert.Equal("https://example.com/x:1;y=2&z'ü%3B%25", index["annotations"]!["org.opencontainers.image.source"]!.GetValue<string>());
         Assert.Equal(push.PushedImages.Select(i => i.ItemSpec), index["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()));
         Assert.Equal("v8", index["manifests"]![1]!["platform"]!["variant"]!.GetValue<string>());
         Assert.Equal(["1.0", "latest"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));

@@ -129,4 +129,57 @@ public sealed class TargetTests : IDisposable
         Assert.DoesNotContain("Target \"_MultiArchBuildImages", result.StandardOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_folder, "obj", "multiarch")));
     }
+
+    [Fact]
+    public async Task ThePlanFileCarriesAnnotationValuesByteForByte()
+    {
+        string project = WriteProject(
+            "<ContainerRuntimeIdentifiers>linux-x64</ContainerRuntimeIdentifiers>",
+            """<ContainerIndexAnnotation Include="com.example.odd" Value="a%253Bb%2525c;d" />""");
+
+        ProcessResult result = await MSBuildAsync(project, "-t:_MultiArchPlan");
+
+        Assert.True(result.ExitCode == 0, result.Combined);
+        string plan = Path.Combine(_folder, "obj", "multiarch", "Debug", "plan.json");
+        Assert.Contains("\"value\":\"a%3Bb%25c;d\"", File.ReadAllText(plan), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PublishPlatformImageStopsOnAnUnknownRidBeforeAnyBuild()
+    {
+        string project = WriteProject(string.Empty);
+
+        ProcessResult result = await MSBuildAsync(project, "-t:PublishPlatformImage", "-p:ContainerRuntimeIdentifier=osx-arm64", "-v:d");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error MAC2006", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Target \"_MultiArchBuildPlatformImage", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MergeMultiArchWithoutSourcesIsMac2021AndUserTargetsJoinItsDependsOnList()
+    {
+        string project = WriteProject(
+            "<MergeMultiArchDependsOn>_UserBeforeMerge</MergeMultiArchDependsOn><PublishMultiArchDependsOn>_UserBeforePublish</PublishMultiArchDependsOn>",
+            "</ItemGroup><Target Name=\"_UserBeforeMerge\"><Message Importance=\"high\" Text=\"user target ran\" /></Target><ItemGroup>");
+
+        ProcessResult result = await MSBuildAsync(project, "-t:MergeMultiArch");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("user target ran", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("error MAC2021", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryPublicTargetHasADependsOnListThatKeepsTheUsersEntries()
+    {
+        string project = WriteProject("<PublishMultiArchDependsOn>_A</PublishMultiArchDependsOn><PublishPlatformImageDependsOn>_B</PublishPlatformImageDependsOn><MergeMultiArchDependsOn>_C</MergeMultiArchDependsOn>");
+
+        ProcessResult result = await MSBuildAsync(project, "-getProperty:PublishMultiArchDependsOn", "-getProperty:PublishPlatformImageDependsOn", "-getProperty:MergeMultiArchDependsOn");
+
+        JsonObject properties = JsonNode.Parse(result.StandardOutput)!["Properties"]!.AsObject();
+        Assert.StartsWith("_A;", properties["PublishMultiArchDependsOn"]!.GetValue<string>().Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("_B;", properties["PublishPlatformImageDependsOn"]!.GetValue<string>().Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("_C;", properties["MergeMultiArchDependsOn"]!.GetValue<string>().Trim(), StringComparison.Ordinal);
+    }
 }

@@ -11,6 +11,6 @@ public class TrustLoopbackRegistriesTests
     [InlineData("", false)]
     public void RecognisesLoopbackRegistries(string registry, bool expected)
     {
-        Assert.Equal(expected, TrustLoopbackRegistries.IsLoopback(registry));
+        Assert.Equal(expected, RegistrySettings.IsLoopback(registry));
     }
 }

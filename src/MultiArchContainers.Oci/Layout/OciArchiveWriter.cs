@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
-using MultiArchContainers.Oci.Model;
+using MultiArchContainers.Oci.Push;
 
 namespace MultiArchContainers.Oci.Layout;
 
@@ -12,10 +12,14 @@ public sealed class OciArchiveWriter
 {
     private readonly SortedDictionary<string, Func<Stream>> _blobs = new(StringComparer.Ordinal);
 
-    /// <summary>Adds a blob stored in a file (the file must hold exactly the content of <paramref name="digest"/>).</summary>
-    public void AddFile(Digest digest, string path) => _blobs[BlobName(digest)] = () => File.OpenRead(path);
+    /// <summary>
+    /// Adds a blob stored in a file. It is checked against <paramref name="digest"/> while it is written, so a file
+    /// that does not hold exactly that content fails the write and no archive is left.
+    /// </summary>
+    public void AddFile(Digest digest, string path) =>
+        _blobs[OciLayoutPaths.BlobName(digest)] = () => new VerifyingStream(File.OpenRead(path), digest, -1, digest.ToString(), path);
 
-    public void AddBytes(byte[] content) => _blobs[BlobName(Digest.Sha256(content))] = () => new MemoryStream(content);
+    public void AddBytes(byte[] content) => _blobs[OciLayoutPaths.BlobName(Digest.Sha256(content))] = () => new MemoryStream(content);
 
     /// <summary>Every blob of <paramref name="image"/>: manifest, config and layers.</summary>
     public void AddImage(OciLayoutImage image)
@@ -25,6 +29,14 @@ public sealed class OciArchiveWriter
         {
             AddFile(blob.Digest, image.BlobPath(blob.Digest));
         }
+    }
+
+    /// <summary>Writes one image alone as an archive, tagged <c>image</c>: how a build node sends an image back.</summary>
+    public static void WriteImage(string path, OciLayoutImage image)
+    {
+        var writer = new OciArchiveWriter();
+        writer.AddImage(image);
+        writer.Write(path, image.ManifestDescriptor with { Platform = null }, ["image"], new Dictionary<string, string>());
     }
 
     /// <summary>The archive's file: <paramref name="configured"/>, or <c>&lt;repository&gt;.tar</c> in it when it names a folder.</summary>
@@ -42,8 +54,8 @@ public sealed class OciArchiveWriter
         byte[] content = OciJson.Serialize(index);
         AddBytes(content);
         Descriptor descriptor = Descriptor.For(MediaTypes.OciIndex, content);
-        IReadOnlyList<IReadOnlyList<string>> platformTags = tagPlatforms ? IndexPublisher.PlatformTagsOf(images, tags) : [];
-        Write(path, descriptor, tags, indexDescriptorAnnotations, IndexPublisher.Flatten(images, platformTags));
+        IReadOnlyList<IReadOnlyList<string>> platformTags = tagPlatforms ? PlatformTags.For(images, tags) : [];
+        Write(path, descriptor, tags, indexDescriptorAnnotations, PlatformTags.Flatten(images, platformTags));
         return new PublishedIndex(content, descriptor, tags.Select(t => $"{repository}:{t}").ToList(), images) { PlatformTags = platformTags };
     }
 
@@ -72,9 +84,10 @@ public sealed class OciArchiveWriter
         }
 
         string temporary = path + ".partial";
-        using (FileStream file = File.Create(temporary))
-        using (var writer = new TarWriter(file, TarEntryFormat.Gnu))
+        try
         {
+            using FileStream file = File.Create(temporary);
+            using var writer = new TarWriter(file, TarEntryFormat.Gnu);
             Add(writer, "oci-layout", () => new MemoryStream(Encoding.UTF8.GetBytes("""{"imageLayoutVersion":"1.0.0"}""")));
             Add(writer, "index.json", () => new MemoryStream(OciJson.Serialize(layoutIndex)));
             Add(writer, "blobs/", null);
@@ -84,14 +97,17 @@ public sealed class OciArchiveWriter
                 Add(writer, name, open);
             }
         }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
 
         // Written beside and moved into place, so a failed write never leaves a half archive under the name.
         File.Move(temporary, path, overwrite: true);
     }
 
     public const string RefNameKey = "org.opencontainers.image.ref.name";
-
-    private static string BlobName(Digest digest) => $"blobs/{digest.Algorithm}/{digest.Encoded}";
 
     private static void Add(TarWriter writer, string name, Func<Stream>? open)
     {

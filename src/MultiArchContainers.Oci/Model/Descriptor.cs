@@ -31,18 +31,17 @@ public sealed record Descriptor
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; init; }
 
+    /// <summary>An attestation manifest's entry: platform <c>unknown/unknown</c>.</summary>
+    [JsonIgnore]
+    public bool IsAttestation => Platform?.IsAttestation == true;
+
+    /// <summary>The image an attestation describes (<c>vnd.docker.reference.digest</c>), if it names one.</summary>
+    [JsonIgnore]
+    public string? AttestedDigest => Annotations?.GetValueOrDefault(ReferenceDigestKey);
+
+    /// <summary>The annotation by which an attestation manifest names the image it describes.</summary>
+    public const string ReferenceDigestKey = "vnd.docker.reference.digest";
+
     public static Descriptor For(string mediaType, byte[] content) =>
         new() { MediaType = mediaType, Digest = Digest.Sha256(content), Size = content.LongLength };
-}
-
-internal sealed class DigestJsonConverter : JsonConverter<Digest>
-{
-    public override Digest Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        string? text = reader.GetString();
-        return Digest.TryParse(text, out Digest digest) ? digest : throw new JsonException($"'{text}' is not a valid digest.");
-    }
-
-    public override void Write(Utf8JsonWriter writer, Digest value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.ToString());
 }

@@ -48,13 +48,3 @@ public sealed record ImageConfig
         };
     }
 }
-
-/// <summary>The runtime part (<c>config</c>) of an image configuration.</summary>
-public sealed record ContainerConfig
-{
-    [JsonPropertyName("Labels")]
-    public IReadOnlyDictionary<string, string>? Labels { get; init; }
-
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unknown { get; init; }
-}

@@ -1,8 +1,7 @@
 using System.Formats.Tar;
 using System.Text;
-using System.Text.Json;
-using MultiArchContainers.Oci;
-using MultiArchContainers.Oci.Model;
+using MultiArchContainers.Oci.Plan;
+using MultiArchContainers.Oci.Report;
 
 namespace MultiArchContainers.Tasks.Nodes;
 
@@ -92,7 +91,7 @@ public sealed class RemoteBuilder
             words.AddRange(request.Properties.Select(p => $"-p:{p.Key}={MSBuildValue(p.Value)}"));
             // From the project's own folder, as a local build runs: global.json and the rest are found upward from there.
             string projectFolder = $"{folder}/src/{request.ProjectFile}"[..^(Path.GetFileName(request.ProjectFile).Length + 1)];
-            string build = SshRunner.EndWithConnection($"cd {ShellQuote.Quote(projectFolder)} && {ShellQuote.Join(words)} && cat {ShellQuote.Quote(metadata)}");
+            string build = SshRunner.EndWithConnection($"cd {ShellQuote.Quote(projectFolder)} && {ShellQuote.Join(words)}");
             _log($"[{node.Name}] building {rid}");
             SshResult built = await RunAsync(node, build, null, rid, cancellationToken, line => Forward(node, line)).ConfigureAwait(false);
             // 127 is the shell's (and env's) "command not found": the node has no such dotnet.
@@ -108,7 +107,9 @@ public sealed class RemoteBuilder
                 return null;
             }
 
-            PlatformImage? image = ReadImage(node, rid, built.StandardOutput);
+            // The metadata file comes back on its own connection: its whole output is the document, nothing is searched.
+            SshResult answer = await RunAsync(node, $"cat {ShellQuote.Quote(metadata)}", null, rid, cancellationToken).ConfigureAwait(false);
+            PlatformImage? image = ReadImage(node, rid, answer);
             if (image is null || !node.TransferArchive)
             {
                 return image;
@@ -188,20 +189,17 @@ public sealed class RemoteBuilder
         return colon > 0 && !rest[..colon].Contains(' ', StringComparison.Ordinal) ? rest[..colon] : string.Empty;
     }
 
-    private PlatformImage? ReadImage(BuildNode node, string rid, string output)
+    private PlatformImage? ReadImage(BuildNode node, string rid, SshResult answer)
     {
-        int start = output.LastIndexOf("{\n  \"containerimage.digest\"", StringComparison.Ordinal);
-        try
+        string? error = FirstLine(answer.StandardError, $"ssh exited with {answer.ExitCode}");
+        MetadataDocument? document = answer.ExitCode == 0 ? MetadataFile.TryParse(Encoding.UTF8.GetBytes(answer.StandardOutput), out error) : null;
+        if (document?.Images() is not [{ } image])
         {
-            using JsonDocument json = JsonDocument.Parse(start >= 0 ? output[start..] : output);
-            Descriptor descriptor = OciJson.Deserialize<Descriptor>(Encoding.UTF8.GetBytes(json.RootElement.GetProperty("containerimage.descriptor").GetRawText()), "the node's descriptor");
-            return new PlatformImage(rid, descriptor);
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException)
-        {
-            _report(Diagnostic.Error(MessageIds.BuildNodeFailed, node.Name, rid, 0, "the node did not return the image's descriptor: " + ex.Message));
+            _report(Diagnostic.Error(MessageIds.BuildNodeFailed, node.Name, rid, answer.ExitCode, "the node did not return the image's descriptor: " + error));
             return null;
         }
+
+        return image with { RuntimeIdentifier = rid };
     }
 
     /// <summary>src/ (the request's source files), feed/ (this SDK's package) and a nuget.config naming feed/.</summary>

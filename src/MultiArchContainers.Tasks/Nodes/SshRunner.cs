@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using MultiArchContainers.Oci.Plan;
 
 namespace MultiArchContainers.Tasks.Nodes;
 
@@ -39,7 +40,6 @@ public sealed class SshRunner
             start.ArgumentList.Add(argument);
         }
 
-        start.ArgumentList.Add("--");
         start.ArgumentList.Add(command);
 
         using var process = new Process { StartInfo = start };
@@ -122,7 +122,7 @@ public sealed class SshRunner
     public async Task<SshResult> RunToFileAsync(BuildNode node, string command, string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (string argument in Arguments(node).Append("--").Append(command))
+        foreach (string argument in Arguments(node).Append(command))
         {
             start.ArgumentList.Add(argument);
         }
@@ -180,6 +180,8 @@ public sealed class SshRunner
             yield return port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        // Nothing after "--" is an option, whatever the destination looks like.
+        yield return "--";
         yield return node.User is null ? node.Host : $"{node.User}@{node.Host}";
     }
 }

@@ -1,0 +1,30 @@
+namespace MultiArchContainers.Oci.Annotations;
+
+/// <summary>
+/// The generated annotations of a publish: the project's facts (version, source, title, …) plus
+/// <c>org.opencontainers.image.created</c> and <c>.revision</c>, for the index and every manifest. Declared values win.
+/// </summary>
+public static class GeneratedAnnotations
+{
+    public const string RevisionKey = "org.opencontainers.image.revision";
+
+    /// <param name="values">The project's values by key; empty values are left out.</param>
+    /// <param name="created">The created time, or null to leave the key out.</param>
+    /// <param name="revision">The commit, or null or empty to leave the key out.</param>
+    public static IEnumerable<AnnotationInput> For(IEnumerable<(string Key, string Value)> values, DateTimeOffset? created, string? revision)
+    {
+        var all = values.Where(v => v.Value.Length > 0).ToList();
+        if (created is { } time)
+        {
+            all.Add((AnnotationResolver.CreatedKey, Timestamps.Format(time)));
+        }
+
+        if (!string.IsNullOrEmpty(revision))
+        {
+            all.Add((RevisionKey, revision));
+        }
+
+        return all.SelectMany(v => new[] { AnnotationLevel.Index, AnnotationLevel.Manifest }
+            .Select(level => new AnnotationInput("generated", level, v.Key, v.Value) { IsGenerated = true }));
+    }
+}

@@ -1,0 +1,43 @@
+using MultiArchContainers.Oci.Registry;
+
+namespace MultiArchContainers.Oci.Collect;
+
+/// <summary>Reads what an image reference stands for: the images of an index, or one image with the platform of its config.</summary>
+public static class RemoteImageReader
+{
+    /// <summary>
+    /// The manifest descriptors <paramref name="reference"/> names: an index's entries (those without a platform are
+    /// left out), or the image itself with the platform from its config (null when the config names none).
+    /// </summary>
+    public static async Task<IReadOnlyList<Descriptor>> ReadAsync(IRegistryClient client, ImageReference reference, CancellationToken cancellationToken)
+    {
+        ManifestContent manifest = await client.GetManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
+        if (MediaTypes.IsIndex(manifest.MediaType))
+        {
+            ImageIndex index = Parse<ImageIndex>(manifest.Content, reference, "index");
+            return index.Manifests.Where(m => m.Platform is not null).ToList();
+        }
+
+        if (!MediaTypes.IsImageManifest(manifest.MediaType))
+        {
+            throw new MultiArchException(MessageIds.UnsupportedManifest, reference.ToString(), manifest.MediaType);
+        }
+
+        ImageManifest image = Parse<ImageManifest>(manifest.Content, reference, "manifest");
+        byte[] config = await client.GetBlobAsync(reference.Repository, image.Config.Digest, cancellationToken).ConfigureAwait(false);
+        Platform? platform = Parse<ImageConfig>(config, reference, "config").ToPlatform();
+        return [new Descriptor { MediaType = manifest.MediaType, Digest = manifest.Digest, Size = manifest.Content.LongLength, Platform = platform }];
+    }
+
+    private static T Parse<T>(byte[] content, ImageReference reference, string what)
+    {
+        try
+        {
+            return OciJson.Deserialize<T>(content, $"the {what}");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new MultiArchException(MessageIds.RegistryResponseInvalid, reference.Registry, $"reading {reference}", $"its {what} is not valid JSON of that kind ({ex.Message})");
+        }
+    }
+}

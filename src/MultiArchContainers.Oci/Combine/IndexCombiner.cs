@@ -1,0 +1,56 @@
+namespace MultiArchContainers.Oci.Combine;
+
+/// <summary>Builds an image index from per-platform images. Pure: no I/O.</summary>
+public static class IndexCombiner
+{
+    public static ImageIndex Combine(IReadOnlyList<PlatformImage> images, CombineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(options);
+        if (images.Count == 0)
+        {
+            throw new MultiArchException(MessageIds.NoRuntimeIdentifiers);
+        }
+
+        var manifests = new List<Descriptor>(images.Count);
+        for (int i = 0; i < images.Count; i++)
+        {
+            PlatformImage image = images[i];
+            for (int j = 0; j < i; j++)
+            {
+                // Attestations (unknown/unknown) sit beside the images they describe; there may be many.
+                if (!image.IsAttestation && images[j].Platform.SameSlot(image.Platform))
+                {
+                    throw new MultiArchException(MessageIds.DuplicatePlatform, images[j].RuntimeIdentifier, image.RuntimeIdentifier, image.Platform);
+                }
+            }
+
+            manifests.Add(WithAnnotations(image.Manifest, options.DescriptorAnnotations.GetValueOrDefault(image.RuntimeIdentifier)));
+        }
+
+        return new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests = manifests,
+            Annotations = options.IndexAnnotations.Count == 0
+                ? null
+                : new SortedDictionary<string, string>(options.IndexAnnotations.ToDictionary(), StringComparer.Ordinal),
+        };
+    }
+
+    private static Descriptor WithAnnotations(Descriptor descriptor, IReadOnlyDictionary<string, string>? annotations)
+    {
+        if (annotations is null || annotations.Count == 0)
+        {
+            return descriptor;
+        }
+
+        var merged = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string key, string value) in (descriptor.Annotations ?? new Dictionary<string, string>()).Concat(annotations))
+        {
+            merged[key] = value;
+        }
+
+        return descriptor with { Annotations = merged };
+    }
+}

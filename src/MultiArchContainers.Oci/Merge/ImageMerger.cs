@@ -1,0 +1,164 @@
+using MultiArchContainers.Oci.Annotations;
+using MultiArchContainers.Oci.Collect;
+using MultiArchContainers.Oci.Combine;
+using MultiArchContainers.Oci.Layout;
+using MultiArchContainers.Oci.Push;
+using MultiArchContainers.Oci.Registry;
+
+namespace MultiArchContainers.Oci.Merge;
+
+/// <summary>
+/// The fan-in of a CI matrix: resolves the sources, keeps the wanted platforms, applies the annotation model (manifest
+/// annotations change an image's digest, and its attestations follow), then copies what the target lacks and pushes
+/// the index under every tag once every child is present, or writes an OCI archive, or only shows the index.
+/// </summary>
+public sealed class ImageMerger
+{
+    private readonly Func<string, IRegistryClient> _clients;
+    private readonly string _workingDirectory;
+    private readonly Action<Diagnostic> _report;
+    private readonly Action<string> _log;
+
+    /// <param name="clients">Clients by registry name, shared and disposed by the caller.</param>
+    /// <param name="workingDirectory">A private folder for unpacked archives and downloads; the caller removes it.</param>
+    /// <param name="report">Receives every error and warning.</param>
+    /// <param name="log">Receives progress messages.</param>
+    public ImageMerger(Func<string, IRegistryClient> clients, string workingDirectory, Action<Diagnostic> report, Action<string> log)
+    {
+        _clients = clients;
+        _workingDirectory = workingDirectory;
+        _report = report;
+        _log = log;
+    }
+
+    /// <summary>The result, or null when an error was reported.</summary>
+    public async Task<MergeResult?> MergeAsync(MergeRequest request, CancellationToken cancellationToken)
+    {
+        string[] sources = request.Sources.Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
+        if (sources.Length == 0)
+        {
+            _report(Diagnostic.Error(MessageIds.MergeNoSources));
+            return null;
+        }
+
+        var resolver = new MergeSourceResolver(_clients, _workingDirectory);
+        var resolved = new List<MergeEntry>();
+        foreach (string source in sources)
+        {
+            resolved.AddRange(await resolver.ResolveAsync(source, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (MergeSelection.Filter(resolved, request.Platforms, _report) is not { } entries || !MergeSelection.CheckDuplicates(entries, _report))
+        {
+            return null;
+        }
+
+        bool archive = request.ArchiveOutputPath.Length > 0;
+        if (!archive && request.Registry.Length == 0)
+        {
+            _report(Diagnostic.Error(MessageIds.NoRegistry));
+            return null;
+        }
+
+        if (archive && request.Append)
+        {
+            _report(Diagnostic.Error(MessageIds.MergeArchiveUnsupported, request.ArchiveOutputPath));
+            return null;
+        }
+
+        IRegistryClient? target = archive && request.Registry.Length == 0 ? null : _clients(request.Registry);
+        List<MergeEntry> kept = request.Append && request.Tags.Count > 0
+            ? await AppendBase.ReadAsync(target!, request.Repository, request.Tags[0], entries, _log, cancellationToken).ConfigureAwait(false)
+            : [];
+
+        var images = entries.Where(e => !e.IsAttestation).Select(e => (e.Label, e.Manifest.Platform!)).ToList();
+        var context = new AnnotationContext(images) { ArchiveOutput = archive, DockerFormat = request.DockerFormat };
+        bool failed = false;
+        AnnotationSet? annotations = AnnotationResolver.Resolve(request.Annotations, context, d =>
+        {
+            failed |= d.Severity == DiagnosticSeverity.Error;
+            _report(d);
+        });
+        if (annotations is null || failed)
+        {
+            return null;
+        }
+
+        var copier = new ImageCopier(_clients, target, request.Repository);
+        (Dictionary<MergeEntry, byte[]> manifests, List<PlatformImage> platformImages) =
+            await AnnotateAsync(copier, entries, kept, annotations, cancellationToken).ConfigureAwait(false);
+        ImageIndex index = IndexCombiner.Combine(platformImages, CombineOptions.From(annotations, platformImages.Select(i => i.RuntimeIdentifier).Distinct()));
+        if (request.DryRun)
+        {
+            return new MergeResult(null, null, index);
+        }
+
+        if (archive)
+        {
+            string path = OciArchiveWriter.ArchivePath(request.ArchiveOutputPath, request.Repository);
+            var writer = new OciArchiveWriter();
+            string downloads = Path.Combine(_workingDirectory, "downloads");
+            foreach ((MergeEntry entry, byte[] bytes) in manifests)
+            {
+                await copier.AddToArchiveAsync(writer, entry, bytes, downloads, cancellationToken).ConfigureAwait(false);
+            }
+
+            PublishedIndex written = writer.WriteIndex(path, request.Repository, index, platformImages, request.Tags, annotations.For(AnnotationLevel.IndexDescriptor), request.PlatformTags);
+            return new MergeResult(written, path, index);
+        }
+
+        foreach ((MergeEntry entry, byte[] bytes) in manifests)
+        {
+            await copier.CopyAsync(entry, bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        var publisher = new IndexPublisher(target!, _log) { TagPlatforms = request.PlatformTags };
+        PublishedIndex published = await publisher.PublishAsync(request.Repository, platformImages, index, request.Tags, cancellationToken).ConfigureAwait(false);
+        return new MergeResult(published, null, index);
+    }
+
+    /// <summary>
+    /// Reads every manifest the merge takes over, writes the manifest annotations into the images, and re-points the
+    /// attestations of images whose digest changed. Returns the manifests to copy and the index's images in order.
+    /// </summary>
+    private static async Task<(Dictionary<MergeEntry, byte[]> Manifests, List<PlatformImage> Images)> AnnotateAsync(
+        ImageCopier copier, List<MergeEntry> entries, List<MergeEntry> kept, AnnotationSet annotations, CancellationToken cancellationToken)
+    {
+        var manifests = new Dictionary<MergeEntry, byte[]>();
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (MergeEntry entry in entries.Where(e => !e.IsAttestation))
+        {
+            byte[] original = await copier.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
+            byte[] bytes = ImageRewriter.AnnotateManifest(original, annotations.For(AnnotationLevel.Manifest, entry.Label));
+            manifests[entry] = bytes;
+            renamed[entry.Manifest.Digest.ToString()] = Digest.Sha256(bytes).ToString();
+        }
+
+        foreach (MergeEntry entry in entries.Where(e => e.IsAttestation))
+        {
+            manifests[entry] = await copier.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+
+        var images = new List<PlatformImage>();
+        foreach (MergeEntry entry in kept.Concat(entries))
+        {
+            Descriptor descriptor = entry.Manifest;
+            if (manifests.TryGetValue(entry, out byte[]? bytes))
+            {
+                descriptor = descriptor with { Digest = Digest.Sha256(bytes), Size = bytes.LongLength };
+            }
+
+            if (entry.IsAttestation && entry.AttestedDigest is { } attested && renamed.TryGetValue(attested, out string? newDigest))
+            {
+                descriptor = descriptor with
+                {
+                    Annotations = new Dictionary<string, string>(descriptor.Annotations!, StringComparer.Ordinal) { [Descriptor.ReferenceDigestKey] = newDigest },
+                };
+            }
+
+            images.Add(new PlatformImage(entry.Label, descriptor));
+        }
+
+        return (manifests, images);
+    }
+}

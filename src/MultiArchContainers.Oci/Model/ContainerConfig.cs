@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MultiArchContainers.Oci.Model;
+
+/// <summary>The runtime part (<c>config</c>) of an image configuration.</summary>
+public sealed record ContainerConfig
+{
+    [JsonPropertyName("Labels")]
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}

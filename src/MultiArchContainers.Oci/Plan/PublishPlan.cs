@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MultiArchContainers.Oci.Annotations;
+
+namespace MultiArchContainers.Oci.Plan;
+
+/// <summary>
+/// What the Plan stage decided: the platforms in index order and every annotation at its place. The targets pass it
+/// from stage to stage as this JSON file under <c>obj/multiarch/</c>, so values reach the image byte for byte and are
+/// never unescaped by MSBuild on the way.
+/// </summary>
+public sealed record PublishPlan
+{
+    [JsonPropertyName("platforms")]
+    public IReadOnlyList<PlannedPlatform> Platforms { get; init; } = [];
+
+    [JsonPropertyName("annotations")]
+    public IReadOnlyList<PlannedAnnotation> Annotations { get; init; } = [];
+
+    public static PublishPlan From(IReadOnlyList<PlannedPlatform> platforms, AnnotationSet? annotations) => new()
+    {
+        Platforms = platforms,
+        Annotations = annotations?.All.Select(a => new PlannedAnnotation(AnnotationResolver.LevelName(a.Level), a.Rid, a.Key, a.Value)).ToList() ?? [],
+    };
+
+    /// <summary>The annotations as a set, by level and RID.</summary>
+    public AnnotationSet AnnotationSet()
+    {
+        var set = new AnnotationSet();
+        foreach (PlannedAnnotation annotation in Annotations)
+        {
+            AnnotationLevel level = AnnotationResolver.ParseLevel(annotation.Level)
+                ?? throw new JsonException($"'{annotation.Level}' is not an annotation level.");
+            set.Map(level, annotation.RuntimeIdentifier)[annotation.Key] = annotation.Value;
+        }
+
+        return set;
+    }
+
+    public static void Write(string path, PublishPlan plan)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllBytes(path, OciJson.Serialize(plan));
+    }
+
+    /// <summary>The plan the Plan stage wrote; an empty plan when no file is named (a task run on its own).</summary>
+    public static PublishPlan Read(string path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return new PublishPlan();
+        }
+
+        try
+        {
+            return OciJson.Deserialize<PublishPlan>(File.ReadAllBytes(path), "the plan");
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            throw new MultiArchException(MessageIds.PlanUnreadable, path, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using MultiArchContainers.Oci.Layout;
+using MultiArchContainers.Oci.Model;
+using MultiArchContainers.Oci.Registry;
+
+namespace MultiArchContainers.Oci.Push;
+
+/// <summary>Pushes one image from an OCI layout into a repository by digest, with no tag.</summary>
+public sealed class ImagePusher
+{
+    private readonly IBlobStore _blobs;
+    private readonly IManifestStore _manifests;
+    private readonly Action<string> _log;
+
+    public ImagePusher(IRegistryClient client, Action<string> log)
+    {
+        _blobs = client;
+        _manifests = client;
+        _log = log;
+    }
+
+    /// <summary>
+    /// Uploads every blob the repository lacks (mounting from <paramref name="mountFrom"/> where the registry
+    /// already has it), then the manifest by its digest. Returns the manifest descriptor with its platform.
+    /// </summary>
+    public async Task<PlatformImage> PushAsync(string runtimeIdentifier, OciLayoutImage image, string repository, IReadOnlyList<string> mountFrom, CancellationToken cancellationToken)
+    {
+        IEnumerable<Descriptor> blobs = image.Manifest.Layers.Prepend(image.Manifest.Config);
+        await Parallel.ForEachAsync(
+            blobs,
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (blob, token) => await PushBlobAsync(image, blob, repository, mountFrom, token).ConfigureAwait(false)).ConfigureAwait(false);
+
+        Digest digest = await _manifests.PutManifestAsync(repository, image.ManifestDescriptor.Digest.ToString(), image.ManifestBytes, image.ManifestDescriptor.MediaType, cancellationToken).ConfigureAwait(false);
+        _log($"{runtimeIdentifier}: pushed {image.ManifestDescriptor.Platform} image {_manifests.Registry}/{repository}@{digest}");
+        return new PlatformImage(runtimeIdentifier, image.ManifestDescriptor);
+    }
+
+    private async Task PushBlobAsync(OciLayoutImage image, Descriptor blob, string repository, IReadOnlyList<string> mountFrom, CancellationToken cancellationToken)
+    {
+        if (await _blobs.BlobExistsAsync(repository, blob.Digest, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        foreach (string source in mountFrom.Where(s => s != repository))
+        {
+            if (await _blobs.TryMountBlobAsync(repository, blob.Digest, source, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        string path = image.BlobPath(blob.Digest);
+        await _blobs.UploadBlobAsync(repository, blob.Digest, blob.Size, () => File.OpenRead(path), cancellationToken).ConfigureAwait(false);
+    }
+}

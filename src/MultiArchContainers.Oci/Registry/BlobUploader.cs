@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace MultiArchContainers.Oci.Registry;
+
+/// <summary>
+/// Uploads blobs: in one request, or in chunks (forced by the settings, or after the registry refused one request as
+/// too large, after which every later blob of this uploader goes in chunks too; that is the one thing it learns).
+/// A transient answer or a lost connection during any step starts the upload again from a new session.
+/// </summary>
+internal sealed class BlobUploader
+{
+    private readonly RegistryTransport _transport;
+    private readonly IReadOnlyList<TimeSpan> _retryDelays;
+    private readonly Action<string>? _onRetry;
+    private int _chunkSizeAfterRefusal;
+
+    public BlobUploader(RegistryTransport transport, IReadOnlyList<TimeSpan> retryDelays, Action<string>? onRetry)
+    {
+        _transport = transport;
+        _retryDelays = retryDelays;
+        _onRetry = onRetry;
+    }
+
+    /// <summary>Bytes per PATCH, or null while blobs go in one request.</summary>
+    public int? ChunkSize =>
+        _transport.Settings.ForcedChunkSize ?? (Volatile.Read(ref _chunkSizeAfterRefusal) is > 0 and int learned ? learned : null);
+
+    public async Task UploadAsync(string repository, Digest digest, long size, Func<Stream> open, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            bool last = attempt >= _retryDelays.Count;
+            string answer;
+            try
+            {
+                await UploadOnceAsync(repository, digest, size, open, last, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (TransientUploadFailure failure)
+            {
+                answer = $"HTTP {failure.Status} ({failure.Step})";
+            }
+            catch (RegistryException ex) when (!last && ex.Status is null && ex.InnerException is { } inner && RetryHandler.IsConnectionLost(inner))
+            {
+                answer = "a lost connection";
+            }
+
+            await RetryHandler.WaitAsync(_transport.Registry, $"uploading {digest} to {repository}", answer, _retryDelays[attempt], _onRetry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task UploadOnceAsync(string repository, Digest digest, long size, Func<Stream> open, bool last, CancellationToken cancellationToken)
+    {
+        if (ChunkSize is not { } chunkSize)
+        {
+            (Uri location, _) = await StartAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+            var body = new StreamContent(open());
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            body.Headers.ContentLength = size;
+            using HttpRequestMessage put = RegistryRequest.Create(HttpMethod.Put, WithDigest(location, digest), PushScope(repository), $"uploading {digest} to {repository}", body, retry: false);
+            using HttpResponseMessage finish = await _transport.SendAsync(put, cancellationToken).ConfigureAwait(false);
+            if (finish.StatusCode != HttpStatusCode.RequestEntityTooLarge)
+            {
+                await EnsureStepAsync(finish, $"PUT {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // The registry (or a proxy in front of it) limits the request size: this blob and the next ones go in chunks.
+            Interlocked.CompareExchange(ref _chunkSizeAfterRefusal, _transport.Settings.ChunkSizeIfRefused, 0);
+            chunkSize = ChunkSize!.Value;
+        }
+
+        await UploadInChunksAsync(repository, digest, open, chunkSize, last, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task UploadInChunksAsync(string repository, Digest digest, Func<Stream> open, int configuredChunkSize, bool last, CancellationToken cancellationToken)
+    {
+        (Uri location, int minimum) = await StartAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+        byte[] buffer = new byte[Math.Max(configuredChunkSize, minimum)];
+        await using Stream source = open();
+        long offset = 0;
+        while (true)
+        {
+            int filled = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (filled == 0)
+            {
+                break;
+            }
+
+            var body = new ByteArrayContent(buffer, 0, filled);
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            body.Headers.ContentLength = filled;
+            body.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + filled - 1}");
+            using HttpRequestMessage patch = RegistryRequest.Create(HttpMethod.Patch, location, PushScope(repository), $"uploading bytes {offset} to {offset + filled - 1} of {digest} to {repository}", body, retry: false);
+            using HttpResponseMessage sent = await _transport.SendAsync(patch, cancellationToken).ConfigureAwait(false);
+            await EnsureStepAsync(sent, $"PATCH {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false);
+            location = NextLocation(sent, location);
+            offset += filled;
+        }
+
+        using HttpRequestMessage put = RegistryRequest.Create(HttpMethod.Put, WithDigest(location, digest), PushScope(repository), $"completing the upload of {digest} to {repository}", new ByteArrayContent([]), retry: false);
+        using HttpResponseMessage finish = await _transport.SendAsync(put, cancellationToken).ConfigureAwait(false);
+        await EnsureStepAsync(finish, $"PUT {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens an upload session: its location and the registry's minimum chunk size (0 when it names none).</summary>
+    private async Task<(Uri Location, int MinimumChunk)> StartAsync(string repository, Digest digest, CancellationToken cancellationToken)
+    {
+        using HttpRequestMessage post = RegistryRequest.Create(HttpMethod.Post, _transport.Url($"v2/{repository}/blobs/uploads/"), PushScope(repository), $"starting the upload of {digest} to {repository}", new ByteArrayContent([]));
+        using HttpResponseMessage start = await _transport.SendAsync(post, cancellationToken).ConfigureAwait(false);
+        await RegistryResponses.EnsureSuccessAsync(start, _transport.Registry, $"POST {repository}/blobs/uploads/", cancellationToken).ConfigureAwait(false);
+        if (start.Headers.Location is null)
+        {
+            throw new RegistryException(Diagnostic.Error(MessageIds.RegistryRequestFailed, _transport.Registry, $"POST {repository}/blobs/uploads/", (int)start.StatusCode, " without a Location header"), start.StatusCode, null);
+        }
+
+        int minimum = start.Headers.TryGetValues("OCI-Chunk-Min-Length", out IEnumerable<string>? values)
+            && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int declared) && declared <= 64 * 1024 * 1024
+            ? declared : 0;
+        return (NextLocation(start, _transport.Settings.BaseAddress), minimum);
+    }
+
+    /// <summary>A transient answer when another try is left becomes <see cref="TransientUploadFailure"/>; any other failure is coded.</summary>
+    private async Task EnsureStepAsync(HttpResponseMessage response, string what, bool last, CancellationToken cancellationToken)
+    {
+        if (!last && RetryHandler.IsTransient(response.StatusCode))
+        {
+            throw new TransientUploadFailure((int)response.StatusCode, what);
+        }
+
+        await RegistryResponses.EnsureSuccessAsync(response, _transport.Registry, what, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The upload location a response names, made absolute; every step of an upload may move it, even to another
+    /// origin (a storage host), which then gets no credentials.
+    /// </summary>
+    private Uri NextLocation(HttpResponseMessage response, Uri current)
+    {
+        Uri? location = response.Headers.Location;
+        if (location is null)
+        {
+            return current;
+        }
+
+        Uri absolute = location.IsAbsoluteUri ? location : new Uri(_transport.Settings.BaseAddress, location);
+        if (absolute.Scheme != Uri.UriSchemeHttps && absolute.Scheme != Uri.UriSchemeHttp)
+        {
+            throw RegistryResponses.Invalid(_transport.Registry, "an upload step", $"the upload location is a {absolute.Scheme} URL", response.StatusCode);
+        }
+
+        return absolute;
+    }
+
+    private static Uri WithDigest(Uri location, Digest digest)
+    {
+        string separator = string.IsNullOrEmpty(location.Query) ? "?" : "&";
+        return new Uri(location + separator + "digest=" + Uri.EscapeDataString(digest.ToString()));
+    }
+
+    private static string PushScope(string repository) => $"repository:{repository}:pull,push";
+
+    private sealed class TransientUploadFailure(int status, string step) : Exception
+    {
+        public int Status { get; } = status;
+
+        public string Step { get; } = step;
+    }
+}

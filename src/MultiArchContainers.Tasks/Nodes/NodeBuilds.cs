@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using MultiArchContainers.Oci.Layout;
+using MultiArchContainers.Oci.Plan;
+using MultiArchContainers.Oci.Push;
+using MultiArchContainers.Oci.Registry;
+
+namespace MultiArchContainers.Tasks.Nodes;
+
+/// <summary>What the node builds of one publish share.</summary>
+/// <param name="SourceRoot">The folder sent to every node.</param>
+/// <param name="ProjectPath">The project file.</param>
+/// <param name="PackagePath">This SDK's .nupkg, sent along.</param>
+/// <param name="WorkingDirectory">Where images sent back as archives are received.</param>
+/// <param name="Properties">MSBuild properties for every node's build.</param>
+/// <param name="Environment">Environment variables for every node's build.</param>
+public sealed record NodeBuildSettings(
+    string SourceRoot,
+    string ProjectPath,
+    string PackagePath,
+    string WorkingDirectory,
+    IReadOnlyDictionary<string, string> Properties,
+    IReadOnlyDictionary<string, string> Environment);
+
+/// <summary>
+/// Runs the assigned RIDs on their nodes, all at the same time, and returns the images they built: pushed by the
+/// node, or sent back as an archive and pushed from here by digest, like a local build's.
+/// </summary>
+public sealed class NodeBuilds
+{
+    private readonly RemoteBuilder _builder;
+    private readonly Func<string, IRegistryClient> _clients;
+    private readonly Action<string> _log;
+
+    public NodeBuilds(RemoteBuilder builder, Func<string, IRegistryClient> clients, Action<string> log)
+    {
+        _builder = builder;
+        _clients = clients;
+        _log = log;
+    }
+
+    /// <summary>The images built; a failed node's RID is missing (its errors are reported).</summary>
+    public async Task<List<PlatformImage>> RunAsync(IReadOnlyList<(string Rid, BuildNode Node)> assignments, NodeBuildSettings settings, CancellationToken cancellationToken)
+    {
+        string projectFile = NodeSources.RelativeProjectPath(settings.SourceRoot, settings.ProjectPath);
+        List<string> files = NodeSources.Files(settings.SourceRoot).ToList();
+        _log($"Sending {settings.SourceRoot} ({files.Count} files) to the build nodes; they build {projectFile}");
+        string received = Path.Combine(settings.WorkingDirectory, "from-nodes");
+        PlatformImage?[] results = await Task.WhenAll(assignments.Select(async a =>
+        {
+            var clock = Stopwatch.StartNew();
+            var request = new RemoteBuildRequest(a.Rid, settings.SourceRoot, files, projectFile, settings.PackagePath, received, settings.Properties, settings.Environment);
+            PlatformImage? image = await _builder.BuildAsync(a.Node, request, cancellationToken).ConfigureAwait(false);
+            _log($"{a.Rid} on node {a.Node.Name}: {(image is null ? "failed" : "done")} after {clock.Elapsed.TotalSeconds:0.0} s");
+            return image;
+        })).ConfigureAwait(false);
+
+        var images = new List<PlatformImage>();
+        foreach ((PlatformImage? image, (string rid, BuildNode node)) in results.Zip(assignments))
+        {
+            if (image is null)
+            {
+                continue;
+            }
+
+            if (!node.TransferArchive)
+            {
+                images.Add(image);
+                continue;
+            }
+
+            OciLayoutImage layout = OciLayoutImage.ExtractAndOpen(Path.Combine(received, rid + ".tar"), Path.Combine(received, rid));
+            if (layout.ManifestDescriptor.Digest != image.Manifest.Digest)
+            {
+                throw new MultiArchException(MessageIds.DigestMismatch, rid, $"the archive node '{node.Name}' sent", layout.ManifestDescriptor.Digest, image.Manifest.Digest);
+            }
+
+            using IRegistryClient client = _clients(settings.Properties["ContainerRegistry"]);
+            images.Add(await new ImagePusher(client, _log).PushAsync(rid, layout, settings.Properties["ContainerRepository"], [], cancellationToken).ConfigureAwait(false));
+        }
+
+        return images;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Build.Framework;
+using MultiArchContainers.Oci.Model;
+using TaskItem = Microsoft.Build.Utilities.TaskItem;
+
+namespace MultiArchContainers.Tasks;
+
+/// <summary>
+/// Per-RID images travel between targets as items: Include the manifest digest; metadata RuntimeIdentifier,
+/// Platform (for people), PlatformJson (the platform object, read back whole), MediaType, Size, and LayoutRoot for
+/// images kept for an archive.
+/// </summary>
+internal static class PlatformImageItems
+{
+    public static ITaskItem ToItem(PlatformImage image, string? layoutRoot = null)
+    {
+        var item = new TaskItem(image.Manifest.Digest.ToString());
+        item.SetMetadata(ItemMetadata.RuntimeIdentifier, image.RuntimeIdentifier);
+        item.SetMetadata(ItemMetadata.Platform, image.Platform.ToString());
+        item.SetMetadata(ItemMetadata.PlatformJson, JsonSerializer.Serialize(image.Platform, OciJson.Options));
+        item.SetMetadata(ItemMetadata.MediaType, image.Manifest.MediaType);
+        item.SetMetadata(ItemMetadata.Size, image.Manifest.Size.ToString(CultureInfo.InvariantCulture));
+        if (layoutRoot is not null)
+        {
+            item.SetMetadata(ItemMetadata.LayoutRoot, layoutRoot);
+        }
+
+        return item;
+    }
+
+    public static PlatformImage FromItem(ITaskItem item)
+    {
+        Platform platform = JsonSerializer.Deserialize<Platform>(item.GetMetadata(ItemMetadata.PlatformJson), OciJson.Options)
+            ?? throw new JsonException("PlatformJson is null.");
+        var descriptor = new Descriptor
+        {
+            MediaType = item.GetMetadata(ItemMetadata.MediaType),
+            Digest = Digest.Parse(item.ItemSpec),
+            Size = long.Parse(item.GetMetadata(ItemMetadata.Size), CultureInfo.InvariantCulture),
+            Platform = platform,
+        };
+        return new PlatformImage(item.GetMetadata(ItemMetadata.RuntimeIdentifier), descriptor);
+    }
+}

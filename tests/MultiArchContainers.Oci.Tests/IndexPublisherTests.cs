@@ -1,0 +1,53 @@
+using System.Text;
+
+namespace MultiArchContainers.Oci.Tests;
+
+/// <summary>The rule "every child present before any tag moves", on an in-memory registry (the real one is in RegistryClientTests).</summary>
+public class IndexPublisherTests
+{
+    private static (PlatformImage Image, byte[] Manifest) Image(string seed, string architecture)
+    {
+        byte[] manifest = Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","seed":"{{seed}}"}""");
+        var descriptor = Descriptor.For(MediaTypes.OciManifest, manifest) with { Platform = new Platform { Os = "linux", Architecture = architecture } };
+        return (new PlatformImage("linux-" + architecture, descriptor), manifest);
+    }
+
+    [Fact]
+    public async Task AMissingChildIsMac1005AndNoTagIsWritten()
+    {
+        var registry = new InMemoryRegistry();
+        var (present, bytes) = Image("a", "amd64");
+        var (missing, _) = Image("b", "arm64");
+        registry.Add("team/app", bytes, MediaTypes.OciManifest);
+        ImageIndex index = IndexCombiner.Combine([present, missing], new CombineOptions());
+
+        var error = await Assert.ThrowsAnyAsync<MultiArchException>(() =>
+            new IndexPublisher(registry, _ => { }) { TagPlatforms = true }.PublishAsync("team/app", [present, missing], index, ["1.0", "latest"], CancellationToken.None));
+
+        Assert.Equal("MAC1005", error.Diagnostic.Code);
+        Assert.DoesNotContain(registry.Calls, c => c.StartsWith("PUT", StringComparison.Ordinal));
+        Assert.Empty(registry.Tags("team/app"));
+    }
+
+    [Fact]
+    public async Task EveryChildIsConfirmedBeforeThePlatformTagsAndTheIndexTags()
+    {
+        var registry = new InMemoryRegistry();
+        var images = new[] { Image("a", "amd64"), Image("b", "arm64") };
+        foreach (var (_, bytes) in images)
+        {
+            registry.Add("team/app", bytes, MediaTypes.OciManifest);
+        }
+
+        ImageIndex index = IndexCombiner.Combine(images.Select(i => i.Image).ToList(), new CombineOptions());
+        PublishedIndex published = await new IndexPublisher(registry, _ => { }) { TagPlatforms = true }
+            .PublishAsync("team/app", images.Select(i => i.Image).ToList(), index, ["1.0"], CancellationToken.None);
+
+        int lastCheck = registry.Calls.FindLastIndex(c => c.StartsWith("HEAD", StringComparison.Ordinal));
+        int firstPut = registry.Calls.FindIndex(c => c.StartsWith("PUT", StringComparison.Ordinal));
+        Assert.True(lastCheck < firstPut, string.Join(", ", registry.Calls));
+        Assert.Equal(["PUT 1.0-linux-amd64", "PUT 1.0-linux-arm64", "PUT 1.0"], registry.Calls.Where(c => c.StartsWith("PUT", StringComparison.Ordinal)));
+        Assert.Equal(["1.0", "1.0-linux-amd64", "1.0-linux-arm64"], registry.Tags("team/app"));
+        Assert.Equal(["memory.example/team/app:1.0"], published.Names);
+    }
+}
