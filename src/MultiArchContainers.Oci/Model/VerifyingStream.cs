@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Model;
 /// and at the end the length and the hash must both match, or the last read fails. Whoever consumes the stream
 /// (an upload, an archive, a file) therefore never completes with unverified bytes.
 /// </summary>
-public sealed class VerifyingStream : Stream
+public sealed class VerifyingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly Digest _digest;
@@ -32,12 +32,6 @@ public sealed class VerifyingStream : Stream
         _source = source;
         _hash = digest.CreateHash();
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => _size >= 0 ? _size : throw new NotSupportedException();
 
@@ -78,16 +72,6 @@ public sealed class VerifyingStream : Stream
 
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

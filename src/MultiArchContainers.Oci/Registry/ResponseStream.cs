@@ -1,18 +1,8 @@
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>A response body that disposes its response with it and fails (MAC1001) when no byte comes within the inactivity timeout.</summary>
-internal sealed class ResponseStream(HttpResponseMessage response, Stream inner, TimeSpan inactivity, string registry, string what) : Stream
+internal sealed class ResponseStream(HttpResponseMessage response, Stream inner, TimeSpan inactivity, string registry, string what) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -35,16 +25,6 @@ internal sealed class ResponseStream(HttpResponseMessage response, Stream inner,
             throw RegistryResponses.Invalid(registry, what, $"the body broke off ({ex.Message})", response.StatusCode, ex);
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
