@@ -6,21 +6,6 @@ using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Tasks.Nodes;
 
-/// <summary>What the node builds of one publish share.</summary>
-/// <param name="SourceRoot">The folder sent to every node.</param>
-/// <param name="ProjectPath">The project file.</param>
-/// <param name="PackagePath">This SDK's .nupkg, sent along.</param>
-/// <param name="WorkingDirectory">Where images sent back as archives are received.</param>
-/// <param name="Properties">MSBuild properties for every node's build.</param>
-/// <param name="Environment">Environment variables for every node's build.</param>
-public sealed record NodeBuildSettings(
-    string SourceRoot,
-    string ProjectPath,
-    string PackagePath,
-    string WorkingDirectory,
-    IReadOnlyDictionary<string, string> Properties,
-    IReadOnlyDictionary<string, string> Environment);
-
 /// <summary>
 /// Runs the assigned RIDs on their nodes, all at the same time, and returns the images they built: pushed by the
 /// node, or sent back as an archive and pushed from here by digest, like a local build's.

@@ -4,9 +4,6 @@ using MultiArchContainers.Oci.Plan;
 
 namespace MultiArchContainers.Tasks.Nodes;
 
-/// <summary>The outcome of one ssh invocation.</summary>
-public sealed record SshResult(int ExitCode, string StandardOutput, string StandardError);
-
 /// <summary>
 /// Runs commands on a node with the system OpenSSH client, so the user's ssh config, agent and known_hosts apply.
 /// Always BatchMode (never a prompt). Host keys are checked unless the project opted out for throwaway hosts.

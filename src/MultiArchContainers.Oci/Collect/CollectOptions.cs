@@ -1,0 +1,18 @@
+namespace MultiArchContainers.Oci.Collect;
+
+/// <summary>What turns one RID's image archive into the image that is pushed or archived.</summary>
+/// <param name="ManifestAnnotations">The resolved manifest annotations, by RID.</param>
+public sealed record CollectOptions(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ManifestAnnotations)
+{
+    /// <summary>Rewrite each image so its digest depends only on its content (the SOURCE_DATE_EPOCH time).</summary>
+    public DateTimeOffset? Epoch { get; init; }
+
+    /// <summary>Add <c>org.opencontainers.image.base.name</c> (the image's base label, else <see cref="BaseImage"/>).</summary>
+    public bool GenerateBaseName { get; init; }
+
+    /// <summary>Add <c>org.opencontainers.image.base.digest</c> (the image's base digest label).</summary>
+    public bool GenerateBaseDigest { get; init; }
+
+    /// <summary>The configured base image, for the generated base name.</summary>
+    public string BaseImage { get; init; } = string.Empty;
+}

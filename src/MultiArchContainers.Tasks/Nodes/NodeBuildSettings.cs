@@ -1,0 +1,16 @@
+namespace MultiArchContainers.Tasks.Nodes;
+
+/// <summary>What the node builds of one publish share.</summary>
+/// <param name="SourceRoot">The folder sent to every node.</param>
+/// <param name="ProjectPath">The project file.</param>
+/// <param name="PackagePath">This SDK's .nupkg, sent along.</param>
+/// <param name="WorkingDirectory">Where images sent back as archives are received.</param>
+/// <param name="Properties">MSBuild properties for every node's build.</param>
+/// <param name="Environment">Environment variables for every node's build.</param>
+public sealed record NodeBuildSettings(
+    string SourceRoot,
+    string ProjectPath,
+    string PackagePath,
+    string WorkingDirectory,
+    IReadOnlyDictionary<string, string> Properties,
+    IReadOnlyDictionary<string, string> Environment);
