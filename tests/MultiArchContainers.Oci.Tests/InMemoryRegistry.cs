@@ -29,12 +29,6 @@ internal sealed class InMemoryRegistry : IManifestStore
             : throw new RegistryException(Diagnostic.Error(MessageIds.RegistryRequestFailed, Registry, reference, 404, string.Empty), HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
     }
 
-    public Task<Digest?> ResolveManifestAsync(string repository, string reference, CancellationToken cancellationToken)
-    {
-        Calls.Add($"HEAD {reference}");
-        return Task.FromResult(_manifests.TryGetValue($"{repository}:{reference}", out var manifest) ? Digest.Sha256(manifest.Content) : (Digest?)null);
-    }
-
     public Task<bool> ManifestExistsAsync(string repository, Digest digest, CancellationToken cancellationToken)
     {
         Calls.Add($"HEAD {digest}");

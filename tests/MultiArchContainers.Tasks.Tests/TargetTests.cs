@@ -42,7 +42,7 @@ public sealed class TargetTests : IDisposable
         }
     }
 
-    private string WriteProject(string properties, string items = "")
+    private string WriteProject(string properties, string items = "", string targets = "")
     {
         string path = Path.Combine(_folder, "app.csproj");
         File.WriteAllText(path, $"""
@@ -59,6 +59,7 @@ public sealed class TargetTests : IDisposable
                 {properties}
               </PropertyGroup>
               <ItemGroup>{items}</ItemGroup>
+              {targets}
               <Import Project="Sdk.targets" Sdk="Microsoft.NET.Sdk" />
               <Import Project="{SdkFolder}/MultiArchContainers.Sdk.targets" />
             </Project>
@@ -160,8 +161,8 @@ public sealed class TargetTests : IDisposable
     public async Task MergeMultiArchWithoutSourcesIsMac2021AndUserTargetsJoinItsDependsOnList()
     {
         string project = WriteProject(
-            "<MergeMultiArchDependsOn>_UserBeforeMerge</MergeMultiArchDependsOn><PublishMultiArchDependsOn>_UserBeforePublish</PublishMultiArchDependsOn>",
-            "</ItemGroup><Target Name=\"_UserBeforeMerge\"><Message Importance=\"high\" Text=\"user target ran\" /></Target><ItemGroup>");
+            "<MergeMultiArchDependsOn>_UserBeforeMerge</MergeMultiArchDependsOn>",
+            targets: """<Target Name="_UserBeforeMerge"><Message Importance="high" Text="user target ran" /></Target>""");
 
         ProcessResult result = await MSBuildAsync(project, "-t:MergeMultiArch");
 

@@ -14,10 +14,13 @@ public sealed class OciArchiveWriter
 
     /// <summary>
     /// Adds a blob stored in a file. It is checked against <paramref name="digest"/> while it is written, so a file
-    /// that does not hold exactly that content fails the write and no archive is left.
+    /// that does not hold exactly that content fails the write and no archive is left; unless
+    /// <paramref name="checkedAlready"/> says it was checked on its way into this tool's own working folder.
     /// </summary>
-    public void AddFile(Digest digest, string path) =>
-        _blobs[OciLayoutPaths.BlobName(digest)] = () => new VerifyingStream(File.OpenRead(path), digest, -1, digest.ToString(), path);
+    public void AddFile(Digest digest, string path, bool checkedAlready = false) =>
+        _blobs[OciLayoutPaths.BlobName(digest)] = checkedAlready
+            ? () => File.OpenRead(path)
+            : () => new VerifyingStream(File.OpenRead(path), digest, -1, digest.ToString(), path);
 
     public void AddBytes(byte[] content) => _blobs[OciLayoutPaths.BlobName(Digest.Sha256(content))] = () => new MemoryStream(content);
 

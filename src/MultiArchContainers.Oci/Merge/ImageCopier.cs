@@ -63,8 +63,9 @@ public sealed class ImageCopier
     }
 
     /// <summary>
-    /// Puts a manifest and its blobs into an archive: blobs from an unpacked source archive are checked and used in
-    /// place, blobs in a registry are streamed to files below <paramref name="downloads"/> and checked on the way.
+    /// Puts a manifest and its blobs into an archive: blobs from an unpacked source archive are used in place (the
+    /// writer checks them), blobs in a registry are streamed to files below <paramref name="downloads"/> and checked on
+    /// the way.
     /// </summary>
     public async Task AddToArchiveAsync(OciArchiveWriter archive, MergeEntry entry, byte[] manifestBytes, string downloads, CancellationToken cancellationToken)
     {
@@ -73,11 +74,7 @@ public sealed class ImageCopier
         {
             if (entry.LayoutRoot is { } root)
             {
-                await using (var check = new VerifyingStream(File.OpenRead(OciLayoutPaths.Blob(root, blob.Digest)), blob.Digest, blob.Size, blob.Digest.ToString(), entry.Source))
-                {
-                    await check.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-                }
-
+                // The archive writer checks it while it writes.
                 archive.AddFile(blob.Digest, OciLayoutPaths.Blob(root, blob.Digest));
                 continue;
             }
@@ -96,7 +93,7 @@ public sealed class ImageCopier
                 File.Move(partial, path);
             }
 
-            archive.AddFile(blob.Digest, path);
+            archive.AddFile(blob.Digest, path, checkedAlready: true);
         }
 
         archive.AddBytes(manifestBytes);

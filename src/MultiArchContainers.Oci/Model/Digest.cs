@@ -56,11 +56,14 @@ public readonly record struct Digest
     }
 
     /// <summary>Verifies that <paramref name="content"/> has this digest.</summary>
-    public bool Matches(ReadOnlySpan<byte> content)
+    public bool Matches(ReadOnlySpan<byte> content) => Of(content) == this;
+
+    /// <summary>The digest of <paramref name="content"/> with this digest's algorithm.</summary>
+    public Digest Of(ReadOnlySpan<byte> content)
     {
         using IncrementalHash hash = CreateHash();
         hash.AppendData(content);
-        return Convert.ToHexStringLower(hash.GetHashAndReset()) == Encoded;
+        return WithHash(hash.GetHashAndReset());
     }
 
     /// <summary>A hash of this digest's algorithm, for checking content while it streams.</summary>

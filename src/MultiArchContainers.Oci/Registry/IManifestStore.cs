@@ -9,9 +9,6 @@ public interface IManifestStore
     /// <summary>The manifest or index under a tag or digest, its digest verified.</summary>
     Task<ManifestContent> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken);
 
-    /// <summary>The digest of what a tag or digest names now (one HEAD), or null when it names nothing.</summary>
-    Task<Digest?> ResolveManifestAsync(string repository, string reference, CancellationToken cancellationToken);
-
     /// <summary>Whether the repository holds the manifest with <paramref name="digest"/>.</summary>
     Task<bool> ManifestExistsAsync(string repository, Digest digest, CancellationToken cancellationToken);
 

@@ -64,7 +64,7 @@ public sealed class RegistryClient : IRegistryClient
         Digest? expected = Digest.TryParse(reference, out Digest byDigest) ? byDigest
             : Digest.TryParse(HeaderValue(response, "Docker-Content-Digest"), out Digest fromHeader) ? fromHeader
             : null;
-        Digest actual = expected is { } wanted ? wanted.WithHash(HashOf(wanted, content)) : Digest.Sha256(content);
+        Digest actual = expected?.Of(content) ?? Digest.Sha256(content);
         if (expected is { } required && actual != required)
         {
             throw new RegistryException(Diagnostic.Error(MessageIds.DigestMismatch, $"{repository}:{reference}", Registry, actual, required), response.StatusCode, null);
@@ -72,20 +72,6 @@ public sealed class RegistryClient : IRegistryClient
 
         string mediaType = response.Content.Headers.ContentType?.MediaType ?? MediaTypeOf(content, what);
         return new ManifestContent(content, mediaType, actual);
-    }
-
-    public async Task<Digest?> ResolveManifestAsync(string repository, string reference, CancellationToken cancellationToken)
-    {
-        string what = $"HEAD {repository}/manifests/{reference}";
-        using HttpResponseMessage response = await SendAsync(HttpMethod.Head, ManifestPath(repository, reference), PullScope(repository), $"checking {repository}:{reference}", cancellationToken, acceptManifests: true).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        await RegistryResponses.EnsureSuccessAsync(response, Registry, what, cancellationToken).ConfigureAwait(false);
-        return Digest.TryParse(HeaderValue(response, "Docker-Content-Digest"), out Digest digest) ? digest
-            : throw RegistryResponses.Invalid(Registry, what, "the answer names no valid Docker-Content-Digest", response.StatusCode);
     }
 
     public Task<bool> ManifestExistsAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
@@ -131,7 +117,7 @@ public sealed class RegistryClient : IRegistryClient
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, BlobPath(repository, digest), PullScope(repository), $"reading {repository}@{digest}", cancellationToken).ConfigureAwait(false);
         await RegistryResponses.EnsureSuccessAsync(response, Registry, what, cancellationToken).ConfigureAwait(false);
         byte[] content = await RegistryResponses.ReadBoundedAsync(response, RegistryResponses.DocumentLimit, Registry, what, "a config", cancellationToken).ConfigureAwait(false);
-        Digest actual = digest.WithHash(HashOf(digest, content));
+        Digest actual = digest.Of(content);
         return actual == digest
             ? content
             : throw new RegistryException(Diagnostic.Error(MessageIds.DigestMismatch, $"{repository}@{digest}", Registry, actual, digest), response.StatusCode, null);
@@ -146,8 +132,13 @@ public sealed class RegistryClient : IRegistryClient
         return response.StatusCode == HttpStatusCode.Created;
     }
 
+    /// <summary>Uploads a blob; content that is not checked on its way already (a registry's or an archive's) is checked here.</summary>
     public Task UploadBlobAsync(string repository, Digest digest, long size, Func<Stream> open, CancellationToken cancellationToken) =>
-        Uploader.UploadAsync(repository, digest, size, () => new VerifyingStream(open(), digest, size, $"{repository}@{digest}", "the content to upload"), cancellationToken);
+        Uploader.UploadAsync(repository, digest, size, () =>
+        {
+            Stream content = open();
+            return content as VerifyingStream ?? new VerifyingStream(content, digest, size, $"{repository}@{digest}", "the content to upload");
+        }, cancellationToken);
 
     public void Dispose()
     {
@@ -199,13 +190,6 @@ public sealed class RegistryClient : IRegistryClient
     private static string CheckedReference(string reference) =>
         ImageReference.IsValidTag(reference) || Digest.TryParse(reference, out _) ? reference
             : throw new MultiArchException(MessageIds.InvalidReference, reference, "tag or digest", ImageReference.TagRule);
-
-    private static byte[] HashOf(Digest algorithm, byte[] content)
-    {
-        using System.Security.Cryptography.IncrementalHash hash = algorithm.CreateHash();
-        hash.AppendData(content);
-        return hash.GetHashAndReset();
-    }
 
     private static string PullScope(string repository) => $"repository:{repository}:pull";
 

@@ -56,7 +56,7 @@ public sealed class NodeBuilds
             OciLayoutImage layout = OciLayoutImage.ExtractAndOpen(Path.Combine(received, rid + ".tar"), Path.Combine(received, rid));
             if (layout.ManifestDescriptor.Digest != image.Manifest.Digest)
             {
-                throw new MultiArchException(MessageIds.DigestMismatch, rid, $"the archive node '{node.Name}' sent", layout.ManifestDescriptor.Digest, image.Manifest.Digest);
+                throw new MultiArchException(MessageIds.DigestMismatch, $"the {rid} image", $"node {node.Name}", layout.ManifestDescriptor.Digest, image.Manifest.Digest);
             }
 
             using IRegistryClient client = _clients(settings.Properties["ContainerRegistry"]);
