@@ -6,6 +6,7 @@ namespace MultiArchContainers.Oci.Model;
 /// A content digest as the OCI image spec defines it, <c>algorithm:encoded</c>, limited to the algorithms this tool
 /// can verify: sha256, sha384 and sha512, each with exactly its length of lowercase hex digits.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(DigestJsonConverter))]
 public readonly record struct Digest
 {
     private Digest(string algorithm, string encoded)

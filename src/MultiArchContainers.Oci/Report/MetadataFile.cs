@@ -10,6 +10,9 @@ public static class MetadataFile
 
     private static readonly JsonSerializerOptions Indented = new(OciJson.Options) { WriteIndented = true };
 
+    /// <summary>Reading is strict: every key without a default must be there, and not null where null is not allowed.</summary>
+    private static readonly JsonSerializerOptions Strict = new(OciJson.Options) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
+
     public static string Serialize(MetadataDocument document) => JsonSerializer.Serialize(document, Indented) + "\n";
 
     /// <summary>Writes the file only when its content changed, so later incremental steps see a stable timestamp.</summary>
@@ -47,7 +50,7 @@ public static class MetadataFile
 
         try
         {
-            MetadataDocument document = OciJson.Deserialize<MetadataDocument>(content, "the metadata file");
+            MetadataDocument document = JsonSerializer.Deserialize<MetadataDocument>(content, Strict) ?? throw new JsonException("the metadata file is the JSON literal null.");
             if (document.Images() is null)
             {
                 error = "an image in it has no valid platform";
