@@ -107,7 +107,7 @@ public sealed class BuildOnNodes : MultiArchTask
         }
 
         var settings = new NodeBuildSettings(sourceRoot!, ProjectPath, package, WorkingDirectory, properties, environment);
-        List<PlatformImage> images = await new NodeBuilds(builder, CreateClient, Info).RunAsync(assigned, settings, cancellationToken).ConfigureAwait(false);
+        List<PlatformImage> images = await new NodeBuilds(builder, registry => CreateClient(registry, registry), Info).RunAsync(assigned, settings, cancellationToken).ConfigureAwait(false);
         RemoteImages = images.Select(i => PlatformImageItems.ToItem(i)).ToArray();
     }
 }

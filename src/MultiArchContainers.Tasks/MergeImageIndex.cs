@@ -74,7 +74,7 @@ public sealed class MergeImageIndex : AnnotatingTask
         {
             lock (clients)
             {
-                return clients.TryGetValue(registry, out RegistryClient? c) ? c : clients[registry] = CreateClient(registry);
+                return clients.TryGetValue(registry, out RegistryClient? c) ? c : clients[registry] = CreateClient(registry, Registry);
             }
         }
 

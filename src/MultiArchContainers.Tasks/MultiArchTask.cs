@@ -88,8 +88,13 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
         return item;
     }
 
-    /// <summary>A client for <paramref name="registry"/> whose retries after transient answers show in the log.</summary>
-    protected RegistryClient CreateClient(string registry) => new(registry) { OnRetry = Info };
+    /// <summary>
+    /// A client for <paramref name="registry"/> whose retries after transient answers show in the log. The registry the
+    /// task pushes to (<paramref name="pushRegistry"/>) gets the push credentials of the environment; any other only
+    /// the pull ones, as the .NET SDK does.
+    /// </summary>
+    protected RegistryClient CreateClient(string registry, string pushRegistry) =>
+        new(registry, role: registry.Equals(pushRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryRole.Push : RegistryRole.Pull) { OnRetry = Info };
 
     /// <summary>
     /// Annotation items as the Oci layer takes them: Include is the key, <c>Value</c> the value (null when the item has

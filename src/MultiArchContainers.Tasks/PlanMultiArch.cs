@@ -53,7 +53,7 @@ public sealed class PlanMultiArch : AnnotatingTask
             DockerFormat = DockerFormat,
             Annotations = AllAnnotations(),
         };
-        PublishPlan plan = await new PublishPlanner(CreateClient, Report).PlanAsync(request, cancellationToken).ConfigureAwait(false);
+        PublishPlan plan = await new PublishPlanner(registry => CreateClient(registry, Registry), Report).PlanAsync(request, cancellationToken).ConfigureAwait(false);
         Platforms = plan.Platforms.Select(p =>
         {
             var item = new TaskItem(p.RuntimeIdentifier);

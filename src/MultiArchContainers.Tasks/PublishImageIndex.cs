@@ -81,7 +81,7 @@ public sealed class PublishImageIndex : MultiArchTask
             return;
         }
 
-        using var client = CreateClient(Registry);
+        using var client = CreateClient(Registry, Registry);
         var publisher = new IndexPublisher(client, Info) { TagPlatforms = PlatformTags };
         Oci.Push.PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
         foreach (PlatformImage image in platformImages)

@@ -84,7 +84,7 @@ public sealed class PushPlatformImages : MultiArchTask
             return;
         }
 
-        using var client = CreateClient(Registry);
+        using var client = CreateClient(Registry, Registry);
         var pusher = new ImagePusher(client, Info);
         string[] mountFrom = MountFrom.Where(m => m.Length > 0).ToArray();
         PlatformImage[] pushed = await Task.WhenAll(layouts.Select(l => pusher.PushAsync(l.Rid, l.Image, Repository, mountFrom, cancellationToken))).ConfigureAwait(false);

@@ -29,7 +29,7 @@ public class RegistrySettingsTests
     }
 
     [Fact]
-    public void EnvironmentCredentialsWinAndNeverPrintTheSecret()
+    public async Task EnvironmentCredentialsWinAndNeverPrintTheSecret()
     {
         var source = new DockerConfigCredentialSource(name => name switch
         {
@@ -38,7 +38,7 @@ public class RegistrySettingsTests
             _ => null,
         });
 
-        RegistryCredential credential = source.Get("registry.example.com")!;
+        RegistryCredential credential = (await source.GetAsync("registry.example.com", CancellationToken.None))!;
 
         Assert.Equal("ci", credential.UserName);
         Assert.DoesNotContain("t0ken-value", credential.ToString(), StringComparison.Ordinal);

@@ -7,5 +7,5 @@ public sealed class FixedCredentialSource(RegistryCredential? credential) : ICre
 {
     public static FixedCredentialSource TestUser { get; } = new(new RegistryCredential(TestCredentials.User, TestCredentials.Password));
 
-    public RegistryCredential? Get(string registry) => credential;
+    public Task<RegistryCredential?> GetAsync(string registry, CancellationToken cancellationToken) => Task.FromResult(credential);
 }

@@ -6,8 +6,8 @@ using System.Text;
 
 namespace MultiArchContainers.Testing;
 
-/// <summary>One request as the proxy saw it, and the status it answered with.</summary>
-public sealed record ProxiedRequest(string Method, string Path, long ContentLength, int Status);
+/// <summary>One request as the proxy saw it, the status it answered with, and its Authorization header (null when none).</summary>
+public sealed record ProxiedRequest(string Method, string Path, long ContentLength, int Status, string? Authorization = null);
 
 /// <summary>
 /// A small HTTP/1.1 proxy on a free 127.0.0.1 port in front of a real registry, standing for a gateway: a request
@@ -15,6 +15,9 @@ public sealed record ProxiedRequest(string Method, string Path, long ContentLeng
 /// <see cref="Fail"/> get the status it names (a gateway that is busy), everything else goes to the registry
 /// unchanged (one registry connection per request). It records every request. The Host header is kept, so the
 /// registry's upload locations point back through the proxy.
+/// It also plays a hostile or unusual registry in front of the real one: it can demand basic auth itself, rewrite
+/// the Location of answers (uploads or downloads handed to another host), alter a body, or answer with bytes of a
+/// test's own (endless, stalled, cut short, malformed).
 /// </summary>
 public sealed class LimitingProxy : IAsyncDisposable
 {
@@ -24,6 +27,10 @@ public sealed class LimitingProxy : IAsyncDisposable
     private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
     private readonly Task _accepting;
     private readonly List<Fault> _faults = [];
+    private readonly List<(Func<string, string, bool> Matches, Func<Stream, Task> Respond)> _answers = [];
+    private (string User, string Password)? _basicAuth;
+    private Func<string, string>? _rewriteLocation;
+    private Func<string, string, bool>? _tamper;
 
     private sealed class Fault(Func<string, string, bool> matches, int count, int status, string? retryAfter)
     {
@@ -36,11 +43,11 @@ public sealed class LimitingProxy : IAsyncDisposable
         public string? RetryAfter { get; } = retryAfter;
     }
 
-    private LimitingProxy(IPEndPoint upstream, long maxBodyLength)
+    private LimitingProxy(IPEndPoint upstream, long maxBodyLength, IPAddress bind)
     {
         _upstream = upstream;
         MaxBodyLength = maxBodyLength;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(bind, 0);
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -48,7 +55,52 @@ public sealed class LimitingProxy : IAsyncDisposable
     public long MaxBodyLength { get; }
 
     /// <summary>host:port of the proxy, to use as the registry's address.</summary>
-    public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+    public string Address => $"{((IPEndPoint)_listener.LocalEndpoint).Address}:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    /// <summary>Bytes written by <see cref="Answer"/> responders so far, for tests that check a client stopped reading.</summary>
+    public long BytesAnswered => Interlocked.Read(ref _bytesAnswered);
+
+    private long _bytesAnswered;
+
+    /// <summary>Refuses every request without this basic credential with 401 and a Basic challenge, as a registry with auth does.</summary>
+    public void RequireBasicAuth(string user, string password) => _basicAuth = (user, password);
+
+    /// <summary>Rewrites the Location header of the registry's answers (an upload or download handed to another host).</summary>
+    public void RewriteLocation(Func<string, string> rewrite) => _rewriteLocation = rewrite;
+
+    /// <summary>Flips the last byte of the body of the answers to matching requests (content altered on the way).</summary>
+    public void TamperWith(Func<string, string, bool> matches) => _tamper = matches;
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> matching requests with whatever <paramref name="respond"/> writes to the
+    /// connection (status line, headers and body of its own), then closes it. Writes go through a counting stream.
+    /// </summary>
+    public void Answer(Func<string, string, bool> matches, int count, Func<Stream, Task> respond)
+    {
+        lock (_answers)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                _answers.Add((matches, respond));
+            }
+        }
+    }
+
+    private Func<Stream, Task>? TakeAnswer(string method, string path)
+    {
+        lock (_answers)
+        {
+            int index = _answers.FindIndex(a => a.Matches(method, path));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            Func<Stream, Task> respond = _answers[index].Respond;
+            _answers.RemoveAt(index);
+            return respond;
+        }
+    }
 
     public IReadOnlyList<ProxiedRequest> Requests => _requests.ToArray();
 
@@ -78,8 +130,11 @@ public sealed class LimitingProxy : IAsyncDisposable
         }
     }
 
-    public static LimitingProxy Start(RegistryProcess registry, long maxBodyLength) =>
-        new(new IPEndPoint(IPAddress.Parse(registry.Host), registry.Port), maxBodyLength);
+    /// <param name="registry">The real registry behind the proxy.</param>
+    /// <param name="maxBodyLength">Request bodies above this get 413.</param>
+    /// <param name="bind">The loopback address to listen on; another one (127.0.0.2) is another host to a client.</param>
+    public static LimitingProxy Start(RegistryProcess registry, long maxBodyLength = long.MaxValue, string bind = "127.0.0.1") =>
+        new(new IPEndPoint(IPAddress.Parse(registry.Host), registry.Port), maxBodyLength, IPAddress.Parse(bind));
 
     public async ValueTask DisposeAsync()
     {
@@ -138,12 +193,31 @@ public sealed class LimitingProxy : IAsyncDisposable
             .Select(p => long.Parse(p[1].Trim(), CultureInfo.InvariantCulture))
             .FirstOrDefault();
 
+        string? authorization = lines.Skip(1).Select(l => l.Split(':', 2))
+            .Where(p => p.Length == 2 && p[0].Trim().Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            .Select(p => p[1].Trim()).FirstOrDefault();
+        if (_basicAuth is { } basic && authorization != "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{basic.User}:{basic.Password}")))
+        {
+            await CopyExactlyAsync(downstream, Stream.Null, length).ConfigureAwait(false);
+            _requests.Enqueue(new ProxiedRequest(requestLine[0], requestLine[1], length, 401, authorization));
+            await downstream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"proxy\"\r\nContent-Length: 0\r\n\r\n")).ConfigureAwait(false);
+            return true;
+        }
+
+        if (TakeAnswer(requestLine[0], requestLine[1]) is { } respond)
+        {
+            await CopyExactlyAsync(downstream, Stream.Null, length).ConfigureAwait(false);
+            _requests.Enqueue(new ProxiedRequest(requestLine[0], requestLine[1], length, 0, authorization));
+            await respond(new CountingStream(downstream, n => Interlocked.Add(ref _bytesAnswered, n))).ConfigureAwait(false);
+            return false;
+        }
+
         Fault? fault = TakeFault(requestLine[0], requestLine[1]);
         if (length > MaxBodyLength || fault is not null)
         {
             int refused = fault?.Status ?? 413;
             await CopyExactlyAsync(downstream, Stream.Null, length).ConfigureAwait(false);
-            _requests.Enqueue(new ProxiedRequest(requestLine[0], requestLine[1], length, refused));
+            _requests.Enqueue(new ProxiedRequest(requestLine[0], requestLine[1], length, refused, authorization));
             string retryAfter = fault?.RetryAfter is { } after ? $"Retry-After: {after}\r\n" : string.Empty;
             byte[] refusal = Encoding.ASCII.GetBytes($"HTTP/1.1 {refused} Refused By Proxy\r\nContent-Length: 0\r\n{retryAfter}\r\n");
             await downstream.WriteAsync(refusal).ConfigureAwait(false);
@@ -159,12 +233,37 @@ public sealed class LimitingProxy : IAsyncDisposable
         await CopyExactlyAsync(downstream, registry, length).ConfigureAwait(false);
         var response = new MemoryStream();
         await registry.CopyToAsync(response).ConfigureAwait(false);
-        byte[] bytes = response.ToArray();
+        byte[] bytes = Alter(requestLine[0], requestLine[1], response.ToArray());
         string statusLine = Encoding.ASCII.GetString(bytes, 0, Math.Max(0, Array.IndexOf(bytes, (byte)'\r')));
         int status = int.Parse(statusLine.Split(' ')[1], CultureInfo.InvariantCulture);
-        _requests.Enqueue(new ProxiedRequest(requestLine[0], requestLine[1], length, status));
+        _requests.Enqueue(new ProxiedRequest(requestLine[0], requestLine[1], length, status, authorization));
         await downstream.WriteAsync(bytes).ConfigureAwait(false);
         return false;
+    }
+
+    /// <summary>The registry's answer with the Location rewritten and the body tampered with, where asked.</summary>
+    private byte[] Alter(string method, string path, byte[] answer)
+    {
+        int split = answer.AsSpan().IndexOf("\r\n\r\n"u8);
+        if (split < 0)
+        {
+            return answer;
+        }
+
+        string head = Encoding.ASCII.GetString(answer, 0, split);
+        byte[] body = answer[(split + 4)..];
+        if (_rewriteLocation is { } rewrite)
+        {
+            head = string.Join("\r\n", head.Split("\r\n").Select(line =>
+                line.StartsWith("Location:", StringComparison.OrdinalIgnoreCase) ? "Location: " + rewrite(line["Location:".Length..].Trim()) : line));
+        }
+
+        if (_tamper?.Invoke(method, path) == true && body.Length > 0)
+        {
+            body[^1] ^= 0xFF;
+        }
+
+        return [.. Encoding.ASCII.GetBytes(head + "\r\n\r\n"), .. body];
     }
 
     /// <summary>Reads a request head up to its blank line; null at end of stream.</summary>
@@ -201,6 +300,42 @@ public sealed class LimitingProxy : IAsyncDisposable
 
             await to.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
             count -= read;
+        }
+    }
+
+    /// <summary>Passes writes through and counts them.</summary>
+    private sealed class CountingStream(Stream inner, Action<long> counted) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            inner.Write(buffer, offset, count);
+            counted(count);
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            counted(buffer.Length);
         }
     }
 }

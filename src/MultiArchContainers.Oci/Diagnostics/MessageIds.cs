@@ -18,6 +18,7 @@ public static class MessageIds
     public const string CredentialHelperFailed = nameof(CredentialHelperFailed);
     public const string BlobSizeMismatch = nameof(BlobSizeMismatch);
     public const string RegistryTimeoutInvalid = nameof(RegistryTimeoutInvalid);
+    public const string DockerConfigInvalid = nameof(DockerConfigInvalid);
     public const string AnnotationKeyEmpty = nameof(AnnotationKeyEmpty);
     public const string AnnotationKeyInvalidCharacter = nameof(AnnotationKeyInvalidCharacter);
     public const string AnnotationValueMissing = nameof(AnnotationValueMissing);

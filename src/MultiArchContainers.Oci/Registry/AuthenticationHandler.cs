@@ -57,7 +57,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
     /// <summary>The header that answers <paramref name="challenge"/>, or null when there is nothing to answer it with.</summary>
     private async Task<AuthenticationHeaderValue?> AuthorizeAsync(AuthenticationHeaderValue challenge, string scope, CancellationToken cancellationToken)
     {
-        RegistryCredential? credential = _credentials.Get(_settings.Registry);
+        RegistryCredential? credential = await _credentials.GetAsync(_settings.Registry, cancellationToken).ConfigureAwait(false);
         if (challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
         {
             return credential is null ? null : BasicHeader(credential);

@@ -1,30 +1,43 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>
-/// Finds credentials the way the .NET SDK's container tooling and docker do: the
-/// <c>DOTNET_CONTAINER_REGISTRY_UNAME</c>/<c>_PWORD</c> variables first, then the docker config file
-/// (<c>auths</c>, <c>credHelpers</c>, <c>credsStore</c>).
+/// Finds credentials the way the .NET SDK's container tooling does. First the environment, by the registry's
+/// <see cref="RegistryRole"/>; then the docker config file (<c>DOCKER_CONFIG</c> or <c>~/.docker/config.json</c>) by
+/// host: <c>credHelpers</c>, <c>auths</c>, <c>credsStore</c>. Credential helpers run with a time limit and
+/// cancellation; their answer is never shown, since it may hold the secret. Each registry is looked up once.
 /// </summary>
 public sealed class DockerConfigCredentialSource : ICredentialSource
 {
-    private readonly Func<string, string?> _environment;
+    /// <summary>How long a credential helper may take unless <c>MULTIARCH_CREDENTIAL_HELPER_TIMEOUT</c> (seconds) says otherwise.</summary>
+    public static readonly TimeSpan DefaultHelperTimeout = TimeSpan.FromSeconds(30);
 
-    public DockerConfigCredentialSource(Func<string, string?>? environment = null)
+    /// <summary>What docker's credential helpers print when they have nothing for the registry.</summary>
+    private const string NotFound = "credentials not found in native keychain";
+
+    private readonly Func<string, string?> _environment;
+    private readonly RegistryRole _role;
+    private readonly ConcurrentDictionary<string, Lazy<Task<RegistryCredential?>>> _found = new(StringComparer.OrdinalIgnoreCase);
+
+    public DockerConfigCredentialSource(Func<string, string?>? environment = null, RegistryRole role = RegistryRole.Push)
     {
         _environment = environment ?? Environment.GetEnvironmentVariable;
+        _role = role;
     }
 
-    public RegistryCredential? Get(string registry)
+    public Task<RegistryCredential?> GetAsync(string registry, CancellationToken cancellationToken) =>
+        _found.GetOrAdd(registry, r => new Lazy<Task<RegistryCredential?>>(() => FindAsync(r, cancellationToken))).Value;
+
+    private async Task<RegistryCredential?> FindAsync(string registry, CancellationToken cancellationToken)
     {
-        string? user = _environment("DOTNET_CONTAINER_REGISTRY_UNAME");
-        string? secret = _environment("DOTNET_CONTAINER_REGISTRY_PWORD");
-        if (!string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(secret))
+        if (FromEnvironment() is { } fromEnvironment)
         {
-            return new RegistryCredential(user, secret);
+            return fromEnvironment;
         }
 
         string? configPath = ConfigFilePath();
@@ -33,37 +46,82 @@ public sealed class DockerConfigCredentialSource : ICredentialSource
             return null;
         }
 
-        using JsonDocument config = JsonDocument.Parse(File.ReadAllBytes(configPath));
-        JsonElement root = config.RootElement;
-        if (root.TryGetProperty("credHelpers", out JsonElement helpers) && helpers.ValueKind == JsonValueKind.Object
-            && helpers.TryGetProperty(registry, out JsonElement helper) && helper.GetString() is { Length: > 0 } helperName)
+        JsonElement root;
+        try
         {
-            return FromHelper(helperName, registry);
+            using JsonDocument config = JsonDocument.Parse(await File.ReadAllBytesAsync(configPath, cancellationToken).ConfigureAwait(false));
+            root = config.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new MultiArchException(MessageIds.DockerConfigInvalid, configPath, "it is not JSON");
         }
 
-        if (root.TryGetProperty("auths", out JsonElement auths) && auths.ValueKind == JsonValueKind.Object)
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            foreach (JsonProperty entry in auths.EnumerateObject())
+            throw new MultiArchException(MessageIds.DockerConfigInvalid, configPath, "it is not a JSON object");
+        }
+
+        if (Property(root, "credHelpers") is { ValueKind: JsonValueKind.Object } helpers
+            && Property(helpers, registry) is { ValueKind: JsonValueKind.String } helper && helper.GetString() is { Length: > 0 } helperName)
+        {
+            return await FromHelperAsync(helperName, registry, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Property(root, "auths") is { ValueKind: JsonValueKind.Object } auths)
+        {
+            foreach (JsonProperty entry in auths.EnumerateObject().Where(e => HostOf(e.Name).Equals(registry, StringComparison.OrdinalIgnoreCase)))
             {
-                if (HostOf(entry.Name).Equals(registry, StringComparison.OrdinalIgnoreCase)
-                    && entry.Value.TryGetProperty("auth", out JsonElement auth) && auth.GetString() is { Length: > 0 } encoded)
+                if (Property(entry.Value, "auth") is { ValueKind: JsonValueKind.String } auth && auth.GetString() is { Length: > 0 } encoded)
                 {
-                    string decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
-                    int colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                    if (colon > 0)
-                    {
-                        return new RegistryCredential(decoded[..colon], decoded[(colon + 1)..]);
-                    }
+                    return Decode(encoded, configPath, registry);
                 }
             }
         }
 
-        if (root.TryGetProperty("credsStore", out JsonElement store) && store.GetString() is { Length: > 0 } storeName)
+        return Property(root, "credsStore") is { ValueKind: JsonValueKind.String } store && store.GetString() is { Length: > 0 } storeName
+            ? await FromHelperAsync(storeName, registry, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
+    /// <summary>The variables of the registry's role, in the .NET SDK's order; both name and secret must be set.</summary>
+    private RegistryCredential? FromEnvironment()
+    {
+        string[] prefixes = _role == RegistryRole.Push
+            ? ["DOTNET_CONTAINER_PUSH_REGISTRY", "DOTNET_CONTAINER_REGISTRY", "SDK_CONTAINER_REGISTRY"]
+            : ["DOTNET_CONTAINER_PULL_REGISTRY"];
+        foreach (string prefix in prefixes)
         {
-            return FromHelper(storeName, registry);
+            string? user = _environment(prefix + "_UNAME");
+            string? secret = _environment(prefix + "_PWORD");
+            if (!string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(secret))
+            {
+                return new RegistryCredential(user, secret);
+            }
         }
 
         return null;
+    }
+
+    private static JsonElement? Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) ? value : null;
+
+    private static RegistryCredential Decode(string encoded, string configPath, string registry)
+    {
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+        }
+        catch (FormatException)
+        {
+            throw new MultiArchException(MessageIds.DockerConfigInvalid, configPath, $"the auth of '{registry}' is not base64");
+        }
+
+        int colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0
+            ? new RegistryCredential(decoded[..colon], decoded[(colon + 1)..])
+            : throw new MultiArchException(MessageIds.DockerConfigInvalid, configPath, $"the auth of '{registry}' is not user:password");
     }
 
     private string? ConfigFilePath()
@@ -93,36 +151,96 @@ public sealed class DockerConfigCredentialSource : ICredentialSource
         return slash >= 0 ? host[..slash] : host;
     }
 
-    private static RegistryCredential? FromHelper(string helper, string registry)
+    /// <summary><c>docker-credential-&lt;helper&gt;</c> on the PATH of this source's environment, or null.</summary>
+    private string? FindHelper(string helper)
     {
-        var start = new ProcessStartInfo($"docker-credential-{helper}", "get")
+        if (helper.Any(c => c is '/' or '\\' || char.IsControl(c)))
+        {
+            return null;
+        }
+
+        string[] extensions = OperatingSystem.IsWindows() ? [".exe", ".cmd", ".bat"] : [string.Empty];
+        return (_environment("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(folder => extensions.Select(extension => Path.Combine(folder, $"docker-credential-{helper}{extension}")))
+            .FirstOrDefault(File.Exists);
+    }
+
+    private TimeSpan HelperTimeout()
+    {
+        string? text = _environment("MULTIARCH_CREDENTIAL_HELPER_TIMEOUT");
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DefaultHelperTimeout;
+        }
+
+        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) && seconds is > 0 and <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new MultiArchException(MessageIds.RegistryTimeoutInvalid, "MULTIARCH_CREDENTIAL_HELPER_TIMEOUT", text);
+    }
+
+    /// <summary>
+    /// Runs <c>docker-credential-&lt;helper&gt; get</c>: both output streams are read to the end, the process is ended
+    /// after the time limit or on cancellation. "Not found" and a helper that is not installed mean anonymous; any
+    /// other failure is MAC1013, which never includes what the helper printed.
+    /// </summary>
+    private async Task<RegistryCredential?> FromHelperAsync(string helper, string registry, CancellationToken cancellationToken)
+    {
+        if (FindHelper(helper) is not { } path)
+        {
+            // Not installed: as docker does without a helper, go on without credentials.
+            return null;
+        }
+
+        var start = new ProcessStartInfo(path)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        try
+        start.ArgumentList.Add("get");
+        using (Process process = Process.Start(start)!)
         {
-            using Process process = Process.Start(start)!;
-            process.StandardInput.Write(registry);
-            process.StandardInput.Close();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            TimeSpan timeout = HelperTimeout();
+            limit.CancelAfter(timeout);
+            Task<string> output = process.StandardOutput.ReadToEndAsync(limit.Token);
+            Task<string> errors = process.StandardError.ReadToEndAsync(limit.Token);
+            try
             {
-                return null;
+                await process.StandardInput.WriteAsync(registry.AsMemory(), limit.Token).ConfigureAwait(false);
+                process.StandardInput.Close();
+                await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+                await Task.WhenAll(output, errors).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                process.Kill(entireProcessTree: true);
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, ex is IOException ? "it closed its input early" : $"it did not answer within {timeout.TotalSeconds:0} s");
             }
 
-            using JsonDocument answer = JsonDocument.Parse(output);
-            string? user = answer.RootElement.GetProperty("Username").GetString();
-            string? secret = answer.RootElement.GetProperty("Secret").GetString();
-            return string.IsNullOrEmpty(user) || string.IsNullOrEmpty(secret) ? null : new RegistryCredential(user, secret);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // The helper is not installed: behave as docker does and go on without credentials.
-            return null;
+            string answer = output.Result.Trim();
+            if (process.ExitCode != 0)
+            {
+                return answer == NotFound ? null
+                    : throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, $"it exited with code {process.ExitCode}");
+            }
+
+            try
+            {
+                using JsonDocument json = JsonDocument.Parse(answer);
+                string? user = Property(json.RootElement, "Username") is { ValueKind: JsonValueKind.String } u ? u.GetString() : null;
+                string? secret = Property(json.RootElement, "Secret") is { ValueKind: JsonValueKind.String } p ? p.GetString() : null;
+                return !string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(secret)
+                    ? new RegistryCredential(user, secret)
+                    : throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, "its answer has no Username and Secret");
+            }
+            catch (JsonException)
+            {
+                throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, "its answer is not JSON");
+            }
         }
     }
 }

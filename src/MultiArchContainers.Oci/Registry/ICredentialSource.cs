@@ -3,5 +3,5 @@ namespace MultiArchContainers.Oci.Registry;
 /// <summary>Supplies credentials for a registry host, or null for anonymous access.</summary>
 public interface ICredentialSource
 {
-    RegistryCredential? Get(string registry);
+    Task<RegistryCredential?> GetAsync(string registry, CancellationToken cancellationToken);
 }

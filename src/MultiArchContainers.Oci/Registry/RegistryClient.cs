@@ -15,8 +15,12 @@ public sealed class RegistryClient : IRegistryClient
 
     private readonly Lazy<(RegistryTransport Transport, BlobUploader Uploader)> _parts;
 
-    public RegistryClient(string registry, ICredentialSource? credentials = null, Func<string, string?>? environment = null)
-        : this(ValidSettings(registry, environment), credentials ?? new DockerConfigCredentialSource(environment))
+    /// <param name="registry">host[:port].</param>
+    /// <param name="credentials">Where credentials come from; the docker config and the environment by default.</param>
+    /// <param name="environment">The environment to read; the process's by default.</param>
+    /// <param name="role">Whether this registry is pushed to, which decides the environment credentials it gets.</param>
+    public RegistryClient(string registry, ICredentialSource? credentials = null, Func<string, string?>? environment = null, RegistryRole role = RegistryRole.Push)
+        : this(ValidSettings(registry, environment), credentials ?? new DockerConfigCredentialSource(environment, role))
     {
     }
 
