@@ -115,7 +115,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                 throw new RegistryException(Diagnostic.Error(MessageIds.TokenRequestFailed, tokenService, _settings.Registry, (int)response.StatusCode), response.StatusCode, null);
             }
 
-            byte[] body = await RegistryResponses.ReadBoundedAsync(response, RegistryResponses.TokenLimit, tokenService, "the token request", "a token answer", cancellationToken).ConfigureAwait(false);
+            byte[] body = await new RegistryResponses(tokenService, _settings.InactivityTimeout).ReadBoundedAsync(response, RegistryResponses.TokenLimit, "the token request", "a token answer", cancellationToken).ConfigureAwait(false);
             string? token = null;
             try
             {
@@ -139,6 +139,8 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         }
     }
 
+    /// <summary>The realm's host[:port] for a message (never its user info), or what it is instead.</summary>
     private static string HostOf(string? realm) =>
-        Uri.TryCreate(realm, UriKind.Absolute, out Uri? uri) ? uri.Authority.Split('@')[^1] : "(" + (realm?.Length > 0 ? "not a URL" : "none") + ")";
+        Uri.TryCreate(realm, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri.Authority
+            : realm?.Length > 0 ? "(not an http or https URL)" : "(none)";
 }

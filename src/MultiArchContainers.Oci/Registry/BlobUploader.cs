@@ -110,7 +110,7 @@ internal sealed class BlobUploader
     {
         using HttpRequestMessage post = RegistryRequest.Create(HttpMethod.Post, _transport.Url($"v2/{repository}/blobs/uploads/"), PushScope(repository), $"starting the upload of {digest} to {repository}", new ByteArrayContent([]));
         using HttpResponseMessage start = await _transport.SendAsync(post, cancellationToken).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(start, _transport.Registry, $"POST {repository}/blobs/uploads/", cancellationToken).ConfigureAwait(false);
+        await _transport.Responses.EnsureSuccessAsync(start, $"POST {repository}/blobs/uploads/", cancellationToken).ConfigureAwait(false);
         if (start.Headers.Location is null)
         {
             throw new RegistryException(Diagnostic.Error(MessageIds.RegistryRequestFailed, _transport.Registry, $"POST {repository}/blobs/uploads/", (int)start.StatusCode, " without a Location header"), start.StatusCode, null);
@@ -130,7 +130,7 @@ internal sealed class BlobUploader
             throw new TransientUploadFailure((int)response.StatusCode, what);
         }
 
-        await RegistryResponses.EnsureSuccessAsync(response, _transport.Registry, what, cancellationToken).ConfigureAwait(false);
+        await _transport.Responses.EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -56,15 +56,15 @@ public sealed class RegistryClient : IRegistryClient
     public async Task PingAsync(CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "v2/", null, "the API version check", cancellationToken).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, Registry, "GET /v2/", cancellationToken).ConfigureAwait(false);
+        await Transport.Responses.EnsureSuccessAsync(response, "GET /v2/", cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ManifestContent> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken)
     {
         string what = $"GET {repository}/manifests/{reference}";
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, ManifestPath(repository, reference), PullScope(repository), $"reading {repository}:{reference}", cancellationToken, acceptManifests: true).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, Registry, what, cancellationToken).ConfigureAwait(false);
-        byte[] content = await RegistryResponses.ReadBoundedAsync(response, RegistryResponses.DocumentLimit, Registry, what, "a manifest", cancellationToken).ConfigureAwait(false);
+        await Transport.Responses.EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
+        byte[] content = await Transport.Responses.ReadBoundedAsync(response, RegistryResponses.DocumentLimit, what, "a manifest", cancellationToken).ConfigureAwait(false);
         Digest? expected = Digest.TryParse(reference, out Digest byDigest) ? byDigest
             : Digest.TryParse(HeaderValue(response, "Docker-Content-Digest"), out Digest fromHeader) ? fromHeader
             : null;
@@ -89,7 +89,7 @@ public sealed class RegistryClient : IRegistryClient
         var body = new ByteArrayContent(content);
         body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         using HttpResponseMessage response = await SendAsync(HttpMethod.Put, ManifestPath(repository, reference), PushScope(repository), $"pushing {repository}:{reference}", cancellationToken, content: body).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, Registry, $"PUT {repository}/manifests/{reference}", cancellationToken).ConfigureAwait(false);
+        await Transport.Responses.EnsureSuccessAsync(response, $"PUT {repository}/manifests/{reference}", cancellationToken).ConfigureAwait(false);
         Digest digest = Digest.Sha256(content);
         if (Digest.TryParse(HeaderValue(response, "Docker-Content-Digest"), out Digest stored) && stored.Algorithm == digest.Algorithm && stored != digest)
         {
@@ -104,7 +104,7 @@ public sealed class RegistryClient : IRegistryClient
         HttpResponseMessage response = await SendAsync(HttpMethod.Get, BlobPath(repository, digest), PullScope(repository), $"reading {repository}@{digest}", cancellationToken).ConfigureAwait(false);
         try
         {
-            await RegistryResponses.EnsureSuccessAsync(response, Registry, $"GET {repository}/blobs/{digest}", cancellationToken).ConfigureAwait(false);
+            await Transport.Responses.EnsureSuccessAsync(response, $"GET {repository}/blobs/{digest}", cancellationToken).ConfigureAwait(false);
             Stream body = await Transport.OpenBodyAsync(response, $"reading {repository}@{digest}", cancellationToken).ConfigureAwait(false);
             return new VerifyingStream(body, digest, size, $"{repository}@{digest}", Registry);
         }
@@ -119,8 +119,8 @@ public sealed class RegistryClient : IRegistryClient
     {
         string what = $"GET {repository}/blobs/{digest}";
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, BlobPath(repository, digest), PullScope(repository), $"reading {repository}@{digest}", cancellationToken).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, Registry, what, cancellationToken).ConfigureAwait(false);
-        byte[] content = await RegistryResponses.ReadBoundedAsync(response, RegistryResponses.DocumentLimit, Registry, what, "a config", cancellationToken).ConfigureAwait(false);
+        await Transport.Responses.EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
+        byte[] content = await Transport.Responses.ReadBoundedAsync(response, RegistryResponses.DocumentLimit, what, "a config", cancellationToken).ConfigureAwait(false);
         Digest actual = digest.Of(content);
         return actual == digest
             ? content
@@ -179,7 +179,7 @@ public sealed class RegistryClient : IRegistryClient
             return false;
         }
 
-        await RegistryResponses.EnsureSuccessAsync(response, Registry, $"HEAD {path}", cancellationToken).ConfigureAwait(false);
+        await Transport.Responses.EnsureSuccessAsync(response, $"HEAD {path}", cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -5,9 +5,15 @@ using System.Text.Json;
 
 namespace MultiArchContainers.Oci.Registry;
 
-/// <summary>Turns registry answers into bytes (bounded) or into a <see cref="RegistryException"/>.</summary>
-internal static class RegistryResponses
+/// <summary>
+/// Turns one server's answers into bytes (bounded in size, and in time between bytes) or into a
+/// <see cref="RegistryException"/> naming <c>server</c>.
+/// </summary>
+internal sealed class RegistryResponses(string server, TimeSpan inactivity)
 {
+    /// <summary>The server whose answers these are, for messages.</summary>
+    public string Server => server;
+
     /// <summary>Manifests, indexes and configs: no real one comes near this.</summary>
     public const int DocumentLimit = 4 * 1024 * 1024;
 
@@ -21,11 +27,11 @@ internal static class RegistryResponses
     /// Reads the body whole, refusing it (MAC1011) as soon as it passes <paramref name="limit"/>, so memory never grows
     /// with what the server sends; a body that ends early or breaks off is MAC1012.
     /// </summary>
-    public static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int limit, string registry, string what, string kind, CancellationToken cancellationToken)
+    public async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int limit, string what, string kind, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength is { } declared && declared > limit)
         {
-            throw TooLarge(registry, what, limit, kind, response.StatusCode);
+            throw TooLarge(server, what, limit, kind, response.StatusCode);
         }
 
         try
@@ -34,11 +40,11 @@ internal static class RegistryResponses
             using var buffer = new MemoryStream();
             byte[] chunk = new byte[81920];
             int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await ReadAsync(body, chunk, what, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 if (buffer.Length + read > limit)
                 {
-                    throw TooLarge(registry, what, limit, kind, response.StatusCode);
+                    throw TooLarge(server, what, limit, kind, response.StatusCode);
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -48,7 +54,22 @@ internal static class RegistryResponses
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            throw Invalid(registry, what, $"the body broke off ({ex.Message})", response.StatusCode, ex);
+            throw Invalid(server, what, $"the body broke off ({ex.Message})", response.StatusCode, ex);
+        }
+    }
+
+    /// <summary>One read that fails with MAC1001 when no byte comes within the inactivity timeout.</summary>
+    public async Task<int> ReadAsync(Stream body, Memory<byte> buffer, string what, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(inactivity);
+        try
+        {
+            return await body.ReadAsync(buffer, limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryException(Diagnostic.Error(MessageIds.RegistryUnreachable, server, $"no data for {inactivity.TotalSeconds:0} s while {what}"), null, null, ex);
         }
     }
 
@@ -59,7 +80,7 @@ internal static class RegistryResponses
         new(Diagnostic.Error(MessageIds.ResponseTooLarge, registry, what, limit.ToString(CultureInfo.InvariantCulture), kind), status, null);
 
     /// <summary>Nothing when the answer is a success; else the coded error, with the registry's own error code when it gave one.</summary>
-    public static async Task EnsureSuccessAsync(HttpResponseMessage response, string registry, string what, CancellationToken cancellationToken)
+    public async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -69,17 +90,17 @@ internal static class RegistryResponses
         (string? code, string? message) = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
         int status = (int)response.StatusCode;
         Diagnostic diagnostic = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-            ? Diagnostic.Error(MessageIds.RegistryUnauthorized, registry, what, status)
-            : Diagnostic.Error(MessageIds.RegistryRequestFailed, registry, what, status, code is null ? string.Empty : $" ({code}: {message})");
+            ? Diagnostic.Error(MessageIds.RegistryUnauthorized, server, what, status)
+            : Diagnostic.Error(MessageIds.RegistryRequestFailed, server, what, status, code is null ? string.Empty : $" ({code}: {message})");
         throw new RegistryException(diagnostic, response.StatusCode, code);
     }
 
     /// <summary>The first entry of a distribution error body, printable and short; nulls when there is none.</summary>
-    private static async Task<(string? Code, string? Message)> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<(string? Code, string? Message)> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
-            byte[] body = await ReadBoundedAsync(response, ErrorLimit, string.Empty, string.Empty, "an error body", cancellationToken).ConfigureAwait(false);
+            byte[] body = await ReadBoundedAsync(response, ErrorLimit, "reading an error body", "an error body", cancellationToken).ConfigureAwait(false);
             using JsonDocument errors = JsonDocument.Parse(body);
             if (errors.RootElement.ValueKind == JsonValueKind.Object
                 && errors.RootElement.TryGetProperty("errors", out JsonElement list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0

@@ -15,6 +15,7 @@ internal sealed class RegistryTransport : IDisposable
     public RegistryTransport(RegistrySettings settings, ICredentialSource credentials, IReadOnlyList<TimeSpan> retryDelays, Action<string>? onRetry)
     {
         Settings = settings;
+        Responses = new RegistryResponses(settings.Registry, settings.InactivityTimeout);
         var sockets = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -29,6 +30,9 @@ internal sealed class RegistryTransport : IDisposable
     }
 
     public RegistrySettings Settings { get; }
+
+    /// <summary>Reads and judges this registry's answers.</summary>
+    public RegistryResponses Responses { get; }
 
     public string Registry => Settings.Registry;
 
@@ -71,7 +75,7 @@ internal sealed class RegistryTransport : IDisposable
 
     /// <summary>The answer's body as a stream that gives up after the inactivity timeout without a byte, and disposes the answer.</summary>
     public async Task<Stream> OpenBodyAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken) =>
-        new ResponseStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), Settings.InactivityTimeout, Registry, what);
+        new ResponseStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), Responses, what);
 
     public static string Describe(HttpRequestException ex, string what)
     {

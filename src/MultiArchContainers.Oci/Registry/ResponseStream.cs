@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>A response body that disposes its response with it and fails (MAC1001) when no byte comes within the inactivity timeout.</summary>
-internal sealed class ResponseStream(HttpResponseMessage response, Stream inner, TimeSpan inactivity, string registry, string what) : ReadOnlyStream
+internal sealed class ResponseStream(HttpResponseMessage response, Stream inner, RegistryResponses responses, string what) : ReadOnlyStream
 {
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
@@ -10,19 +10,13 @@ internal sealed class ResponseStream(HttpResponseMessage response, Stream inner,
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(inactivity);
         try
         {
-            return await inner.ReadAsync(buffer, limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RegistryException(Diagnostic.Error(MessageIds.RegistryUnreachable, registry, $"no data for {inactivity.TotalSeconds:0} s while {what}"), null, null, ex);
+            return await responses.ReadAsync(inner, buffer, what, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            throw RegistryResponses.Invalid(registry, what, $"the body broke off ({ex.Message})", response.StatusCode, ex);
+            throw RegistryResponses.Invalid(responses.Server, what, $"the body broke off ({ex.Message})", response.StatusCode, ex);
         }
     }
 
