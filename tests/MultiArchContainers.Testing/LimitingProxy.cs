@@ -278,6 +278,13 @@ public sealed class LimitingProxy : IAsyncDisposable
                 return null;
             }
 
+            // Not HTTP (a client trying TLS first, as the .NET SDK does with an insecure registry): close, as a
+            // plain-HTTP registry's refusal would end the attempt, instead of waiting for a head that never comes.
+            if (head.Count == 0 && !char.IsAsciiLetterUpper((char)one[0]))
+            {
+                return null;
+            }
+
             head.Add(one[0]);
             int n = head.Count;
             if (n >= 4 && head[n - 4] == '\r' && head[n - 3] == '\n' && head[n - 2] == '\r' && head[n - 1] == '\n')
