@@ -99,7 +99,8 @@ public sealed class BuildOnNodes : MultiArchTask
             return;
         }
 
-        var properties = Properties.Where(p => p.GetMetadata(ItemMetadata.Value).Length > 0).ToDictionary(p => p.ItemSpec, p => p.GetMetadata(ItemMetadata.Value), StringComparer.Ordinal);
+        IReadOnlyDictionary<string, string> global = BuildEngine is IBuildEngine6 engine ? engine.GetGlobalProperties() : new Dictionary<string, string>();
+        var properties = NodeProperties.Merge(global, Properties.Select(p => (p.ItemSpec, p.GetMetadata(ItemMetadata.Value))));
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (SourceDateEpoch.Length > 0)
         {

@@ -36,7 +36,8 @@ public class BuildNodeTests
         string node = $"""<ContainerBuildNode Include="arm-builder" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{sshd.Root}/work" />""";
         using var sandbox = new Sandbox(_fixture, Project(repository, node));
 
-        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
+        // A property given on the command line reaches the node's build as it reaches the local ones.
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node");
         _output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
@@ -51,6 +52,9 @@ public class BuildNodeTests
         Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
         JsonNode armConfig = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
         Assert.Equal("arm64", armConfig["architecture"]!.GetValue<string>());
+        Assert.Equal("3.4.5-node", armConfig["config"]!["Labels"]!["org.opencontainers.image.version"]!.GetValue<string>());
+        JsonNode x64Config = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "amd64");
+        Assert.Equal("3.4.5-node", x64Config["config"]!["Labels"]!["org.opencontainers.image.version"]!.GetValue<string>());
 
         await sshd.StopAsync();
         ProcessResult stopped = await sandbox.PublishAsync("-p:ContainerImageTags=\"1.0;2.0\"");
@@ -137,7 +141,8 @@ public class BuildNodeTests
             Assert.True(copied.ExitCode == 0, copied.Combined);
         }
 
-        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
+        // A property given on the command line reaches the node's build as it reaches the local ones.
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node");
         _output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
@@ -156,7 +161,8 @@ public class BuildNodeTests
         string node = $"""<ContainerBuildNode Include="arm-archive" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" Transfer="archive" />""";
         using var sandbox = new Sandbox(_fixture, Project(repository, node));
 
-        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
+        // A property given on the command line reaches the node's build as it reaches the local ones.
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node");
         _output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
