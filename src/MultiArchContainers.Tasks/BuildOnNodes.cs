@@ -46,6 +46,9 @@ public sealed class BuildOnNodes : MultiArchTask
     /// <summary>SOURCE_DATE_EPOCH, passed on so the node's images are reproducible too.</summary>
     public string SourceDateEpoch { get; set; } = string.Empty;
 
+    /// <summary>The publish writes an OCI archive: nodes send their images back, and nothing is pushed.</summary>
+    public bool ArchiveOutput { get; set; }
+
     /// <summary>Only assign RIDs to reachable nodes; build nothing.</summary>
     public bool AssignOnly { get; set; }
 
@@ -108,7 +111,7 @@ public sealed class BuildOnNodes : MultiArchTask
         }
 
         var settings = new NodeBuildSettings(sourceRoot!, ProjectPath, package, WorkingDirectory, properties, environment);
-        List<PlatformImage> images = await new NodeBuilds(builder, registry => CreateClient(registry, registry), Info).RunAsync(assigned, settings, cancellationToken).ConfigureAwait(false);
-        RemoteImages = images.Select(i => PlatformImageItems.ToItem(i)).ToArray();
+        var images = await new NodeBuilds(builder, registry => CreateClient(registry, registry), Info).RunAsync(assigned, settings, ArchiveOutput, cancellationToken).ConfigureAwait(false);
+        RemoteImages = images.Select(i => PlatformImageItems.ToItem(i.Image, i.LayoutRoot)).ToArray();
     }
 }

@@ -161,8 +161,7 @@ public class BuildNodeTests
         string node = $"""<ContainerBuildNode Include="arm-archive" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" Transfer="archive" />""";
         using var sandbox = new Sandbox(_fixture, Project(repository, node));
 
-        // A property given on the command line reaches the node's build as it reaches the local ones.
-        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node");
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
         _output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
@@ -172,6 +171,32 @@ public class BuildNodeTests
         Assert.Equal("v8", index["manifests"]![1]!["platform"]!["variant"]!.GetValue<string>());
         JsonNode armConfig = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
         Assert.Equal("arm64", armConfig["architecture"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task WithArchiveOutputANodeSendsItsImageBackAndNothingIsPushed()
+    {
+        await using SshdProcess sshd = await SshdProcess.StartAsync();
+        string repository = "team/noded-to-archive";
+        string node = $"""<ContainerBuildNode Include="arm-builder" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />""";
+        using var sandbox = new Sandbox(_fixture, Project(repository, node));
+        string archive = Path.Combine(sandbox.Folder, "out", "multi.tar");
+
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", $"-p:ContainerArchiveOutputPath={archive}");
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode == 0, result.Combined);
+
+        Assert.Contains("linux-arm64 is built on node arm-builder", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("[arm-builder] sent the image of linux-arm64 back as an OCI archive", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
+        ProcessResult inspect = await ProcessRunner.RunAsync("skopeo", ["inspect", "--raw", $"oci-archive:{archive}:1.0"]);
+        Assert.True(inspect.ExitCode == 0, inspect.Combined);
+        JsonNode index = JsonNode.Parse(inspect.StandardOutput)!;
+        Assert.Equal("x64 here, arm64 on a node", index["annotations"]!["com.example.split"]!.GetValue<string>());
+        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        ProcessResult arm = await ProcessRunner.RunAsync("skopeo", ["inspect", "--config", "--override-arch", "arm64", "--override-variant", "v8", $"oci-archive:{archive}:1.0"]);
+        Assert.True(arm.ExitCode == 0, arm.Combined);
+        Assert.Equal("arm64", JsonNode.Parse(arm.StandardOutput)!["architecture"]!.GetValue<string>());
     }
 
     [Fact]

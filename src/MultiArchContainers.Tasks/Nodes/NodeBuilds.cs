@@ -23,14 +23,19 @@ public sealed class NodeBuilds
         _log = log;
     }
 
-    /// <summary>The images built; a failed node's RID is missing (its errors are reported).</summary>
-    public async Task<List<PlatformImage>> RunAsync(IReadOnlyList<(string Rid, BuildNode Node)> assignments, NodeBuildSettings settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// The images built, each with the layout it was unpacked to when it came back as an archive and is kept for an
+    /// OCI archive output (<paramref name="archiveOutput"/>: every node then sends its image back); a failed node's RID
+    /// is missing (its errors are reported).
+    /// </summary>
+    public async Task<List<(PlatformImage Image, string? LayoutRoot)>> RunAsync(IReadOnlyList<(string Rid, BuildNode Node)> assignments, NodeBuildSettings settings, bool archiveOutput, CancellationToken cancellationToken)
     {
         string projectFile = NodeSources.RelativeProjectPath(settings.SourceRoot, settings.ProjectPath);
         List<string> files = NodeSources.Files(settings.SourceRoot).ToList();
         _log($"Sending {settings.SourceRoot} ({files.Count} files) to the build nodes; they build {projectFile}");
         string received = Path.Combine(settings.WorkingDirectory, "from-nodes");
-        PlatformImage?[] results = await Task.WhenAll(assignments.Select(async a =>
+        var nodes = assignments.Select(a => (a.Rid, Node: archiveOutput ? a.Node with { TransferArchive = true } : a.Node)).ToList();
+        PlatformImage?[] results = await Task.WhenAll(nodes.Select(async a =>
         {
             var clock = Stopwatch.StartNew();
             var request = new RemoteBuildRequest(a.Rid, settings.SourceRoot, files, projectFile, settings.PackagePath, received, settings.Properties, settings.Environment);
@@ -39,8 +44,8 @@ public sealed class NodeBuilds
             return image;
         })).ConfigureAwait(false);
 
-        var images = new List<PlatformImage>();
-        foreach ((PlatformImage? image, (string rid, BuildNode node)) in results.Zip(assignments))
+        var images = new List<(PlatformImage, string?)>();
+        foreach ((PlatformImage? image, (string rid, BuildNode node)) in results.Zip(nodes))
         {
             if (image is null)
             {
@@ -49,7 +54,7 @@ public sealed class NodeBuilds
 
             if (!node.TransferArchive)
             {
-                images.Add(image);
+                images.Add((image, null));
                 continue;
             }
 
@@ -59,8 +64,14 @@ public sealed class NodeBuilds
                 throw new MultiArchException(MessageIds.DigestMismatch, $"the {rid} image", $"node {node.Name}", layout.ManifestDescriptor.Digest, image.Manifest.Digest);
             }
 
+            if (archiveOutput)
+            {
+                images.Add((new PlatformImage(rid, layout.ManifestDescriptor), layout.Root));
+                continue;
+            }
+
             using IRegistryClient client = _clients(settings.Properties["ContainerRegistry"]);
-            images.Add(await new ImagePusher(client, _log).PushAsync(rid, layout, settings.Properties["ContainerRepository"], [], cancellationToken).ConfigureAwait(false));
+            images.Add((await new ImagePusher(client, _log).PushAsync(rid, layout, settings.Properties["ContainerRepository"], [], cancellationToken).ConfigureAwait(false), null));
         }
 
         return images;
