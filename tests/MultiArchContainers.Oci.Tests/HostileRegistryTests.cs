@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Diagnostics;
 using System.Text;
 using MultiArchContainers.Testing;
@@ -238,5 +239,51 @@ public class HostileRegistryTests
         Assert.Contains(retries, r => r.Contains("a lost connection", StringComparison.Ordinal));
         Assert.Equal(3, front.Requests.Count(r => r.Method == "POST"));
         Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/hostile/reset:1.0"));
+    }
+
+    [Fact]
+    public async Task AnAppendStartsOverWhenTheIndexMovedWhileItWorked()
+    {
+        using var direct = new RegistryClient(_fixture.Registry.Address);
+        var pushed = new List<PlatformImage>();
+        foreach (string architecture in new[] { "amd64", "arm64" })
+        {
+            SmallImage image = SmallImage.WithPlatform(architecture, "append-" + architecture);
+            await image.PushAsync(direct, "hostile/append");
+            pushed.Add(new PlatformImage(architecture, Descriptor.For(MediaTypes.OciManifest, image.Manifest) with { Platform = new Platform { Os = "linux", Architecture = architecture } }));
+        }
+
+        SmallImage riscv = SmallImage.WithPlatform("riscv64", "append-riscv64");
+        await riscv.PushAsync(direct, "hostile/append-source", "riscv");
+        byte[] current = OciJson.Serialize(IndexCombiner.Combine(pushed, new CombineOptions()));
+        await direct.PutManifestAsync("hostile/append", "1.0", current, MediaTypes.OciIndex, CancellationToken.None);
+        byte[] stale = OciJson.Serialize(IndexCombiner.Combine([pushed[0]], new CombineOptions()));
+
+        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        front.Answer((method, path) => method == "GET" && path == "/v2/hostile/append/manifests/1.0", 1,
+            Raw($"HTTP/1.1 200 OK\nContent-Type: {MediaTypes.OciIndex}\nContent-Length: {stale.Length}", stale));
+        var log = new List<string>();
+        var clients = new Dictionary<string, RegistryClient>();
+        string work = Directory.CreateTempSubdirectory("mac-append-").FullName;
+        try
+        {
+            var merger = new ImageMerger(r => clients.TryGetValue(r, out RegistryClient? c) ? c : clients[r] = new RegistryClient(r), work, _ => { }, log.Add);
+            var request = new MergeRequest { Sources = [$"{_fixture.Registry.Address}/hostile/append-source:riscv"], Registry = front.Address, Repository = "hostile/append", Tags = ["1.0"], Append = true };
+
+            MergeResult? result = await merger.MergeAsync(request, CancellationToken.None);
+
+            Assert.NotNull(result?.Published);
+            Assert.Contains(log, l => l.Contains("changed while this merge worked", StringComparison.Ordinal));
+            JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/hostile/append:1.0"))!;
+            Assert.Equal(["amd64", "arm64", "riscv64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+            foreach (RegistryClient client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
     }
 }

@@ -11,9 +11,9 @@ internal sealed record SmallImage(byte[] Config, byte[] Layer, byte[] Manifest)
     public static SmallImage Create(string seed) => WithLayer(Encoding.UTF8.GetBytes("layer " + seed), seed);
 
     /// <summary>An image around <paramref name="layer"/>; <paramref name="note"/> makes its config (and digest) its own.</summary>
-    public static SmallImage WithLayer(byte[] layer, string note)
+    public static SmallImage WithLayer(byte[] layer, string note, string architecture = "amd64")
     {
-        byte[] config = Encoding.UTF8.GetBytes($$"""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"note":"{{note}}"}""");
+        byte[] config = Encoding.UTF8.GetBytes($$"""{"architecture":"{{architecture}}","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"note":"{{note}}"}""");
         byte[] manifest = OciJson.Serialize(new ImageManifest
         {
             MediaType = MediaTypes.OciManifest,
@@ -22,6 +22,9 @@ internal sealed record SmallImage(byte[] Config, byte[] Layer, byte[] Manifest)
         });
         return new SmallImage(config, layer, manifest);
     }
+
+    /// <summary>An image for linux/<paramref name="architecture"/>.</summary>
+    public static SmallImage WithPlatform(string architecture, string seed) => WithLayer(Encoding.UTF8.GetBytes("layer " + seed), seed, architecture);
 
     public Digest Digest => Digest.Sha256(Manifest);
 

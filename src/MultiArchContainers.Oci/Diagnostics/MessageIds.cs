@@ -19,6 +19,7 @@ public static class MessageIds
     public const string BlobSizeMismatch = nameof(BlobSizeMismatch);
     public const string RegistryTimeoutInvalid = nameof(RegistryTimeoutInvalid);
     public const string DockerConfigInvalid = nameof(DockerConfigInvalid);
+    public const string AppendBaseMoved = nameof(AppendBaseMoved);
     public const string AnnotationKeyEmpty = nameof(AnnotationKeyEmpty);
     public const string AnnotationKeyInvalidCharacter = nameof(AnnotationKeyInvalidCharacter);
     public const string AnnotationValueMissing = nameof(AnnotationValueMissing);

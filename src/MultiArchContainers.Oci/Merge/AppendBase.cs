@@ -7,9 +7,10 @@ public static class AppendBase
 {
     /// <summary>
     /// The kept entries of <paramref name="registry"/>/<paramref name="repository"/>:<paramref name="tag"/> (none when it
-    /// does not exist yet); attestations stay with the images they describe, and go with the replaced ones.
+    /// does not exist yet) and the digest of the index read (null then); attestations stay with the images they
+    /// describe, and go with the replaced ones.
     /// </summary>
-    public static async Task<List<MergeEntry>> ReadAsync(IManifestStore registry, string repository, string tag, List<MergeEntry> sources, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<(List<MergeEntry> Kept, Digest? Index)> ReadAsync(IManifestStore registry, string repository, string tag, List<MergeEntry> sources, Action<string> log, CancellationToken cancellationToken)
     {
         string name = $"{registry.Registry}/{repository}:{tag}";
         ManifestContent current;
@@ -20,7 +21,7 @@ public static class AppendBase
         catch (RegistryException ex) when (ex.IsNotFound)
         {
             log($"Append: {name} does not exist yet; the index starts empty.");
-            return [];
+            return ([], null);
         }
 
         if (!MediaTypes.IsIndex(current.MediaType))
@@ -52,6 +53,19 @@ public static class AppendBase
             }
         }
 
-        return result;
+        return (result, current.Digest);
+    }
+
+    /// <summary>The digest <paramref name="tag"/> names now, or null when it names nothing: read just before tags move.</summary>
+    public static async Task<Digest?> CurrentAsync(IManifestStore registry, string repository, string tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await registry.GetManifestAsync(repository, tag, cancellationToken).ConfigureAwait(false)).Digest;
+        }
+        catch (RegistryException ex) when (ex.IsNotFound)
+        {
+            return null;
+        }
     }
 }

@@ -67,10 +67,6 @@ public sealed class ImageMerger
         }
 
         IRegistryClient? target = archive && request.Registry.Length == 0 ? null : _clients(request.Registry);
-        List<MergeEntry> kept = request.Append && request.Tags.Count > 0
-            ? await AppendBase.ReadAsync(target!, request.Repository, request.Tags[0], entries, _log, cancellationToken).ConfigureAwait(false)
-            : [];
-
         var images = entries.Where(e => !e.IsAttestation).Select(e => (e.Label, e.Manifest.Platform!)).ToList();
         var context = new AnnotationContext(images) { ArchiveOutput = archive, DockerFormat = request.DockerFormat };
         bool failed = false;
@@ -84,6 +80,26 @@ public sealed class ImageMerger
             return null;
         }
 
+        // An appending merge starts over when the index it appends to moved while it worked.
+        for (int attempt = 1; ; attempt++)
+        {
+            if (await MergeOnceAsync(request, entries, annotations, target, attempt, cancellationToken).ConfigureAwait(false) is { } result)
+            {
+                return result;
+            }
+        }
+    }
+
+    /// <summary>The times an appending merge starts over before it gives up (MAC1017).</summary>
+    public const int AppendAttempts = 3;
+
+    /// <summary>One attempt; null when the index appended to moved and the merge must start over.</summary>
+    private async Task<MergeResult?> MergeOnceAsync(MergeRequest request, List<MergeEntry> entries, AnnotationSet annotations, IRegistryClient? target, int attempt, CancellationToken cancellationToken)
+    {
+        bool append = request.Append && request.Tags.Count > 0;
+        (List<MergeEntry> kept, Digest? appendedTo) = append
+            ? await AppendBase.ReadAsync(target!, request.Repository, request.Tags[0], entries, _log, cancellationToken).ConfigureAwait(false)
+            : ([], null);
         var copier = new ImageCopier(_clients, target, request.Repository);
         (Dictionary<MergeEntry, byte[]> manifests, List<PlatformImage> platformImages) =
             await AnnotateAsync(copier, entries, kept, annotations, cancellationToken).ConfigureAwait(false);
@@ -93,7 +109,7 @@ public sealed class ImageMerger
             return new MergeResult(null, null, index);
         }
 
-        if (archive)
+        if (request.ArchiveOutputPath.Length > 0)
         {
             string path = OciArchiveWriter.ArchivePath(request.ArchiveOutputPath, request.Repository);
             var writer = new OciArchiveWriter();
@@ -110,6 +126,18 @@ public sealed class ImageMerger
         foreach ((MergeEntry entry, byte[] bytes) in manifests)
         {
             await copier.CopyAsync(entry, bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (append && await AppendBase.CurrentAsync(target!, request.Repository, request.Tags[0], cancellationToken).ConfigureAwait(false) != appendedTo)
+        {
+            string name = $"{target!.Registry}/{request.Repository}:{request.Tags[0]}";
+            if (attempt >= AppendAttempts)
+            {
+                throw new MultiArchException(MessageIds.AppendBaseMoved, name, attempt);
+            }
+
+            _log($"Append: {name} changed while this merge worked; starting over from its new content.");
+            return null;
         }
 
         var publisher = new IndexPublisher(target!, _log) { TagPlatforms = request.PlatformTags };
