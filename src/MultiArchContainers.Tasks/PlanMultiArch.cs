@@ -35,6 +35,9 @@ public sealed class PlanMultiArch : AnnotatingTask
     /// <summary>Where the plan is written as JSON for the later stages; nothing is written when empty.</summary>
     public string PlanFile { get; set; } = string.Empty;
 
+    /// <summary>The folder holding every publish's working folder; those of old runs that ended early are removed.</summary>
+    public string RunsFolder { get; set; } = string.Empty;
+
     /// <summary>One item per runtime identifier, with <c>Platform</c> metadata.</summary>
     [Output]
     public ITaskItem[] Platforms { get; private set; } = [];
@@ -63,6 +66,11 @@ public sealed class PlanMultiArch : AnnotatingTask
         if (PlanFile.Length > 0 && !Log.HasLoggedErrors)
         {
             PublishPlan.Write(PlanFile, plan);
+        }
+
+        if (RunsFolder.Length > 0)
+        {
+            RunFolders.RemoveStale(RunsFolder, DateTimeOffset.UtcNow);
         }
     }
 }

@@ -99,4 +99,22 @@ public sealed class PlanTests : IDisposable
         string[] candidates = ["linux-x64", "linux-musl-arm64", "linux-arm", "linux-x86", "win-x64", "win-arm64", "win-x86", "win-arm", "osx-arm64", "linux-bogus", "freebsd-x64"];
         Assert.All(candidates, rid => Assert.Equal(RuntimeIdentifierPlatforms.TryGetPlatform(rid) is not null, pattern.IsMatch(rid)));
     }
+
+    [Fact]
+    public void RunFoldersOfEarlierPublishesGoOnceTheyAreADayOld()
+    {
+        string old = Directory.CreateDirectory(Path.Combine(_folder, "run-old")).FullName;
+        string recent = Directory.CreateDirectory(Path.Combine(_folder, "run-recent")).FullName;
+        string other = Directory.CreateDirectory(Path.Combine(_folder, "restore")).FullName;
+        foreach (string folder in new[] { old, other })
+        {
+            Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow.AddDays(-2));
+        }
+
+        Assert.Equal(1, RunFolders.RemoveStale(_folder, DateTimeOffset.UtcNow));
+
+        Assert.False(Directory.Exists(old));
+        Assert.True(Directory.Exists(recent));
+        Assert.True(Directory.Exists(other));
+    }
 }

@@ -141,7 +141,7 @@ public sealed class TargetTests : IDisposable
         ProcessResult result = await MSBuildAsync(project, "-t:_MultiArchPlan");
 
         Assert.True(result.ExitCode == 0, result.Combined);
-        string plan = Path.Combine(_folder, "obj", "multiarch", "Debug", "plan.json");
+        string plan = Assert.Single(Directory.GetFiles(Path.Combine(_folder, "obj", "multiarch", "Debug"), "plan.json", SearchOption.AllDirectories));
         Assert.Contains("\"value\":\"a%3Bb%25c;d\"", File.ReadAllText(plan), StringComparison.Ordinal);
     }
 
@@ -182,5 +182,19 @@ public sealed class TargetTests : IDisposable
         Assert.StartsWith("_A;", properties["PublishMultiArchDependsOn"]!.GetValue<string>().Trim(), StringComparison.Ordinal);
         Assert.StartsWith("_B;", properties["PublishPlatformImageDependsOn"]!.GetValue<string>().Trim(), StringComparison.Ordinal);
         Assert.StartsWith("_C;", properties["MergeMultiArchDependsOn"]!.GetValue<string>().Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EachPublishWorksInAFolderOfItsOwn()
+    {
+        string project = WriteProject(string.Empty);
+
+        ProcessResult first = await MSBuildAsync(project, "-getProperty:_MultiArchIntermediateDir");
+        ProcessResult second = await MSBuildAsync(project, "-getProperty:_MultiArchIntermediateDir");
+
+        string runs = Path.Combine(_folder, "obj", "multiarch", "Debug") + Path.DirectorySeparatorChar;
+        Assert.StartsWith(runs + "run-", first.StandardOutput.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith(runs + "run-", second.StandardOutput.Trim(), StringComparison.Ordinal);
+        Assert.NotEqual(first.StandardOutput.Trim(), second.StandardOutput.Trim());
     }
 }
