@@ -65,12 +65,17 @@ public sealed class PlanTests : IDisposable
         var set = new AnnotationSet();
         set.Map(AnnotationLevel.Index, null)["com.example.odd"] = value;
         set.Map(AnnotationLevel.Manifest, "linux-arm64")["com.example.odd"] = value;
-        string path = Path.Combine(_folder, "plan.json");
+        string path = Path.Combine(_folder, "run-x", "plan.json");
 
         PublishPlan.Write(path, PublishPlan.From([new PlannedPlatform("linux-arm64", RuntimeIdentifierPlatforms.TryGetPlatform("linux-arm64")!)], set));
         AnnotationSet read = PublishPlan.Read(path).AnnotationSet();
 
         Assert.Equal(value, read.For(AnnotationLevel.Index)["com.example.odd"]);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+        }
+
         Assert.Equal(value, read.For(AnnotationLevel.Manifest, "linux-arm64")["com.example.odd"]);
     }
 

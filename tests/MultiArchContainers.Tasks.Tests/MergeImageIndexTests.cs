@@ -173,4 +173,26 @@ public class MergeImageIndexTests
         Assert.Equal([code], engine.ErrorCodes);
         Assert.Contains(source, engine.Errors[0].Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("merge/target", "1.0\n")]
+    [InlineData("merge/target", "../../v2/_catalog")]
+    [InlineData("merge/../target", "1.0")]
+    [InlineData("Merge/Target", "1.0")]
+    public async Task TagsAndRepositoriesThatCannotBeInAUrlAreMac2010BeforeAnythingIsRead(string repository, string tag)
+    {
+        var engine = new TestBuildEngine();
+
+        Assert.False(new MergeImageIndex
+        {
+            BuildEngine = engine,
+            Sources = [$"{_fixture.Registry.Address}/{TaskRegistryFixture.BaseRepository}:10.0"],
+            Registry = _fixture.Registry.Address,
+            Repository = repository,
+            Tags = [tag],
+        }.Execute());
+
+        Assert.Equal(["MAC2010"], engine.ErrorCodes);
+        Assert.DoesNotContain("merge/target", await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));
+    }
 }

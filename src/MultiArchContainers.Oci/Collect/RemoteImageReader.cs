@@ -14,7 +14,7 @@ public static class RemoteImageReader
         ManifestContent manifest = await client.GetManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
         if (MediaTypes.IsIndex(manifest.MediaType))
         {
-            ImageIndex index = Parse<ImageIndex>(manifest.Content, reference, "index");
+            ImageIndex index = RegistryDocuments.Parse<ImageIndex>(manifest.Content, reference.Registry, reference.ToString(), "its index");
             return index.Manifests.Where(m => m.Platform is not null).ToList();
         }
 
@@ -23,21 +23,9 @@ public static class RemoteImageReader
             throw new MultiArchException(MessageIds.UnsupportedManifest, reference.ToString(), manifest.MediaType);
         }
 
-        ImageManifest image = Parse<ImageManifest>(manifest.Content, reference, "manifest");
+        ImageManifest image = RegistryDocuments.Parse<ImageManifest>(manifest.Content, reference.Registry, reference.ToString(), "its manifest");
         byte[] config = await client.GetBlobAsync(reference.Repository, image.Config.Digest, cancellationToken).ConfigureAwait(false);
-        Platform? platform = Parse<ImageConfig>(config, reference, "config").ToPlatform();
+        Platform? platform = RegistryDocuments.Parse<ImageConfig>(config, reference.Registry, reference.ToString(), "its config").ToPlatform();
         return [new Descriptor { MediaType = manifest.MediaType, Digest = manifest.Digest, Size = manifest.Content.LongLength, Platform = platform }];
-    }
-
-    private static T Parse<T>(byte[] content, ImageReference reference, string what)
-    {
-        try
-        {
-            return OciJson.Deserialize<T>(content, $"the {what}");
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw new MultiArchException(MessageIds.RegistryResponseInvalid, reference.Registry, $"reading {reference}", $"its {what} is not valid JSON of that kind ({ex.Message})");
-        }
     }
 }

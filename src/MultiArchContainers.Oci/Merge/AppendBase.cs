@@ -29,7 +29,7 @@ public static class AppendBase
             throw new MultiArchException(MessageIds.UnsupportedManifest, name, current.MediaType);
         }
 
-        ImageIndex index = OciJson.Deserialize<ImageIndex>(current.Content, "the index to append to");
+        ImageIndex index = RegistryDocuments.Parse<ImageIndex>(current.Content, registry.Registry, name, "the index to append to");
         var replaced = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<MergeEntry>();
         foreach (Descriptor descriptor in index.Manifests.Where(m => m.Platform is not null && !m.IsAttestation))

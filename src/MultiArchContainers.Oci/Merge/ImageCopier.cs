@@ -28,10 +28,23 @@ public sealed class ImageCopier
     {
         if (entry.LayoutRoot is not null)
         {
-            return OciLayoutImage.ReadVerified(entry.LayoutRoot, entry.Manifest.Digest, entry.Source);
+            byte[] bytes = OciLayoutImage.ReadVerified(entry.LayoutRoot, entry.Manifest.Digest, entry.Source);
+            try
+            {
+                OciJson.Deserialize<ImageManifest>(bytes, "the manifest");
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw new MultiArchException(MessageIds.MergeSourceInvalid, entry.Source, $"the manifest {entry.Manifest.Digest} is not an image manifest ({ex.Message})");
+            }
+
+            return bytes;
         }
 
         ManifestContent content = await _clients(entry.Registry).GetManifestAsync(entry.Repository, entry.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
+
+        // Checked here, once, so a malformed manifest is the registry's coded error before anything is copied.
+        RegistryDocuments.Parse<ImageManifest>(content.Content, entry.Registry, $"{entry.Repository}@{entry.Manifest.Digest}", "the manifest");
         return content.Content;
     }
 

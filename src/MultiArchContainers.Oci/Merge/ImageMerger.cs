@@ -41,6 +41,24 @@ public sealed class ImageMerger
             return null;
         }
 
+        // Everything that becomes part of a URL or a tag is checked before anything is read or moved.
+        bool valid = ImageReference.IsValidRepository(request.Repository, out string? repositoryError);
+        if (!valid)
+        {
+            _report(Diagnostic.Error(MessageIds.InvalidReference, request.Repository, "ContainerRepository", repositoryError));
+        }
+
+        foreach (string tag in request.Tags.Where(t => !ImageReference.IsValidTag(t)))
+        {
+            _report(Diagnostic.Error(MessageIds.InvalidReference, tag, "tag", ImageReference.TagRule));
+            valid = false;
+        }
+
+        if (!valid)
+        {
+            return null;
+        }
+
         var resolver = new MergeSourceResolver(_clients, _workingDirectory);
         var resolved = new List<MergeEntry>();
         foreach (string source in sources)

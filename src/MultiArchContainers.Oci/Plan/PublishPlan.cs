@@ -37,9 +37,19 @@ public sealed record PublishPlan
         return set;
     }
 
+    /// <summary>Writes the plan; its folder, the publish's working folder, is made private to this user (0700).</summary>
     public static void Write(string path, PublishPlan plan)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         File.WriteAllBytes(path, OciJson.Serialize(plan));
     }
 

@@ -108,7 +108,7 @@ internal sealed class BlobUploader
     /// <summary>Opens an upload session: its location and the registry's minimum chunk size (0 when it names none).</summary>
     private async Task<(Uri Location, int MinimumChunk)> StartAsync(string repository, Digest digest, CancellationToken cancellationToken)
     {
-        using HttpRequestMessage post = RegistryRequest.Create(HttpMethod.Post, _transport.Url($"v2/{repository}/blobs/uploads/"), PushScope(repository), $"starting the upload of {digest} to {repository}", new ByteArrayContent([]));
+        using HttpRequestMessage post = RegistryRequest.Create(HttpMethod.Post, _transport.Url(RegistryPaths.Uploads(repository)), PushScope(repository), $"starting the upload of {digest} to {repository}", new ByteArrayContent([]));
         using HttpResponseMessage start = await _transport.SendAsync(post, cancellationToken).ConfigureAwait(false);
         await _transport.Responses.EnsureSuccessAsync(start, $"POST {repository}/blobs/uploads/", cancellationToken).ConfigureAwait(false);
         if (start.Headers.Location is null)
@@ -160,7 +160,7 @@ internal sealed class BlobUploader
         return new Uri(location + separator + "digest=" + Uri.EscapeDataString(digest.ToString()));
     }
 
-    private static string PushScope(string repository) => $"repository:{repository}:pull,push";
+    private static string PushScope(string repository) => RegistryPaths.Scope(repository, "pull,push");
 
     private sealed class TransientUploadFailure(int status, string step) : Exception
     {

@@ -62,7 +62,7 @@ public sealed class RegistryClient : IRegistryClient
     public async Task<ManifestContent> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken)
     {
         string what = $"GET {repository}/manifests/{reference}";
-        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, ManifestPath(repository, reference), PullScope(repository), $"reading {repository}:{reference}", cancellationToken, acceptManifests: true).ConfigureAwait(false);
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, RegistryPaths.Manifest(repository, reference), PullScope(repository), $"reading {repository}:{reference}", cancellationToken, acceptManifests: true).ConfigureAwait(false);
         await Transport.Responses.EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
         byte[] content = await Transport.Responses.ReadBoundedAsync(response, RegistryResponses.DocumentLimit, what, "a manifest", cancellationToken).ConfigureAwait(false);
         Digest? expected = Digest.TryParse(reference, out Digest byDigest) ? byDigest
@@ -79,16 +79,16 @@ public sealed class RegistryClient : IRegistryClient
     }
 
     public Task<bool> ManifestExistsAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        ExistsAsync(ManifestPath(repository, digest.ToString()), repository, acceptManifests: true, cancellationToken);
+        ExistsAsync(RegistryPaths.Manifest(repository, digest.ToString()), repository, acceptManifests: true, cancellationToken);
 
     public Task<bool> BlobExistsAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        ExistsAsync(BlobPath(repository, digest), repository, acceptManifests: false, cancellationToken);
+        ExistsAsync(RegistryPaths.Blob(repository, digest), repository, acceptManifests: false, cancellationToken);
 
     public async Task<Digest> PutManifestAsync(string repository, string reference, byte[] content, string mediaType, CancellationToken cancellationToken)
     {
         var body = new ByteArrayContent(content);
         body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-        using HttpResponseMessage response = await SendAsync(HttpMethod.Put, ManifestPath(repository, reference), PushScope(repository), $"pushing {repository}:{reference}", cancellationToken, content: body).ConfigureAwait(false);
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Put, RegistryPaths.Manifest(repository, reference), PushScope(repository), $"pushing {repository}:{reference}", cancellationToken, content: body).ConfigureAwait(false);
         await Transport.Responses.EnsureSuccessAsync(response, $"PUT {repository}/manifests/{reference}", cancellationToken).ConfigureAwait(false);
         Digest digest = Digest.Sha256(content);
         if (Digest.TryParse(HeaderValue(response, "Docker-Content-Digest"), out Digest stored) && stored.Algorithm == digest.Algorithm && stored != digest)
@@ -101,7 +101,7 @@ public sealed class RegistryClient : IRegistryClient
 
     public async Task<Stream> OpenBlobAsync(string repository, Digest digest, long size, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response = await SendAsync(HttpMethod.Get, BlobPath(repository, digest), PullScope(repository), $"reading {repository}@{digest}", cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response = await SendAsync(HttpMethod.Get, RegistryPaths.Blob(repository, digest), PullScope(repository), $"reading {repository}@{digest}", cancellationToken).ConfigureAwait(false);
         try
         {
             await Transport.Responses.EnsureSuccessAsync(response, $"GET {repository}/blobs/{digest}", cancellationToken).ConfigureAwait(false);
@@ -118,7 +118,7 @@ public sealed class RegistryClient : IRegistryClient
     public async Task<byte[]> GetBlobAsync(string repository, Digest digest, CancellationToken cancellationToken)
     {
         string what = $"GET {repository}/blobs/{digest}";
-        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, BlobPath(repository, digest), PullScope(repository), $"reading {repository}@{digest}", cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, RegistryPaths.Blob(repository, digest), PullScope(repository), $"reading {repository}@{digest}", cancellationToken).ConfigureAwait(false);
         await Transport.Responses.EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
         byte[] content = await Transport.Responses.ReadBoundedAsync(response, RegistryResponses.DocumentLimit, what, "a config", cancellationToken).ConfigureAwait(false);
         Digest actual = digest.Of(content);
@@ -129,8 +129,8 @@ public sealed class RegistryClient : IRegistryClient
 
     public async Task<bool> TryMountBlobAsync(string repository, Digest digest, string fromRepository, CancellationToken cancellationToken)
     {
-        string path = $"v2/{repository}/blobs/uploads/?mount={Uri.EscapeDataString(digest.ToString())}&from={Uri.EscapeDataString(fromRepository)}";
-        using HttpResponseMessage response = await SendAsync(HttpMethod.Post, path, $"repository:{repository}:pull,push repository:{fromRepository}:pull", $"mounting {digest} into {repository}", cancellationToken, content: new ByteArrayContent([])).ConfigureAwait(false);
+        string path = RegistryPaths.Mount(repository, digest, fromRepository);
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Post, path, $"{PushScope(repository)} {PullScope(fromRepository)}", $"mounting {digest} into {repository}", cancellationToken, content: new ByteArrayContent([])).ConfigureAwait(false);
 
         // 202 opens an upload session the caller does not need; the registry expires it.
         return response.StatusCode == HttpStatusCode.Created;
@@ -183,21 +183,9 @@ public sealed class RegistryClient : IRegistryClient
         return true;
     }
 
-    /// <summary>The manifest URL path; the repository and reference were validated by their callers' parsers.</summary>
-    private static string ManifestPath(string repository, string reference) => $"v2/{Checked(repository)}/manifests/{CheckedReference(reference)}";
+    private static string PullScope(string repository) => RegistryPaths.Scope(repository, "pull");
 
-    private static string BlobPath(string repository, Digest digest) => $"v2/{Checked(repository)}/blobs/{digest}";
-
-    private static string Checked(string repository) =>
-        ImageReference.IsValidRepository(repository, out string? error) ? repository : throw new MultiArchException(MessageIds.InvalidReference, repository, "repository", error);
-
-    private static string CheckedReference(string reference) =>
-        ImageReference.IsValidTag(reference) || Digest.TryParse(reference, out _) ? reference
-            : throw new MultiArchException(MessageIds.InvalidReference, reference, "tag or digest", ImageReference.TagRule);
-
-    private static string PullScope(string repository) => $"repository:{repository}:pull";
-
-    private static string PushScope(string repository) => $"repository:{repository}:pull,push";
+    private static string PushScope(string repository) => RegistryPaths.Scope(repository, "pull,push");
 
     private static string? HeaderValue(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
