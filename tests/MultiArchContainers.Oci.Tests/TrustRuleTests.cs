@@ -154,4 +154,21 @@ public sealed class TrustRuleTests : IDisposable
 
         Assert.Contains("twice", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AnArchiveIsNotLeftBehindWhenABlobDoesNotMatchItsDigest()
+    {
+        string blob = Path.Combine(_folder, "blob");
+        System.IO.File.WriteAllText(blob, "tampered");
+        var writer = new OciArchiveWriter();
+        writer.AddFile(Digest.Sha256("original"u8), blob);
+        string archive = Path.Combine(_folder, "out.tar");
+        var index = Descriptor.For(MediaTypes.OciIndex, "{}"u8.ToArray());
+
+        var error = Assert.ThrowsAny<MultiArchException>(() => writer.Write(archive, index, ["1.0"], new Dictionary<string, string>()));
+
+        Assert.Equal("MAC1004", error.Diagnostic.Code);
+        Assert.False(System.IO.File.Exists(archive));
+        Assert.False(System.IO.File.Exists(archive + ".partial"));
+    }
 }
