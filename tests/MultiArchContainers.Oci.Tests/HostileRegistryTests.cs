@@ -31,6 +31,32 @@ public class HostileRegistryTests
         }
     };
 
+    private async Task PushDirectAsync(SmallImage image, string repository, string? tag = null)
+    {
+        using var direct = new RegistryClient(_fixture.Registry.Address);
+        await image.PushAsync(direct, repository, tag);
+    }
+
+    /// <summary>A merge through the core with a client per registry and a private working folder, both cleaned up.</summary>
+    private static async Task<MergeResult?> MergeAsync(MergeRequest request, Action<string> log)
+    {
+        var clients = new Dictionary<string, RegistryClient>();
+        string work = Directory.CreateTempSubdirectory("mac-hostile-").FullName;
+        try
+        {
+            return await new ImageMerger(r => clients.TryGetValue(r, out RegistryClient? c) ? c : clients[r] = new RegistryClient(r), work, _ => { }, log)
+                .MergeAsync(request, CancellationToken.None);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+            foreach (RegistryClient client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
     [Fact]
     public async Task UploadsHandedToAnotherHostGetNoCredentials()
     {
@@ -53,10 +79,7 @@ public class HostileRegistryTests
     public async Task DownloadsRedirectedToAnotherHostGetNoCredentialsAndAreChecked()
     {
         SmallImage image = SmallImage.Create("download-elsewhere");
-        using (var direct = new RegistryClient(_fixture.Registry.Address))
-        {
-            await image.PushAsync(direct, "hostile/download", "1.0");
-        }
+        await PushDirectAsync(image, "hostile/download", "1.0");
 
         await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
         await using LimitingProxy storage = LimitingProxy.Start(_fixture.Registry, bind: "127.0.0.2");
@@ -195,34 +218,17 @@ public class HostileRegistryTests
     public async Task AnAlteredLayerStopsAMergeBeforeAnythingIsWritten()
     {
         SmallImage image = SmallImage.Create("altered-on-the-way");
-        using (var direct = new RegistryClient(_fixture.Registry.Address))
-        {
-            await image.PushAsync(direct, "hostile/source", "1.0");
-        }
+        await PushDirectAsync(image, "hostile/source", "1.0");
 
         await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
         front.TamperWith((method, path) => method == "GET" && path.EndsWith(Digest.Sha256(image.Layer).ToString(), StringComparison.Ordinal));
-        var clients = new Dictionary<string, RegistryClient>();
-        string work = Directory.CreateTempSubdirectory("mac-hostile-").FullName;
-        try
-        {
-            var merger = new ImageMerger(r => clients.TryGetValue(r, out RegistryClient? c) ? c : clients[r] = new RegistryClient(r), work, _ => { }, _ => { });
-            var request = new MergeRequest { Sources = [$"{front.Address}/hostile/source:1.0"], Registry = _fixture.Registry.Address, Repository = "hostile/target", Tags = ["1.0"] };
+        var request = new MergeRequest { Sources = [$"{front.Address}/hostile/source:1.0"], Registry = _fixture.Registry.Address, Repository = "hostile/target", Tags = ["1.0"] };
 
-            var error = await Assert.ThrowsAnyAsync<MultiArchException>(() => merger.MergeAsync(request, CancellationToken.None));
+        var error = await Assert.ThrowsAnyAsync<MultiArchException>(() => MergeAsync(request, _ => { }));
 
-            Assert.Equal("MAC1004", error.Diagnostic.Code);
-            Assert.Contains(Digest.Sha256(image.Layer).ToString(), error.Message, StringComparison.Ordinal);
-            Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/hostile/target"));
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-            foreach (RegistryClient client in clients.Values)
-            {
-                client.Dispose();
-            }
-        }
+        Assert.Equal("MAC1004", error.Diagnostic.Code);
+        Assert.Contains(Digest.Sha256(image.Layer).ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/hostile/target"));
     }
 
     [Fact]
@@ -263,27 +269,13 @@ public class HostileRegistryTests
         front.Answer((method, path) => method == "GET" && path == "/v2/hostile/append/manifests/1.0", 1,
             Raw($"HTTP/1.1 200 OK\nContent-Type: {MediaTypes.OciIndex}\nContent-Length: {stale.Length}", stale));
         var log = new List<string>();
-        var clients = new Dictionary<string, RegistryClient>();
-        string work = Directory.CreateTempSubdirectory("mac-append-").FullName;
-        try
-        {
-            var merger = new ImageMerger(r => clients.TryGetValue(r, out RegistryClient? c) ? c : clients[r] = new RegistryClient(r), work, _ => { }, log.Add);
-            var request = new MergeRequest { Sources = [$"{_fixture.Registry.Address}/hostile/append-source:riscv"], Registry = front.Address, Repository = "hostile/append", Tags = ["1.0"], Append = true };
+        var request = new MergeRequest { Sources = [$"{_fixture.Registry.Address}/hostile/append-source:riscv"], Registry = front.Address, Repository = "hostile/append", Tags = ["1.0"], Append = true };
 
-            MergeResult? result = await merger.MergeAsync(request, CancellationToken.None);
+        MergeResult? result = await MergeAsync(request, log.Add);
 
-            Assert.NotNull(result?.Published);
-            Assert.Contains(log, l => l.Contains("changed while this merge worked", StringComparison.Ordinal));
-            JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/hostile/append:1.0"))!;
-            Assert.Equal(["amd64", "arm64", "riscv64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-            foreach (RegistryClient client in clients.Values)
-            {
-                client.Dispose();
-            }
-        }
+        Assert.NotNull(result?.Published);
+        Assert.Contains(log, l => l.Contains("changed while this merge worked", StringComparison.Ordinal));
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/hostile/append:1.0"))!;
+        Assert.Equal(["amd64", "arm64", "riscv64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
     }
 }
