@@ -38,7 +38,7 @@ public class HostileRegistryTests
     }
 
     /// <summary>A merge through the core with a client per registry and a private working folder, both cleaned up.</summary>
-    private static async Task<MergeResult?> MergeAsync(MergeRequest request, Action<string> log)
+    internal static async Task<MergeResult?> MergeAsync(MergeRequest request, Action<string> log)
     {
         var clients = new Dictionary<string, RegistryClient>();
         string work = Directory.CreateTempSubdirectory("mac-hostile-").FullName;

@@ -29,10 +29,16 @@ internal sealed class InMemoryRegistry : IManifestStore
             : throw new RegistryException(Diagnostic.Error(MessageIds.RegistryRequestFailed, Registry, reference, 404, string.Empty), HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
     }
 
-    public Task<bool> ManifestExistsAsync(string repository, Digest digest, CancellationToken cancellationToken)
+    public Task<long?> ManifestSizeAsync(string repository, Digest digest, CancellationToken cancellationToken)
     {
         Calls.Add($"HEAD {digest}");
-        return Task.FromResult(_manifests.ContainsKey($"{repository}@{digest}"));
+        return Task.FromResult(_manifests.TryGetValue($"{repository}@{digest}", out var manifest) ? manifest.Content.LongLength : (long?)null);
+    }
+
+    public Task<Digest?> ResolveManifestAsync(string repository, string tag, CancellationToken cancellationToken)
+    {
+        Calls.Add($"HEAD {tag}");
+        return Task.FromResult(_manifests.TryGetValue($"{repository}:{tag}", out var manifest) ? Digest.Sha256(manifest.Content) : (Digest?)null);
     }
 
     public Task<Digest> PutManifestAsync(string repository, string reference, byte[] content, string mediaType, CancellationToken cancellationToken)

@@ -43,11 +43,42 @@ public class IndexPublisherTests
         PublishedIndex published = await new IndexPublisher(registry, _ => { }) { TagPlatforms = true }
             .PublishAsync("team/app", images.Select(i => i.Image).ToList(), index, ["1.0"], CancellationToken.None);
 
-        int lastCheck = registry.Calls.FindLastIndex(c => c.StartsWith("HEAD", StringComparison.Ordinal));
+        int lastCheck = registry.Calls.FindLastIndex(c => c.StartsWith("HEAD sha256:", StringComparison.Ordinal));
         int firstPut = registry.Calls.FindIndex(c => c.StartsWith("PUT", StringComparison.Ordinal));
         Assert.True(lastCheck < firstPut, string.Join(", ", registry.Calls));
         Assert.Equal(["PUT 1.0-linux-amd64", "PUT 1.0-linux-arm64", "PUT 1.0"], registry.Calls.Where(c => c.StartsWith("PUT", StringComparison.Ordinal)));
         Assert.Equal(["1.0", "1.0-linux-amd64", "1.0-linux-arm64"], registry.Tags("team/app"));
         Assert.Equal(["memory.example/team/app:1.0"], published.Names);
+    }
+
+    [Fact]
+    public async Task ATagThatAlreadyPointsAtTheIndexIsNotPushedAgain()
+    {
+        var registry = new InMemoryRegistry();
+        var (image, bytes) = Image("a", "amd64");
+        registry.Add("team/app", bytes, MediaTypes.OciManifest);
+        ImageIndex index = IndexCombiner.Combine([image], new CombineOptions());
+        var publisher = new IndexPublisher(registry, _ => { });
+        await publisher.PublishAsync("team/app", [image], index, ["1.0", "latest"], CancellationToken.None);
+        registry.Calls.Clear();
+
+        await publisher.PublishAsync("team/app", [image], index, ["1.0", "latest", "new"], CancellationToken.None);
+
+        Assert.Equal(["PUT new"], registry.Calls.Where(c => c.StartsWith("PUT", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AChildOfAnotherSizeThanItsDescriptorIsMac1014AndNoTagMoves()
+    {
+        var registry = new InMemoryRegistry();
+        var (image, bytes) = Image("a", "amd64");
+        registry.Add("team/app", bytes, MediaTypes.OciManifest);
+        PlatformImage lying = image with { Manifest = image.Manifest with { Size = image.Manifest.Size + 1 } };
+
+        var error = await Assert.ThrowsAnyAsync<MultiArchException>(() =>
+            new IndexPublisher(registry, _ => { }).PublishAsync("team/app", [lying], IndexCombiner.Combine([lying], new CombineOptions()), ["1.0"], CancellationToken.None));
+
+        Assert.Equal("MAC1014", error.Diagnostic.Code);
+        Assert.Empty(registry.Tags("team/app"));
     }
 }

@@ -22,10 +22,13 @@ public class RegistryClientTests
         var image = SmallImage.Create(nameof(PushesByDigestWithoutATagAndSkopeoReadsTheSameBytes));
         Digest digest = Digest.Sha256(image.Manifest);
 
-        Assert.False(await client.ManifestExistsAsync("bydigest/app", digest, CancellationToken.None));
+        Assert.Null(await client.ManifestSizeAsync("bydigest/app", digest, CancellationToken.None));
+        Assert.Null(await client.ResolveManifestAsync("bydigest/app", "1.0", CancellationToken.None));
         await image.PushAsync(client, "bydigest/app");
 
-        Assert.True(await client.ManifestExistsAsync("bydigest/app", digest, CancellationToken.None));
+        Assert.Equal(image.Manifest.Length, await client.ManifestSizeAsync("bydigest/app", digest, CancellationToken.None));
+        await image.PushAsync(client, "bydigest/tagged", "1.0");
+        Assert.Equal(digest, await client.ResolveManifestAsync("bydigest/tagged", "1.0", CancellationToken.None));
         string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/bydigest/app@{digest}");
         Assert.Equal(Encoding.UTF8.GetString(image.Manifest), raw);
         Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/bydigest/app"));

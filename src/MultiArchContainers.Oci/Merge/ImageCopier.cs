@@ -24,8 +24,34 @@ public sealed class ImageCopier
         _repository = repository;
     }
 
+    /// <summary>
+    /// Makes sure the target repository holds the manifest (<paramref name="manifestBytes"/>, or the entry's own when
+    /// null) with everything it refers to. One HEAD confirms a manifest that is there, size included; only a missing
+    /// one is read (when not read yet) and copied. Returns the digest now confirmed in the target.
+    /// </summary>
+    public async Task<Digest> EnsureAsync(MergeEntry entry, byte[]? manifestBytes, CancellationToken cancellationToken)
+    {
+        IRegistryClient target = _target ?? throw new InvalidOperationException("No target registry to copy to.");
+        Digest digest = manifestBytes is null ? entry.Manifest.Digest : Digest.Sha256(manifestBytes);
+        long expected = manifestBytes?.LongLength ?? entry.Manifest.Size;
+        if (await target.ManifestSizeAsync(_repository, digest, cancellationToken).ConfigureAwait(false) is { } size)
+        {
+            return size == expected ? digest
+                : throw new MultiArchException(MessageIds.BlobSizeMismatch, digest, $"{target.Registry}/{_repository}", size, expected);
+        }
+
+        await CopyAsync(entry, manifestBytes ?? await ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return digest;
+    }
+
+    /// <summary>The entry's manifest: the bytes resolving it read already, else read from its archive or registry and checked.</summary>
     public async Task<byte[]> ReadManifestAsync(MergeEntry entry, CancellationToken cancellationToken)
     {
+        if (entry.ManifestBytes is { } known)
+        {
+            return known;
+        }
+
         if (entry.LayoutRoot is not null)
         {
             byte[] bytes = OciLayoutImage.ReadVerified(entry.LayoutRoot, entry.Manifest.Digest, entry.Source);
@@ -49,7 +75,7 @@ public sealed class ImageCopier
     }
 
     /// <summary>Copies the blobs of <paramref name="manifestBytes"/> and then the manifest itself, by its digest.</summary>
-    public async Task CopyAsync(MergeEntry entry, byte[] manifestBytes, CancellationToken cancellationToken)
+    private async Task CopyAsync(MergeEntry entry, byte[] manifestBytes, CancellationToken cancellationToken)
     {
         IRegistryClient target = _target ?? throw new InvalidOperationException("No target registry to copy to.");
         ImageManifest manifest = OciJson.Deserialize<ImageManifest>(manifestBytes, "a source manifest");

@@ -119,7 +119,7 @@ public sealed class ImageMerger
             ? await AppendBase.ReadAsync(target!, request.Repository, request.Tags[0], entries, _log, cancellationToken).ConfigureAwait(false)
             : ([], null);
         var copier = new ImageCopier(_clients, target, request.Repository);
-        (Dictionary<MergeEntry, byte[]> manifests, List<PlatformImage> platformImages) =
+        (Dictionary<MergeEntry, byte[]?> manifests, List<PlatformImage> platformImages) =
             await AnnotateAsync(copier, entries, kept, annotations, cancellationToken).ConfigureAwait(false);
         ImageIndex index = IndexCombiner.Combine(platformImages, CombineOptions.From(annotations, platformImages.Select(i => i.RuntimeIdentifier).Distinct()));
         if (request.DryRun)
@@ -132,18 +132,19 @@ public sealed class ImageMerger
             string path = OciArchiveWriter.ArchivePath(request.ArchiveOutputPath, request.Repository);
             var writer = new OciArchiveWriter();
             string downloads = Path.Combine(_workingDirectory, "downloads");
-            foreach ((MergeEntry entry, byte[] bytes) in manifests)
+            foreach ((MergeEntry entry, byte[]? bytes) in manifests)
             {
-                await copier.AddToArchiveAsync(writer, entry, bytes, downloads, cancellationToken).ConfigureAwait(false);
+                await copier.AddToArchiveAsync(writer, entry, bytes ?? await copier.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false), downloads, cancellationToken).ConfigureAwait(false);
             }
 
             PublishedIndex written = writer.WriteIndex(path, request.Repository, index, platformImages, request.Tags, annotations.For(AnnotationLevel.IndexDescriptor), request.PlatformTags);
             return new MergeResult(written, path, index);
         }
 
-        foreach ((MergeEntry entry, byte[] bytes) in manifests)
+        var confirmed = new HashSet<Digest>();
+        foreach ((MergeEntry entry, byte[]? bytes) in manifests)
         {
-            await copier.CopyAsync(entry, bytes, cancellationToken).ConfigureAwait(false);
+            confirmed.Add(await copier.EnsureAsync(entry, bytes, cancellationToken).ConfigureAwait(false));
         }
 
         if (append && await AppendBase.CurrentAsync(target!, request.Repository, request.Tags[0], cancellationToken).ConfigureAwait(false) != appendedTo)
@@ -158,38 +159,40 @@ public sealed class ImageMerger
             return null;
         }
 
-        var publisher = new IndexPublisher(target!, _log) { TagPlatforms = request.PlatformTags };
+        var publisher = new IndexPublisher(target!, _log) { TagPlatforms = request.PlatformTags, Confirmed = confirmed };
         PublishedIndex published = await publisher.PublishAsync(request.Repository, platformImages, index, request.Tags, cancellationToken).ConfigureAwait(false);
         return new MergeResult(published, null, index);
     }
 
     /// <summary>
-    /// Reads every manifest the merge takes over, writes the manifest annotations into the images, and re-points the
-    /// attestations of images whose digest changed. Returns the manifests to copy and the index's images in order.
+    /// Writes the manifest annotations into the images that get any (reading those manifests), and re-points the
+    /// attestations of images whose digest changed. Returns, per entry, the manifest bytes to copy (null: the entry's
+    /// own manifest, unchanged and not read) and the index's images in order.
     /// </summary>
-    private static async Task<(Dictionary<MergeEntry, byte[]> Manifests, List<PlatformImage> Images)> AnnotateAsync(
+    private static async Task<(Dictionary<MergeEntry, byte[]?> Manifests, List<PlatformImage> Images)> AnnotateAsync(
         ImageCopier copier, List<MergeEntry> entries, List<MergeEntry> kept, AnnotationSet annotations, CancellationToken cancellationToken)
     {
-        var manifests = new Dictionary<MergeEntry, byte[]>();
+        var manifests = new Dictionary<MergeEntry, byte[]?>();
         var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (MergeEntry entry in entries.Where(e => !e.IsAttestation))
+        foreach (MergeEntry entry in entries)
         {
-            byte[] original = await copier.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
-            byte[] bytes = ImageRewriter.AnnotateManifest(original, annotations.For(AnnotationLevel.Manifest, entry.Label));
+            IReadOnlyDictionary<string, string> wanted = entry.IsAttestation ? new Dictionary<string, string>() : annotations.For(AnnotationLevel.Manifest, entry.Label);
+            if (wanted.Count == 0)
+            {
+                manifests[entry] = entry.ManifestBytes;
+                continue;
+            }
+
+            byte[] bytes = ImageRewriter.AnnotateManifest(await copier.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false), wanted);
             manifests[entry] = bytes;
             renamed[entry.Manifest.Digest.ToString()] = Digest.Sha256(bytes).ToString();
-        }
-
-        foreach (MergeEntry entry in entries.Where(e => e.IsAttestation))
-        {
-            manifests[entry] = await copier.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
         }
 
         var images = new List<PlatformImage>();
         foreach (MergeEntry entry in kept.Concat(entries))
         {
             Descriptor descriptor = entry.Manifest;
-            if (manifests.TryGetValue(entry, out byte[]? bytes))
+            if (manifests.GetValueOrDefault(entry) is { } bytes)
             {
                 descriptor = descriptor with { Digest = Digest.Sha256(bytes), Size = bytes.LongLength };
             }

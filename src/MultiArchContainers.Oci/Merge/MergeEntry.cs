@@ -9,6 +9,9 @@ public sealed record MergeEntry(string Source, string Registry, string Repositor
     /// <summary>For a source that is an OCI archive: the unpacked layout holding the blobs; else null.</summary>
     public string? LayoutRoot { get; init; }
 
+    /// <summary>The manifest's bytes when resolving the source read them already (verified); else null.</summary>
+    public byte[]? ManifestBytes { get; init; }
+
     public bool IsAttestation => Manifest.IsAttestation;
 
     /// <summary>The image an attestation describes (<c>vnd.docker.reference.digest</c>), if any.</summary>

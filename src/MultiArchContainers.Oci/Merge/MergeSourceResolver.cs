@@ -40,13 +40,13 @@ public sealed class MergeSourceResolver
             throw new MultiArchException(MessageIds.MergeSourceInvalid, source, error ?? "it names no registry");
         }
 
-        IReadOnlyList<Descriptor> images = await RemoteImageReader.ReadAsync(_clients(reference.Registry), reference, cancellationToken).ConfigureAwait(false);
-        if (images is [{ Platform: null }])
+        var images = await RemoteImageReader.ReadAsync(_clients(reference.Registry), reference, cancellationToken).ConfigureAwait(false);
+        if (images is [{ Descriptor.Platform: null }])
         {
             throw new MultiArchException(MessageIds.MergeSourceInvalid, source, "its config names no os or architecture");
         }
 
-        return images.Select(m => new MergeEntry(source, reference.Registry, reference.Repository, m, m.Platform!.ToString())).ToList();
+        return images.Select(m => new MergeEntry(source, reference.Registry, reference.Repository, m.Descriptor, m.Descriptor.Platform!.ToString()) { ManifestBytes = m.Manifest }).ToList();
     }
 
     /// <summary><c>PATH</c> or <c>PATH:TAG</c> of an existing OCI archive; null when the source is not one.</summary>

@@ -135,7 +135,7 @@ public sealed class PublishPlanner
         {
             using IRegistryClient client = _clients(reference.Registry);
             offered = (await RemoteImageReader.ReadAsync(client, reference, cancellationToken).ConfigureAwait(false))
-                .Select(d => d.Platform).OfType<Platform>().ToList();
+                .Select(d => d.Descriptor.Platform).OfType<Platform>().ToList();
         }
         catch (MultiArchException ex)
         {

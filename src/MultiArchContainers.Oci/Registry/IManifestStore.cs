@@ -9,8 +9,11 @@ public interface IManifestStore
     /// <summary>The manifest or index under a tag or digest, its digest verified.</summary>
     Task<ManifestContent> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken);
 
-    /// <summary>Whether the repository holds the manifest with <paramref name="digest"/>.</summary>
-    Task<bool> ManifestExistsAsync(string repository, Digest digest, CancellationToken cancellationToken);
+    /// <summary>The size of the manifest with <paramref name="digest"/> in the repository (one HEAD), or null when it is not there.</summary>
+    Task<long?> ManifestSizeAsync(string repository, Digest digest, CancellationToken cancellationToken);
+
+    /// <summary>The digest <paramref name="tag"/> names now (one HEAD), or null when it names nothing.</summary>
+    Task<Digest?> ResolveManifestAsync(string repository, string tag, CancellationToken cancellationToken);
 
     /// <summary>Stores a manifest or index under <paramref name="reference"/> (a tag or its digest) with its exact media type.</summary>
     Task<Digest> PutManifestAsync(string repository, string reference, byte[] content, string mediaType, CancellationToken cancellationToken);

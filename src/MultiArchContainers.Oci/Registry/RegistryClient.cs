@@ -78,11 +78,22 @@ public sealed class RegistryClient : IRegistryClient
         return new ManifestContent(content, mediaType, actual);
     }
 
-    public Task<bool> ManifestExistsAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        ExistsAsync(RegistryPaths.Manifest(repository, digest.ToString()), repository, acceptManifests: true, cancellationToken);
+    public async Task<long?> ManifestSizeAsync(string repository, Digest digest, CancellationToken cancellationToken)
+    {
+        (bool found, long? length, _) = await HeadAsync(RegistryPaths.Manifest(repository, digest.ToString()), repository, acceptManifests: true, cancellationToken).ConfigureAwait(false);
+        return !found ? null
+            : length ?? throw RegistryResponses.Invalid(Registry, $"HEAD {repository}/manifests/{digest}", "the answer has no Content-Length", null);
+    }
 
-    public Task<bool> BlobExistsAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        ExistsAsync(RegistryPaths.Blob(repository, digest), repository, acceptManifests: false, cancellationToken);
+    public async Task<Digest?> ResolveManifestAsync(string repository, string tag, CancellationToken cancellationToken)
+    {
+        (bool found, _, Digest? digest) = await HeadAsync(RegistryPaths.Manifest(repository, tag), repository, acceptManifests: true, cancellationToken).ConfigureAwait(false);
+        return !found ? null
+            : digest ?? throw RegistryResponses.Invalid(Registry, $"HEAD {repository}/manifests/{tag}", "the answer names no valid Docker-Content-Digest", null);
+    }
+
+    public async Task<bool> BlobExistsAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
+        (await HeadAsync(RegistryPaths.Blob(repository, digest), repository, acceptManifests: false, cancellationToken).ConfigureAwait(false)).Found;
 
     public async Task<Digest> PutManifestAsync(string repository, string reference, byte[] content, string mediaType, CancellationToken cancellationToken)
     {
@@ -171,16 +182,18 @@ public sealed class RegistryClient : IRegistryClient
         return await Transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<bool> ExistsAsync(string path, string repository, bool acceptManifests, CancellationToken cancellationToken)
+    /// <summary>One HEAD: whether the thing is there, its Content-Length and its Docker-Content-Digest.</summary>
+    private async Task<(bool Found, long? Length, Digest? Digest)> HeadAsync(string path, string repository, bool acceptManifests, CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await SendAsync(HttpMethod.Head, path, PullScope(repository), $"checking {path}", cancellationToken, acceptManifests).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            return false;
+            return (false, null, null);
         }
 
         await Transport.Responses.EnsureSuccessAsync(response, $"HEAD {path}", cancellationToken).ConfigureAwait(false);
-        return true;
+        Digest? digest = Digest.TryParse(HeaderValue(response, "Docker-Content-Digest"), out Digest named) ? named : null;
+        return (true, response.Content.Headers.ContentLength, digest);
     }
 
     private static string PullScope(string repository) => RegistryPaths.Scope(repository, "pull");
