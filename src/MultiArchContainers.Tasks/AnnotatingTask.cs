@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Annotations;
+using MultiArchContainers.Oci.Plan;
 
 namespace MultiArchContainers.Tasks;
 
@@ -27,7 +28,7 @@ public abstract class AnnotatingTask : MultiArchTask
     /// <summary>Generated annotations for the index and every manifest (Include key, <c>Value</c>); user values win.</summary>
     public ITaskItem[] GeneratedAnnotations { get; set; } = [];
 
-    /// <summary>Generate <c>org.opencontainers.image.created</c> (from <see cref="SourceDateEpoch"/>, else now).</summary>
+    /// <summary>Generate <c>org.opencontainers.image.created</c> (the build time: SOURCE_DATE_EPOCH, the commit time of HEAD, or now).</summary>
     public bool GenerateCreated { get; set; }
 
     /// <summary>Generate <c>org.opencontainers.image.revision</c> (from <see cref="SourceRevisionId"/>, else git HEAD).</summary>
@@ -42,6 +43,26 @@ public abstract class AnnotatingTask : MultiArchTask
     /// <summary>SOURCE_DATE_EPOCH: seconds since 1970-01-01 UTC.</summary>
     public string SourceDateEpoch { get; set; } = string.Empty;
 
+    /// <summary>ContainerReproducible: without SOURCE_DATE_EPOCH, take the commit time of HEAD (true) or now (false).</summary>
+    public bool Reproducible { get; set; } = true;
+
+    /// <summary>The time of this publish (<see cref="BuildTime"/>), resolved once.</summary>
+    protected BuildTime Time => _time ??= Resolve();
+
+    private BuildTime? _time;
+
+    private BuildTime Resolve()
+    {
+        BuildTime time = BuildTime.Resolve(SourceDateEpoch, ProjectDirectory, Reproducible, () => DateTimeOffset.UtcNow);
+        Log.LogMessage(MessageImportance.Normal, time.Source switch
+        {
+            BuildTimeSource.SourceDateEpoch => $"Every timestamp in the images is {Timestamps.Format(time.Value)} (SOURCE_DATE_EPOCH).",
+            BuildTimeSource.GitCommit => $"Every timestamp in the images is {Timestamps.Format(time.Value)}, the commit time of HEAD: the images are reproducible.",
+            _ => "The images carry the current time and are not reproducible: build in a git repository, or set SOURCE_DATE_EPOCH (for example to git log -1 --format=%ct).",
+        });
+        return time;
+    }
+
     protected bool DockerFormat => ImageFormat.Equals("Docker", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every declaration: the three item types, the string, and the generated values for index and manifests.</summary>
@@ -52,7 +73,7 @@ public abstract class AnnotatingTask : MultiArchTask
         inputs.AddRange(ToAnnotations("ContainerManifestAnnotation", AnnotationLevel.Manifest, ManifestAnnotations));
         inputs.AddRange(ToAnnotations("ContainerDescriptorAnnotation", AnnotationLevel.ManifestDescriptor, DescriptorAnnotations));
         inputs.AddRange(Oci.Annotations.AnnotationString.Parse(AnnotationString, Report));
-        DateTimeOffset? created = GenerateCreated ? Timestamps.ParseSourceDateEpoch(SourceDateEpoch) ?? DateTimeOffset.UtcNow : null;
+        DateTimeOffset? created = GenerateCreated ? Time.Value : null;
         string? revision = !GenerateRevision ? null
             : SourceRevisionId.Length > 0 ? SourceRevisionId
             : ProjectDirectory.Length > 0 ? GitRevision.Find(ProjectDirectory) : null;

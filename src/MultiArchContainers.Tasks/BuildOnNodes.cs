@@ -43,8 +43,8 @@ public sealed class BuildOnNodes : MultiArchTask
     /// <summary>Where images that nodes send back as archives are received.</summary>
     public string WorkingDirectory { get; set; } = string.Empty;
 
-    /// <summary>SOURCE_DATE_EPOCH, passed on so the node's images are reproducible too.</summary>
-    public string SourceDateEpoch { get; set; } = string.Empty;
+    /// <summary>The plan PlanMultiArch wrote: its time reaches the nodes as SOURCE_DATE_EPOCH, so their images match.</summary>
+    public string PlanFile { get; set; } = string.Empty;
 
     /// <summary>The publish writes an OCI archive: nodes send their images back, and nothing is pushed.</summary>
     public bool ArchiveOutput { get; set; }
@@ -105,9 +105,9 @@ public sealed class BuildOnNodes : MultiArchTask
         IReadOnlyDictionary<string, string> global = BuildEngine is IBuildEngine6 engine ? engine.GetGlobalProperties() : new Dictionary<string, string>();
         var properties = NodeProperties.Merge(global, Properties.Select(p => (p.ItemSpec, p.GetMetadata(ItemMetadata.Value))));
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (SourceDateEpoch.Length > 0)
+        if (PublishPlan.Read(PlanFile).Epoch is { } epoch)
         {
-            environment["SOURCE_DATE_EPOCH"] = SourceDateEpoch;
+            environment["SOURCE_DATE_EPOCH"] = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         var settings = new NodeBuildSettings(sourceRoot!, ProjectPath, package, WorkingDirectory, properties, environment);

@@ -55,6 +55,7 @@ public sealed class PlanMultiArch : AnnotatingTask
             ArchiveOutput = ArchiveOutput,
             DockerFormat = DockerFormat,
             Annotations = AllAnnotations(),
+            Time = Time,
         };
         PublishPlan plan = await new PublishPlanner(registry => CreateClient(registry, Registry), Report).PlanAsync(request, cancellationToken).ConfigureAwait(false);
         Platforms = plan.Platforms.Select(p =>

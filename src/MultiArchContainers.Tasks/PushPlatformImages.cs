@@ -43,7 +43,7 @@ public sealed class PushPlatformImages : MultiArchTask
     /// <summary>The base image reference, for the generated base name.</summary>
     public string BaseImage { get; set; } = string.Empty;
 
-    /// <summary>SOURCE_DATE_EPOCH; when set, each image is rewritten so that its digest depends only on its content.</summary>
+    /// <summary>Without a plan, SOURCE_DATE_EPOCH: when set, each image is rewritten so that its digest depends only on its content. With a plan, the plan's time decides.</summary>
     public string SourceDateEpoch { get; set; } = string.Empty;
 
     /// <summary>When set (one image, with <see cref="ArchiveOnly"/>): also write the image as an OCI archive here (a build node's answer).</summary>
@@ -62,11 +62,12 @@ public sealed class PushPlatformImages : MultiArchTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        AnnotationSet annotations = PublishPlan.Read(PlanFile).AnnotationSet();
+        PublishPlan plan = PublishPlan.Read(PlanFile);
+        AnnotationSet annotations = plan.AnnotationSet();
         var options = new CollectOptions(Archives.Select(a => a.GetMetadata(ItemMetadata.RuntimeIdentifier)).Distinct()
             .ToDictionary(rid => rid, rid => annotations.For(AnnotationLevel.Manifest, rid)))
         {
-            Epoch = Timestamps.ParseSourceDateEpoch(SourceDateEpoch),
+            Epoch = PlanFile.Length > 0 ? plan.EpochTime : Timestamps.ParseSourceDateEpoch(SourceDateEpoch),
             GenerateBaseName = GenerateBaseName,
             GenerateBaseDigest = GenerateBaseDigest,
             BaseImage = BaseImage,

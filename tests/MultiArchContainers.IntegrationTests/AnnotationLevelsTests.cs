@@ -149,4 +149,48 @@ public class AnnotationLevelsTests
         Assert.Contains("error MAC2014", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task InAGitRepositoryTwoCleanPublishesGiveOneDigestWithoutSourceDateEpoch()
+    {
+        string repository = "team/from-git";
+        using var sandbox = new Sandbox(_fixture, Project(
+            repository,
+            """<ContainerIndexAnnotation Include="com.example.index" Value="from git" />""",
+            "<ContainerGenerateAnnotations>true</ContainerGenerateAnnotations>"));
+        var commitTime = new Dictionary<string, string?> { ["GIT_AUTHOR_DATE"] = "2024-02-03T04:05:06Z", ["GIT_COMMITTER_DATE"] = "2024-02-03T04:05:06Z" };
+        foreach (string[] git in new[]
+        {
+            new[] { "init", "-q" },
+            new[] { "add", "-A" },
+            new[] { "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "app" },
+        })
+        {
+            ProcessResult step = await ProcessRunner.RunAsync("git", git, sandbox.Folder, commitTime);
+            Assert.True(step.ExitCode == 0, step.Combined);
+        }
+
+        string commit = (await ProcessRunner.RunAsync("git", ["rev-parse", "HEAD"], sandbox.Folder)).StandardOutput.Trim();
+        var raws = new List<string>();
+        for (int run = 0; run < 2; run++)
+        {
+            foreach (string folder in new[] { "bin", "obj" }.Select(f => Path.Combine(sandbox.Folder, f)).Where(Directory.Exists))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            ProcessResult result = await sandbox.PublishAsync();
+            _output.WriteLine(result.Combined);
+            Assert.True(result.ExitCode == 0, result.Combined);
+            raws.Add(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"));
+        }
+
+        Assert.Equal(raws[0], raws[1]);
+        Dictionary<string, string> annotations = AnnotationsOf(JsonNode.Parse(raws[0]));
+        Assert.Equal("2024-02-03T04:05:06Z", annotations["org.opencontainers.image.created"]);
+        Assert.Equal(commit, annotations["org.opencontainers.image.revision"]);
+        Assert.Equal("from git", annotations["com.example.index"]);
+        JsonNode config = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
+        Assert.Equal("2024-02-03T04:05:06Z", config["created"]!.GetValue<string>());
+    }
 }

@@ -122,4 +122,24 @@ public sealed class PlanTests : IDisposable
         Assert.True(Directory.Exists(recent));
         Assert.True(Directory.Exists(other));
     }
+
+    [Fact]
+    public async Task TheBuildTimeIsSourceDateEpochElseTheCommitTimeElseNow()
+    {
+        DateTimeOffset clock = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        string repository = Directory.CreateDirectory(Path.Combine(_folder, "repo", "src", "app")).FullName;
+        var commitTime = new Dictionary<string, string?> { ["GIT_AUTHOR_DATE"] = "2024-02-03T04:05:06Z", ["GIT_COMMITTER_DATE"] = "2024-02-03T04:05:06Z" };
+        string root = Path.Combine(_folder, "repo");
+        File.WriteAllText(Path.Combine(root, "file.txt"), "x");
+        foreach (string[] git in new[] { new[] { "init", "-q" }, new[] { "add", "-A" }, new[] { "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "x" } })
+        {
+            Assert.Equal(0, (await MultiArchContainers.Testing.ProcessRunner.RunAsync("git", git, root, commitTime)).ExitCode);
+        }
+
+        Assert.Equal(new BuildTime(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), BuildTimeSource.SourceDateEpoch), BuildTime.Resolve("1700000000", repository, true, () => clock));
+        Assert.Equal(new BuildTime(DateTimeOffset.Parse("2024-02-03T04:05:06Z", System.Globalization.CultureInfo.InvariantCulture), BuildTimeSource.GitCommit), BuildTime.Resolve(null, repository, true, () => clock));
+        Assert.Equal(new BuildTime(clock, BuildTimeSource.Now), BuildTime.Resolve(null, repository, false, () => clock));
+        Assert.Equal(new BuildTime(clock, BuildTimeSource.Now), BuildTime.Resolve(string.Empty, Path.GetTempPath(), true, () => clock));
+        Assert.False(BuildTime.Resolve(null, repository, false, () => clock).Reproducible);
+    }
 }

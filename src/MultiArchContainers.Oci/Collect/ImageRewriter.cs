@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using MultiArchContainers.Oci.Layout;
@@ -86,9 +87,8 @@ public static class ImageRewriter
 
         for (int i = layers.Count - sdkLayers; i < layers.Count; i++)
         {
-            (byte[] compressed, Digest diffId) = Repack(image.ReadBlob(layers[i].Digest), epoch);
-            Digest digest = image.WriteBlob(compressed);
-            layers[i] = layers[i] with { Digest = digest, Size = compressed.LongLength };
+            (Digest digest, long size, Digest diffId) = Repack(image, layers[i], epoch);
+            layers[i] = layers[i] with { Digest = digest, Size = size };
             diffIds[i] = diffId.ToString();
         }
 
@@ -117,70 +117,101 @@ public static class ImageRewriter
         return OciLayoutImage.FromManifest(image.Root, image.ManifestDescriptor.MediaType, Serialize(manifest), image.Root);
     }
 
-    /// <summary>Re-packs one gzip tar layer; returns the new compressed bytes and the digest of the tar (its diff_id).</summary>
-    private static (byte[] Compressed, Digest DiffId) Repack(byte[] layer, DateTimeOffset epoch)
+    /// <summary>
+    /// Re-packs one gzip tar layer of <paramref name="image"/> into a new blob of it, streaming: entry contents go to
+    /// files while the entries are sorted, so memory does not grow with the layer. Returns the new blob's digest and
+    /// size and the digest of the tar (its diff_id).
+    /// </summary>
+    private static (Digest Digest, long Size, Digest DiffId) Repack(OciLayoutImage image, Descriptor layer, DateTimeOffset epoch)
     {
-        var entries = new List<(TarEntry Entry, byte[]? Data)>();
-        using (var gzip = new GZipStream(new MemoryStream(layer), CompressionMode.Decompress))
-        using (var reader = new TarReader(gzip))
+        string work = Path.Combine(image.Root, "repack-" + layer.Digest.Encoded);
+        Directory.CreateDirectory(work);
+        try
         {
-            while (reader.GetNextEntry(copyData: true) is { } entry)
+            var entries = new List<(TarEntry Entry, string? Data)>();
+            using (Stream source = image.OpenBlob(layer, image.Root))
+            using (var gzip = new GZipStream(source, CompressionMode.Decompress))
+            using (var reader = new TarReader(gzip))
             {
-                byte[]? data = null;
-                if (entry.DataStream is not null)
+                while (reader.GetNextEntry(copyData: false) is { } entry)
                 {
-                    using var buffer = new MemoryStream();
-                    entry.DataStream.CopyTo(buffer);
-                    data = buffer.ToArray();
+                    string? data = null;
+                    if (entry.DataStream is not null && entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile)
+                    {
+                        data = Path.Combine(work, entries.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        using FileStream file = File.Create(data);
+                        entry.DataStream.CopyTo(file);
+                    }
+
+                    entries.Add((entry, data));
                 }
 
-                entries.Add((entry, data));
+                // Read to the end, so the layer is checked against its digest and size as a whole.
+                gzip.CopyTo(Stream.Null);
+                source.CopyTo(Stream.Null);
             }
-        }
 
-        var tar = new MemoryStream();
-        // GNU headers: PAX would add extended-header entries whose names carry the writing process's id.
-        using (var writer = new TarWriter(tar, TarEntryFormat.Gnu, leaveOpen: true))
-        {
-            foreach ((TarEntry entry, byte[]? data) in entries.OrderBy(e => e.Entry.Name, StringComparer.Ordinal))
+            string output = Path.Combine(work, "layer");
+            using var compressedHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var tarHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long size;
+            using (FileStream file = File.Create(output))
             {
-                var copy = new GnuTarEntry(ToGnu(entry.EntryType), entry.Name)
+                using (var hashedFile = new HashingWriteStream(file, compressedHash))
+                using (var gzip = new GZipStream(hashedFile, CompressionLevel.Optimal, leaveOpen: true))
+                using (var hashedTar = new HashingWriteStream(gzip, tarHash))
                 {
-                    ModificationTime = epoch,
-                    AccessTime = epoch,
-                    ChangeTime = epoch,
-                    Mode = entry.Mode,
-                    Uid = entry.Uid,
-                    Gid = entry.Gid,
-                };
-                if (entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink)
-                {
-                    copy.LinkName = entry.LinkName;
+                    // GNU headers: PAX would add extended-header entries whose names carry the writing process's id.
+                    using var writer = new TarWriter(hashedTar, TarEntryFormat.Gnu, leaveOpen: true);
+                    foreach ((TarEntry entry, string? data) in entries.OrderBy(e => e.Entry.Name, StringComparer.Ordinal))
+                    {
+                        using Stream? content = data is null ? null : File.OpenRead(data);
+                        writer.WriteEntry(Normalized(entry, epoch, content));
+                    }
                 }
 
-                if (entry is PosixTarEntry posix)
-                {
-                    copy.UserName = posix.UserName;
-                    copy.GroupName = posix.GroupName;
-                }
-
-                if (data is not null)
-                {
-                    copy.DataStream = new MemoryStream(data);
-                }
-
-                writer.WriteEntry(copy);
+                size = file.Length;
             }
-        }
 
-        byte[] uncompressed = tar.ToArray();
-        var compressed = new MemoryStream();
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+            var digest = Digest.FromSha256(compressedHash.GetHashAndReset());
+            File.Move(output, image.BlobPath(digest), overwrite: true);
+            return (digest, size, Digest.FromSha256(tarHash.GetHashAndReset()));
+        }
+        finally
         {
-            gzip.Write(uncompressed);
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>A GNU entry like <paramref name="entry"/> with <paramref name="epoch"/> as all of its times.</summary>
+    private static GnuTarEntry Normalized(TarEntry entry, DateTimeOffset epoch, Stream? content)
+    {
+        var copy = new GnuTarEntry(ToGnu(entry.EntryType), entry.Name)
+        {
+            ModificationTime = epoch,
+            AccessTime = epoch,
+            ChangeTime = epoch,
+            Mode = entry.Mode,
+            Uid = entry.Uid,
+            Gid = entry.Gid,
+        };
+        if (content is not null)
+        {
+            copy.DataStream = content;
         }
 
-        return (compressed.ToArray(), Digest.Sha256(uncompressed));
+        if (entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink)
+        {
+            copy.LinkName = entry.LinkName;
+        }
+
+        if (entry is PosixTarEntry posix)
+        {
+            copy.UserName = posix.UserName;
+            copy.GroupName = posix.GroupName;
+        }
+
+        return copy;
     }
 
     /// <summary>V7 regular files become GNU's regular-file type; every other type is shared.</summary>

@@ -47,6 +47,9 @@ public readonly record struct Digest
         return true;
     }
 
+    /// <summary>The sha256 digest whose hash is <paramref name="hash"/> (32 bytes, as a hash function returns them).</summary>
+    public static Digest FromSha256(byte[] hash) => new("sha256", Convert.ToHexStringLower(hash));
+
     public static Digest Sha256(ReadOnlySpan<byte> content) =>
         new("sha256", Convert.ToHexStringLower(SHA256.HashData(content)));
 

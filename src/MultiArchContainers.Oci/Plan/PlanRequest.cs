@@ -26,6 +26,9 @@ public sealed record PlanRequest
     /// <summary>Docker media types, which cannot carry annotations.</summary>
     public bool DockerFormat { get; init; }
 
+    /// <summary>The time the images take; recorded in the plan when it makes them reproducible.</summary>
+    public BuildTime? Time { get; init; }
+
     /// <summary>Every annotation declaration, generated ones included.</summary>
     public IReadOnlyList<AnnotationInput> Annotations { get; init; } = [];
 }

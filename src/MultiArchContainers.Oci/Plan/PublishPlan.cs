@@ -17,9 +17,18 @@ public sealed record PublishPlan
     [JsonPropertyName("annotations")]
     public IReadOnlyList<PlannedAnnotation> Annotations { get; init; } = [];
 
-    public static PublishPlan From(IReadOnlyList<PlannedPlatform> platforms, AnnotationSet? annotations) => new()
+    /// <summary>The time every timestamp of the images takes, in seconds since 1970; null when they are not reproducible.</summary>
+    [JsonPropertyName("epoch")]
+    public long? Epoch { get; init; }
+
+    /// <summary>The epoch as a time.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? EpochTime => Epoch is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
+    public static PublishPlan From(IReadOnlyList<PlannedPlatform> platforms, AnnotationSet? annotations, BuildTime? time = null) => new()
     {
         Platforms = platforms,
+        Epoch = time is { Reproducible: true } ? time.Value.ToUnixTimeSeconds() : null,
         Annotations = annotations?.All.Select(a => new PlannedAnnotation(AnnotationResolver.LevelName(a.Level), a.Rid, a.Key, a.Value)).ToList() ?? [],
     };
 

@@ -43,7 +43,7 @@ public sealed class PublishPlanner
             ArchiveOutput = request.ArchiveOutput,
             DockerFormat = request.DockerFormat,
         };
-        PublishPlan plan = PublishPlan.From(planned, AnnotationResolver.Resolve(request.Annotations, context, _report));
+        PublishPlan plan = PublishPlan.From(planned, AnnotationResolver.Resolve(request.Annotations, context, _report), request.Time);
         if (!targetValid && !request.ArchiveOutput)
         {
             return plan;

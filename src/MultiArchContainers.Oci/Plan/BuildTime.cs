@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MultiArchContainers.Oci.Plan;
+
+/// <summary>Where the time written into images came from.</summary>
+public enum BuildTimeSource
+{
+    /// <summary>The <c>SOURCE_DATE_EPOCH</c> variable.</summary>
+    SourceDateEpoch,
+
+    /// <summary>The commit time of <c>HEAD</c> in the git repository that holds the project.</summary>
+    GitCommit,
+
+    /// <summary>The clock: the images are not reproducible.</summary>
+    Now,
+}
+
+/// <summary>
+/// The one time every timestamp of a publish takes (config <c>created</c>, layer entry times, the <c>created</c>
+/// label and annotation): <c>SOURCE_DATE_EPOCH</c>, else the commit time of <c>HEAD</c>, else now. Two clean
+/// publishes of one commit therefore give the same digests without anyone setting anything.
+/// </summary>
+public sealed record BuildTime(DateTimeOffset Value, BuildTimeSource Source)
+{
+    /// <summary>Whether images made with this time are the same on every publish of the same inputs.</summary>
+    public bool Reproducible => Source != BuildTimeSource.Now;
+
+    /// <param name="sourceDateEpoch">SOURCE_DATE_EPOCH as set (MAC2018 when it is not a whole number of seconds).</param>
+    /// <param name="projectDirectory">Where the search for the git repository starts.</param>
+    /// <param name="fromGit">False: the project opted out (ContainerReproducible=false); only SOURCE_DATE_EPOCH counts.</param>
+    /// <param name="now">The clock.</param>
+    public static BuildTime Resolve(string? sourceDateEpoch, string? projectDirectory, bool fromGit, Func<DateTimeOffset> now)
+    {
+        if (Timestamps.ParseSourceDateEpoch(sourceDateEpoch) is { } epoch)
+        {
+            return new BuildTime(epoch, BuildTimeSource.SourceDateEpoch);
+        }
+
+        if (fromGit && !string.IsNullOrEmpty(projectDirectory) && CommitTime(projectDirectory) is { } commit)
+        {
+            return new BuildTime(commit, BuildTimeSource.GitCommit);
+        }
+
+        return new BuildTime(DateTimeOffset.FromUnixTimeSeconds(now().ToUnixTimeSeconds()), BuildTimeSource.Now);
+    }
+
+    /// <summary>The committer time of HEAD in the repository holding <paramref name="directory"/>; null outside git or without git.</summary>
+    public static DateTimeOffset? CommitTime(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "log", "-1", "--format=%ct", "HEAD" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using Process git = Process.Start(start)!;
+            Task<string> errors = git.StandardError.ReadToEndAsync();
+            string output = git.StandardOutput.ReadToEnd();
+            if (!git.WaitForExit(TimeSpan.FromSeconds(30)))
+            {
+                git.Kill(entireProcessTree: true);
+                return null;
+            }
+
+            _ = errors.Result;
+            return git.ExitCode == 0 && long.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No git on this machine: as outside a repository.
+            return null;
+        }
+    }
+}
