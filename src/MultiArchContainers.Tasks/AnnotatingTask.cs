@@ -63,6 +63,9 @@ public abstract class AnnotatingTask : MultiArchTask
         return time;
     }
 
+    /// <summary>Whether generated values go on every manifest too (a publish) or on the index only (a merge).</summary>
+    protected virtual bool GenerateForManifests => true;
+
     protected bool DockerFormat => ImageFormat.Equals("Docker", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every declaration: the three item types, the string, and the generated values for index and manifests.</summary>
@@ -78,7 +81,7 @@ public abstract class AnnotatingTask : MultiArchTask
             : SourceRevisionId.Length > 0 ? SourceRevisionId
             : ProjectDirectory.Length > 0 ? GitRevision.Find(ProjectDirectory) : null;
         inputs.AddRange(Oci.Annotations.GeneratedAnnotations.For(
-            GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata(ItemMetadata.Value))), created, revision));
+            GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata(ItemMetadata.Value))), created, revision, GenerateForManifests));
         return inputs;
     }
 }

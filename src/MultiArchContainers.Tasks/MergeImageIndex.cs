@@ -44,6 +44,9 @@ public sealed class MergeImageIndex : AnnotatingTask
     /// <summary>Where to write the merged index's metadata JSON; nothing is written when empty.</summary>
     public string MetadataFile { get; set; } = string.Empty;
 
+    /// <summary>The images keep the manifests they were built with: generated values go on the index only.</summary>
+    protected override bool GenerateForManifests => false;
+
     /// <summary>The pushed index (not set for a dry run).</summary>
     [Output]
     public ITaskItem? PublishedIndex { get; private set; }

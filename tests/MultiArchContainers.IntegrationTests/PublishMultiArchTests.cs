@@ -86,10 +86,13 @@ public class PublishMultiArchTests
         JsonNode index = JsonNode.Parse(raw)!;
         Assert.Equal("application/vnd.oci.image.index.v1+json", index["mediaType"]!.GetValue<string>());
 
+        // Generated annotations are on by default: the declared ones byte for byte, besides them only generated keys.
         var annotations = index["annotations"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
-        Assert.Equal(
+        DeclaredAnnotations.AssertCarried(
             new Dictionary<string, string> { ["org.opencontainers.image.source"] = SourceValue, ["com.example.note"] = NoteValue },
             annotations);
+        Assert.Equal("1.0.0", annotations["org.opencontainers.image.version"]);
+        Assert.True(Oci.Model.Timestamps.IsRfc3339(annotations["org.opencontainers.image.created"]));
 
         JsonArray manifests = index["manifests"]!.AsArray();
         Assert.Equal(
@@ -137,11 +140,12 @@ public class PublishMultiArchTests
         string repository = "team/msbuild-sdks";
         using var sandbox = new Sandbox(
             _fixture,
-            Project(repository, registry, "<RuntimeIdentifiers>linux-arm64;linux-x64</RuntimeIdentifiers><ContainerImageTag>edge</ContainerImageTag>"),
+            Project(repository, registry, "<RuntimeIdentifiers>linux-arm64;linux-x64</RuntimeIdentifiers><ContainerImageTag>edge</ContainerImageTag><ContainerGenerateAnnotations>false</ContainerGenerateAnnotations>"),
             $"\"MultiArchContainers.Sdk\": \"{_fixture.PackageVersion}\"");
 
         AssertSucceeded(await sandbox.PublishAsync());
 
+        // Generated annotations turned off: nothing was declared, so the index has none.
         JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/{repository}:edge"))!;
         Assert.Null(index["annotations"]);
         Assert.Equal(["arm64", "amd64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));

@@ -197,4 +197,18 @@ public sealed class TargetTests : IDisposable
         Assert.StartsWith(runs + "run-", second.StandardOutput.Trim(), StringComparison.Ordinal);
         Assert.NotEqual(first.StandardOutput.Trim(), second.StandardOutput.Trim());
     }
+
+    [Theory]
+    [InlineData("", "true")]
+    [InlineData("<ContainerGenerateLabels>false</ContainerGenerateLabels>", "false")]
+    [InlineData("<ContainerGenerateAnnotations>false</ContainerGenerateAnnotations>", "false")]
+    [InlineData("<ContainerGenerateLabels>false</ContainerGenerateLabels><ContainerGenerateAnnotations>true</ContainerGenerateAnnotations>", "true")]
+    public async Task GeneratedAnnotationsAreOnByDefaultAndFollowTheSdksLabelSwitch(string properties, string expected)
+    {
+        string project = WriteProject(properties);
+
+        ProcessResult result = await MSBuildAsync(project, "-getProperty:ContainerGenerateAnnotations");
+
+        Assert.Equal(expected, result.StandardOutput.Trim());
+    }
 }

@@ -11,7 +11,8 @@ public static class GeneratedAnnotations
     /// <param name="values">The project's values by key; empty values are left out.</param>
     /// <param name="created">The created time, or null to leave the key out.</param>
     /// <param name="revision">The commit, or null or empty to leave the key out.</param>
-    public static IEnumerable<AnnotationInput> For(IEnumerable<(string Key, string Value)> values, DateTimeOffset? created, string? revision)
+    /// <param name="manifests">Also on every manifest (a publish); false puts them on the index only (a merge).</param>
+    public static IEnumerable<AnnotationInput> For(IEnumerable<(string Key, string Value)> values, DateTimeOffset? created, string? revision, bool manifests = true)
     {
         var all = values.Where(v => v.Value.Length > 0).ToList();
         if (created is { } time)
@@ -24,7 +25,8 @@ public static class GeneratedAnnotations
             all.Add((RevisionKey, revision));
         }
 
-        return all.SelectMany(v => new[] { AnnotationLevel.Index, AnnotationLevel.Manifest }
+        AnnotationLevel[] levels = manifests ? [AnnotationLevel.Index, AnnotationLevel.Manifest] : [AnnotationLevel.Index];
+        return all.SelectMany(v => levels
             .Select(level => new AnnotationInput("generated", level, v.Key, v.Value) { IsGenerated = true }));
     }
 }
