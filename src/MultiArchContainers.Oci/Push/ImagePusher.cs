@@ -24,6 +24,15 @@ public sealed class ImagePusher
     /// </summary>
     public async Task<PlatformImage> PushAsync(string runtimeIdentifier, OciLayoutImage image, string repository, IReadOnlyList<string> mountFrom, CancellationToken cancellationToken)
     {
+        // A manifest the registry holds already has every blob it names (the registry checked them when it was
+        // pushed): one HEAD confirms the image, and nothing is written.
+        Descriptor manifest = image.ManifestDescriptor;
+        if (await _manifests.ManifestSizeAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false) == manifest.Size)
+        {
+            _log($"{runtimeIdentifier}: the {manifest.Platform} image {_manifests.Registry}/{repository}@{manifest.Digest} is there already");
+            return new PlatformImage(runtimeIdentifier, manifest);
+        }
+
         IEnumerable<Descriptor> blobs = image.Manifest.Layers.Prepend(image.Manifest.Config);
         await Parallel.ForEachAsync(
             blobs,

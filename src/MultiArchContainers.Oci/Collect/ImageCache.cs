@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MultiArchContainers.Oci.Collect;
+
+/// <summary>
+/// The image archive a per-RID build made, kept with the key of its inputs (the publish output, the container
+/// settings and the resolved base image digest), so an unchanged republish reuses it instead of building it again.
+/// </summary>
+public sealed class ImageCache(string folder)
+{
+    private string KeyFile => Path.Combine(folder, "key");
+
+    private string ArchiveFile => Path.Combine(folder, "image.tar");
+
+    /// <summary>
+    /// The key of a build's inputs: every file below <paramref name="publishFolder"/> (path and content), the
+    /// <paramref name="settings"/> in order, and the base image digest.
+    /// </summary>
+    public static string Key(string publishFolder, IEnumerable<string> settings, Digest baseDigest)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string text)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(text));
+            hash.AppendData([0]);
+        }
+
+        foreach (string file in Directory.EnumerateFiles(publishFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            Add(Path.GetRelativePath(publishFolder, file).Replace('\\', '/'));
+            using FileStream content = File.OpenRead(file);
+            Add(Convert.ToHexStringLower(SHA256.HashData(content)));
+        }
+
+        foreach (string setting in settings)
+        {
+            Add(setting);
+        }
+
+        Add(baseDigest.ToString());
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Copies the kept archive to <paramref name="destination"/> when it was made from inputs with <paramref name="key"/>.</summary>
+    public bool TryReuse(string key, string destination)
+    {
+        if (!File.Exists(KeyFile) || !File.Exists(ArchiveFile) || File.ReadAllText(KeyFile) != key)
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+        File.Copy(ArchiveFile, destination, overwrite: true);
+        return true;
+    }
+
+    /// <summary>Keeps <paramref name="archive"/> as the image of inputs with <paramref name="key"/>.</summary>
+    public void Remember(string key, string archive)
+    {
+        Directory.CreateDirectory(folder);
+        File.Delete(KeyFile);
+        File.Copy(archive, ArchiveFile + ".partial", overwrite: true);
+        File.Move(ArchiveFile + ".partial", ArchiveFile, overwrite: true);
+        File.WriteAllText(KeyFile, key);
+    }
+}

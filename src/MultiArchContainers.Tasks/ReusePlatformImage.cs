@@ -1,0 +1,107 @@
+using Microsoft.Build.Framework;
+using MultiArchContainers.Oci.Collect;
+using MultiArchContainers.Oci.Registry;
+
+namespace MultiArchContainers.Tasks;
+
+/// <summary>
+/// Inside a per-RID build, after publish: computes the key of the image's inputs (<see cref="ImageCache"/>) and, with
+/// <see cref="Remember"/> false, reuses the image built before from the same inputs ("up to date"); with it true,
+/// keeps the image just built for the next publish.
+/// </summary>
+public sealed class ReusePlatformImage : MultiArchTask
+{
+    /// <summary>The RID, for the log.</summary>
+    [Required]
+    public string RuntimeIdentifier { get; set; } = string.Empty;
+
+    /// <summary>The publish output the image is made of.</summary>
+    [Required]
+    public string PublishDirectory { get; set; } = string.Empty;
+
+    /// <summary>The container settings that shape the image: Include a name, <c>Value</c> its value.</summary>
+    public ITaskItem[] Settings { get; set; } = [];
+
+    /// <summary>The container items that shape the image (labels, environment, ports, commands), with all their metadata.</summary>
+    public ITaskItem[] Items { get; set; } = [];
+
+    /// <summary>The full base image reference; its digest is part of the key.</summary>
+    public string BaseImage { get; set; } = string.Empty;
+
+    /// <summary>Where the kept image and its key live.</summary>
+    [Required]
+    public string CacheDirectory { get; set; } = string.Empty;
+
+    /// <summary>The image archive the build writes (reused: copied there).</summary>
+    [Required]
+    public string ArchivePath { get; set; } = string.Empty;
+
+    /// <summary>Keep the image just built instead of looking for one.</summary>
+    public bool Remember { get; set; }
+
+    /// <summary>The key from the look-up, handed back to the remember step.</summary>
+    public string Key { get; set; } = string.Empty;
+
+    /// <summary>Whether the image built before was reused.</summary>
+    [Output]
+    public bool Reused { get; private set; }
+
+    /// <summary>The key of the inputs; empty when it cannot be known (the base image unreadable), and nothing is reused.</summary>
+    [Output]
+    public string InputKey { get; private set; } = string.Empty;
+
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var cache = new ImageCache(CacheDirectory);
+        if (Remember)
+        {
+            if (Key.Length > 0 && File.Exists(ArchivePath))
+            {
+                cache.Remember(Key, ArchivePath);
+            }
+
+            return;
+        }
+
+        if (ImageReference.TryParse(BaseImage, out _) is not { Registry.Length: > 0 } reference || !Directory.Exists(PublishDirectory))
+        {
+            return;
+        }
+
+        Digest? baseDigest;
+        try
+        {
+            using var client = new RegistryClient(reference.Registry, role: RegistryRole.Pull) { OnRetry = Info };
+            baseDigest = reference.Digest ?? await client.ResolveManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MultiArchException)
+        {
+            // The SDK's own build reads the base image next and reports what is wrong with it.
+            return;
+        }
+
+        if (baseDigest is not { } digest)
+        {
+            return;
+        }
+
+        IEnumerable<string> settings = Settings.Select(s => $"{s.ItemSpec}={s.GetMetadata(ItemMetadata.Value)}")
+            .Concat(Items.Where(i => !TimeLabels.Contains(i.ItemSpec)).Select(Describe));
+        InputKey = ImageCache.Key(PublishDirectory, settings, digest);
+        Reused = cache.TryReuse(InputKey, ArchivePath);
+        if (Reused)
+        {
+            Info($"{RuntimeIdentifier}: up to date; the image built before from the same inputs is reused");
+        }
+    }
+
+    /// <summary>The SDK stamps these labels with the clock on every build; the image's time comes from the plan instead.</summary>
+    private static readonly HashSet<string> TimeLabels = new(StringComparer.Ordinal) { "org.opencontainers.image.created", "org.opencontainers.artifact.created" };
+
+    /// <summary>An item with its own metadata, in a stable order.</summary>
+    private static string Describe(ITaskItem item)
+    {
+        System.Collections.IDictionary metadata = item.CloneCustomMetadata();
+        return item.ItemSpec + string.Concat(metadata.Keys.Cast<string>().Order(StringComparer.Ordinal).Select(name => $"|{name}={metadata[name]}"));
+    }
+}

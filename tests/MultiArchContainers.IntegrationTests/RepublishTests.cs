@@ -1,0 +1,64 @@
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.IntegrationTests;
+
+/// <summary>
+/// An unchanged republish does no work: each RID's image is reused ("up to date"), and the registry, behind the
+/// project's proxy, gets only reads. One changed source file builds and pushes again.
+/// </summary>
+[Collection(PublishCollection.Name)]
+public class RepublishTests
+{
+    private readonly PublishFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public RepublishTests(PublishFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    private static bool Writes(ProxiedRequest request) => request.Method is "PUT" or "POST" or "PATCH" or "DELETE";
+
+    [Fact]
+    public async Task AnUnchangedRepublishReusesEveryImageAndWritesNothing()
+    {
+        await using LimitingProxy registry = LimitingProxy.Start(_fixture.Registry);
+        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+            $"""
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerRegistry>{registry.Address}</ContainerRegistry>
+            <ContainerRepository>team/republished</ContainerRepository>
+            <ContainerImageTags>1.0;latest</ContainerImageTags>
+            """,
+            """<ContainerIndexAnnotation Include="com.example.republish" Value="yes" />"""));
+        sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
+
+        ProcessResult first = await sandbox.PublishAsync();
+        _output.WriteLine(first.Combined);
+        Assert.True(first.ExitCode == 0, first.Combined);
+        string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/republished:1.0");
+
+        int before = registry.Requests.Count;
+        ProcessResult again = await sandbox.PublishAsync();
+        _output.WriteLine(again.Combined);
+        Assert.True(again.ExitCode == 0, again.Combined);
+        IReadOnlyList<ProxiedRequest> second = registry.Requests.Skip(before).ToList();
+
+        Assert.Contains("linux-x64: up to date", again.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("linux-arm64: up to date", again.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Building image", again.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(second, Writes);
+        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/republished:1.0"));
+
+        File.AppendAllText(Path.Combine(sandbox.Folder, "Program.cs"), "\n// changed\nclass Changed { }\n");
+        before = registry.Requests.Count;
+        ProcessResult changed = await sandbox.PublishAsync();
+        _output.WriteLine(changed.Combined);
+        Assert.True(changed.ExitCode == 0, changed.Combined);
+
+        Assert.DoesNotContain("up to date", changed.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(registry.Requests.Skip(before), Writes);
+        Assert.NotEqual(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/republished:1.0"));
+    }
+}
