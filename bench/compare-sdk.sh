@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares `dotnet publish -t:PublishMultiArch` with the .NET SDK's own multi-RID `PublishContainer` on one machine:
-# wall time of clean publishes (bin/ and obj/ removed, NuGet cache warm) and what each leaves in the registry.
+# wall time of clean publishes (bin/ and obj/ removed, NuGet cache warm), of unchanged republishes right after them,
+# and what each leaves in the registry.
 #
 #   bench/compare-sdk.sh [runs]     default 5 runs of each, alternating; needs docker-registry and skopeo
 #
@@ -44,18 +45,20 @@ registry_pid=$!
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 dotnet run --project tests/MultiArchContainers.Testing -c Release --no-build -- seed-base "$registry" dotnet/runtime:10.0 >/dev/null
 
-# One app, two project files: the plain SDK needs the RIDs in RuntimeIdentifiers too (NETSDK1047 otherwise).
-app="$work/app"
-mkdir -p "$app"
-echo 'System.Console.WriteLine("bench");' > "$app/Program.cs"
-cat > "$app/nuget.config" <<XML
+# One app in two folders (so each keeps its own obj/ between publishes), one project file each: the plain SDK
+# needs the RIDs in RuntimeIdentifiers too (NETSDK1047 otherwise).
+for project in sdk multiarch; do
+  mkdir -p "$work/$project"
+  echo 'System.Console.WriteLine("bench");' > "$work/$project/Program.cs"
+  cat > "$work/$project/nuget.config" <<XML
 <configuration><packageSources><add key="bench" value="$work/feed" /></packageSources></configuration>
 XML
+done
 common="<OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework>
     <ContainerBaseImage>$registry/dotnet/runtime:10.0</ContainerBaseImage><ContainerRegistry>$registry</ContainerRegistry>
     <ContainerImageTags>1.0</ContainerImageTags>"
 labels='<ContainerLabel Include="org.opencontainers.image.url" Value="https://example.com:8443/app" />'
-cat > "$app/sdk.csproj" <<XML
+cat > "$work/sdk/sdk.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>$common
     <ContainerRepository>bench/sdk</ContainerRepository>
@@ -65,7 +68,7 @@ cat > "$app/sdk.csproj" <<XML
   <ItemGroup>$labels</ItemGroup>
 </Project>
 XML
-cat > "$app/multiarch.csproj" <<XML
+cat > "$work/multiarch/multiarch.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <Sdk Name="MultiArchContainers.Sdk" Version="$version" />
   <PropertyGroup>$common
@@ -79,11 +82,11 @@ cat > "$app/multiarch.csproj" <<XML
 XML
 
 export NUGET_PACKAGES="$work/nuget" DOTNET_CONTAINER_INSECURE_REGISTRIES="$registry"
-publish() { # project target log
-  rm -rf "$app/bin" "$app/obj"
+publish() { # project target log [keep]: clean unless the fourth argument says keep
+  [ "${4:-}" = keep ] || rm -rf "$work/$1/bin" "$work/$1/obj"
   local start end
   start=$(date +%s.%N)
-  dotnet publish "$app/$1.csproj" -t:"$2" -nologo -v:m > "$3" 2>&1 || { echo "publish of $1 failed, see $3" >&2; tail -20 "$3" >&2; exit 1; }
+  dotnet publish "$work/$1/$1.csproj" -t:"$2" -nologo -v:m > "$3" 2>&1 || { echo "publish of $1 failed, see $3" >&2; tail -20 "$3" >&2; exit 1; }
   end=$(date +%s.%N)
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }' 
 }
@@ -92,14 +95,18 @@ echo "Warming the NuGet cache (not timed)"
 publish sdk PublishContainer "$work/warm-sdk.log" >/dev/null
 publish multiarch PublishMultiArch "$work/warm-multiarch.log" >/dev/null
 
-sdk_times=() multiarch_times=()
+sdk_times=() multiarch_times=() sdk_again=() multiarch_again=()
 for i in $(seq 1 "$runs"); do
   sdk_times+=("$(publish sdk PublishContainer "$work/sdk-$i.log")")
   multiarch_times+=("$(publish multiarch PublishMultiArch "$work/multiarch-$i.log")")
-  echo "run $i: sdk ${sdk_times[-1]} s, multiarch ${multiarch_times[-1]} s"
+  sdk_again+=("$(publish sdk PublishContainer "$work/sdk-again-$i.log" keep)")
+  multiarch_again+=("$(publish multiarch PublishMultiArch "$work/multiarch-again-$i.log" keep)")
+  echo "run $i: clean sdk ${sdk_times[-1]} s, multiarch ${multiarch_times[-1]} s; unchanged sdk ${sdk_again[-1]} s, multiarch ${multiarch_again[-1]} s"
 done
 
-stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f (%.1f to %.1f)", m, v[1], v[NR] }'; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+stats() { printf '%s\n' "$@" | sort -n | awk -v m="$(median "$@")" '{ v[NR] = $1 } END { printf "%.1f (%.1f to %.1f)", m, v[1], v[NR] }'; }
+ratio() { awk -v a="$(median "${@:2}")" -v b="$1" 'BEGIN { printf "%.2f×", a / b }'; }
 inspect() { skopeo inspect --tls-verify=false "$@"; }
 tags() { skopeo list-tags --tls-verify=false "docker://$registry/$1" | python3 -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin)["Tags"])))'; }
 platforms() { inspect --raw "docker://$registry/$1:1.0" | python3 -c 'import json,sys; print(" ".join("/".join(filter(None, [p["os"], p["architecture"], p.get("variant")])) for p in (m["platform"] for m in json.load(sys.stdin)["manifests"])))'; }
@@ -107,11 +114,14 @@ media() { inspect --raw "docker://$registry/$1:1.0" | python3 -c 'import json,sy
 label() { inspect --config --override-arch arm64 --override-variant v8 "docker://$registry/$1:1.0" | python3 -c 'import json,sys; print(json.load(sys.stdin)["config"].get("Labels", {}).get("org.opencontainers.image.url", "(missing)"))'; }
 
 echo
-echo "$(nproc) cores, $(dotnet --version) SDK, $runs clean publishes each (bin/ and obj/ removed, NuGet cache warm)"
+echo "$(nproc) cores, $(dotnet --version) SDK, $runs runs, alternating: a clean publish of each (bin/ and obj/ removed, NuGet"
+echo "cache warm), then an unchanged republish of each; ratios are PublishMultiArch's median over the SDK's"
 echo
 echo "| | SDK PublishContainer | PublishMultiArch |"
 echo "|---|---|---|"
-echo "| seconds, median (min to max) | $(stats "${sdk_times[@]}") | $(stats "${multiarch_times[@]}") |"
+echo "| clean publish, seconds, median (min to max) | $(stats "${sdk_times[@]}") | $(stats "${multiarch_times[@]}") ($(ratio "$(median "${sdk_times[@]}")" "${multiarch_times[@]}")) |"
+echo "| unchanged republish, seconds, median (min to max) | $(stats "${sdk_again[@]}") | $(stats "${multiarch_again[@]}") ($(ratio "$(median "${sdk_again[@]}")" "${multiarch_again[@]}")) |"
+echo "| images reused on the unchanged republish | $(grep -c 'up to date' "$work"/sdk-again-*.log | awk -F: '{ s += $2 } END { print s + 0 }') | $(grep -h 'up to date' "$work"/multiarch-again-*.log | wc -l) |"
 echo "| tags in the repository | $(tags bench/sdk) | $(tags bench/multiarch) |"
 echo "| index platforms | $(platforms bench/sdk) | $(platforms bench/multiarch) |"
 echo "| index media type, annotations | $(media bench/sdk) | $(media bench/multiarch) |"
