@@ -10,5 +10,5 @@ public sealed record ContainerConfig
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unknown { get; init; }
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

@@ -28,7 +28,7 @@ public sealed record Descriptor
     public string? ArtifactType { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unknown { get; init; }
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 
     /// <summary>An attestation manifest's entry: platform <c>unknown/unknown</c>.</summary>
     [JsonIgnore]

@@ -28,7 +28,7 @@ public sealed record ImageConfig
     public ContainerConfig? Config { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unknown { get; init; }
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 
     /// <summary>The platform this config describes; arm64 and arm get their default variant when it is left out.</summary>
     public Platform? ToPlatform()

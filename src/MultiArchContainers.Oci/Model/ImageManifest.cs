@@ -28,5 +28,5 @@ public sealed record ImageManifest
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unknown { get; init; }
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

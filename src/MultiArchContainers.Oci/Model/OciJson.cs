@@ -10,12 +10,14 @@ public static class OciJson
     /// <summary>
     /// Compact output, no nulls, and text kept readable: annotation values are stored as the user wrote them
     /// (only what JSON requires is escaped), so a registry shows the same characters that the project declared.
+    /// Type information comes from <see cref="OciJsonContext"/> only.
     /// </summary>
     public static readonly JsonSerializerOptions Options = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
+        TypeInfoResolver = OciJsonContext.Default,
     };
 
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
