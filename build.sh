@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ./build.sh         restore, build, pack, then publish samples/HelloMultiArch to a local registry (the demo)
 # ./build.sh test    install missing prerequisites, build, pack, run every test tier
-# ./build.sh pack    write artifacts/packages/MultiArchContainers.Sdk.<version>.nupkg
+# ./build.sh pack    write artifacts/packages/MultiArchContainers.Sdk.<version>.nupkg and the MultiArchContainers.Tool packages
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -15,6 +15,8 @@ prerequisites() {
   command -v ssh >/dev/null || missing+=(openssh-client)
   command -v git >/dev/null || missing+=(git)
   command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
+  # The native multiarch command links with clang or gcc.
+  command -v clang >/dev/null || command -v gcc >/dev/null || missing+=(gcc)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then
     echo "Installing ${missing[*]}"
@@ -28,7 +30,17 @@ prerequisites() {
 
 build() { dotnet build MultiArchContainers.sln -c Release -nologo -v:q; }
 
-pack() { dotnet pack src/MultiArchContainers.Tasks -c Release -nologo -v:q -o artifacts/packages; }
+# The SDK package, then the multiarch tool: its pointer package, a framework-dependent package for any platform,
+# and a natively compiled one for linux-x64 when this machine is one (native code is compiled on its own platform).
+pack() {
+  local tool=src/MultiArchContainers.Tool
+  dotnet pack src/MultiArchContainers.Tasks -c Release -nologo -v:q -o artifacts/packages
+  dotnet pack "$tool" -c Release -nologo -v:q -o artifacts/packages
+  dotnet pack "$tool" -c Release -nologo -v:q -o artifacts/packages -r any -p:PublishAot=false
+  if [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
+    dotnet pack "$tool" -c Release -nologo -v:q -o artifacts/packages -r linux-x64
+  fi
+}
 
 run_tests() {
   rm -rf artifacts/test-results

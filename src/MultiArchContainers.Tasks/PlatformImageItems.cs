@@ -18,7 +18,7 @@ internal static class PlatformImageItems
         var item = new TaskItem(image.Manifest.Digest.ToString());
         item.SetMetadata(ItemMetadata.RuntimeIdentifier, image.RuntimeIdentifier);
         item.SetMetadata(ItemMetadata.Platform, image.Platform.ToString());
-        item.SetMetadata(ItemMetadata.PlatformJson, JsonSerializer.Serialize(image.Platform, OciJson.Options));
+        item.SetMetadata(ItemMetadata.PlatformJson, JsonSerializer.Serialize(image.Platform, OciJson.TypeInfo<Platform>()));
         item.SetMetadata(ItemMetadata.MediaType, image.Manifest.MediaType);
         item.SetMetadata(ItemMetadata.Size, image.Manifest.Size.ToString(CultureInfo.InvariantCulture));
         if (layoutRoot is not null)
@@ -31,7 +31,7 @@ internal static class PlatformImageItems
 
     public static PlatformImage FromItem(ITaskItem item)
     {
-        Platform platform = JsonSerializer.Deserialize<Platform>(item.GetMetadata(ItemMetadata.PlatformJson), OciJson.Options)
+        Platform platform = JsonSerializer.Deserialize(item.GetMetadata(ItemMetadata.PlatformJson), OciJson.TypeInfo<Platform>())
             ?? throw new JsonException("PlatformJson is null.");
         var descriptor = new Descriptor
         {

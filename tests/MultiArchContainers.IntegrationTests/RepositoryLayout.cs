@@ -19,10 +19,13 @@ internal static class RepositoryLayout
         }
     }
 
+    /// <summary>Where ./build.sh pack writes the SDK package and the multiarch tool's packages.</summary>
+    public static string PackagesFolder => Path.Combine(Root, "artifacts", "packages");
+
     /// <summary>The newest packed SDK package and its version; ./build.sh test packs it before the tests run.</summary>
     public static (string Path, string Version) FindSdkPackage()
     {
-        string folder = Path.Combine(Root, "artifacts", "packages");
+        string folder = PackagesFolder;
         FileInfo? newest = Directory.Exists(folder)
             ? new DirectoryInfo(folder).GetFiles("MultiArchContainers.Sdk.*.nupkg").OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()
             : null;

@@ -21,6 +21,24 @@ public class AnnotationStringTests
     }
 
     [Fact]
+    public void OneCommandLineEntryIsTakenLiterally()
+    {
+        var diagnostics = new List<Diagnostic>();
+        List<AnnotationInput> parsed = AnnotationString.ParseOne(@"manifest,manifest-descriptor[linux/arm64/v8]:com.example.path=C:\dir;a\,b", "--annotation 'x'", diagnostics.Add).ToList();
+
+        Assert.Empty(diagnostics);
+        Assert.Equal([AnnotationLevel.Manifest, AnnotationLevel.ManifestDescriptor], parsed.Select(p => p.Level));
+        Assert.All(parsed, p => Assert.Equal(("com.example.path", @"C:\dir;a\,b", "linux/arm64/v8", "--annotation 'x'"), (p.Key, p.Value, p.Platform, p.Source)));
+        AnnotationInput untyped = Assert.Single(AnnotationString.ParseOne("org.opencontainers.image.title=a=b", "--annotation", diagnostics.Add));
+        Assert.Equal((AnnotationLevel.Index, "org.opencontainers.image.title", "a=b"), (untyped.Level, untyped.Key, untyped.Value));
+
+        Assert.Empty(AnnotationString.ParseOne("indx[linux/amd64]:com.example.a=b", "--annotation", diagnostics.Add));
+        Diagnostic error = Assert.Single(diagnostics);
+        Assert.Equal("MAC2015", error.Code);
+        Assert.StartsWith("The --annotation entry 'indx[linux/amd64]:com.example.a=b'", error.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ADottedKeyBeforeAColonIsAKey()
     {
         AnnotationInput parsed = Assert.Single(Parse("com.example:odd=1"));

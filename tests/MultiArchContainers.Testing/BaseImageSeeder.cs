@@ -44,4 +44,30 @@ public static class BaseImageSeeder
 
         await client.PutManifestAsync(repository, Digest.Sha256(image.Manifest).ToString(), image.Manifest, MediaTypes.OciManifest, cancellationToken);
     }
+
+    /// <summary>Eight single-platform images, one per platform of <see cref="EightPlatforms"/>.</summary>
+    public static readonly IReadOnlyList<Platform> EightPlatforms =
+        new[] { ("amd64", (string?)null), ("arm64", "v8"), ("arm", "v7"), ("386", null), ("s390x", null), ("ppc64le", null), ("riscv64", null), ("mips64le", null) }
+            .Select(p => new Platform { Os = "linux", Architecture = p.Item1, Variant = p.Item2 })
+            .ToList();
+
+    /// <summary>
+    /// Pushes one small image per platform of <see cref="EightPlatforms"/>, tagged <c>p-os-arch[-variant]</c>, and
+    /// returns their references (<c>registry/repository:tag</c>).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SeedPlatformsAsync(string registry, string repository)
+    {
+        using var client = new RegistryClient(registry);
+        var references = new List<string>();
+        foreach (Platform platform in EightPlatforms)
+        {
+            var image = TestImage.Create(platform, note: platform.ToString());
+            await PushAsync(client, repository, image);
+            string tag = "p-" + platform.ToString().Replace('/', '-');
+            await client.PutManifestAsync(repository, tag, image.Manifest, MediaTypes.OciManifest, CancellationToken.None);
+            references.Add($"{registry}/{repository}:{tag}");
+        }
+
+        return references;
+    }
 }

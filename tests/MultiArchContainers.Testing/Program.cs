@@ -14,14 +14,9 @@ if (args is ["seed-base", string registry, string reference] && reference.Contai
 
 if (args is ["seed-platforms", string target, string repository])
 {
-    using var client = new RegistryClient(target);
-    foreach (Platform platform in BenchPlatforms())
+    foreach (string seeded in await BaseImageSeeder.SeedPlatformsAsync(target, repository))
     {
-        var image = TestImage.Create(platform, note: platform.ToString());
-        await BaseImageSeeder.PushAsync(client, repository, image);
-        string tag = "p-" + platform.ToString().Replace('/', '-');
-        await client.PutManifestAsync(repository, tag, image.Manifest, MediaTypes.OciManifest, CancellationToken.None);
-        Console.WriteLine($"{target}/{repository}:{tag}");
+        Console.WriteLine(seeded);
     }
 
     return 0;
@@ -29,7 +24,3 @@ if (args is ["seed-platforms", string target, string repository])
 
 Console.Error.WriteLine("usage: seed-base REGISTRY REPOSITORY:TAG | seed-platforms REGISTRY REPOSITORY");
 return 2;
-
-static IEnumerable<Platform> BenchPlatforms() =>
-    new[] { ("amd64", (string?)null), ("arm64", "v8"), ("arm", "v7"), ("386", null), ("s390x", null), ("ppc64le", null), ("riscv64", null), ("mips64le", null) }
-        .Select(p => new Platform { Os = "linux", Architecture = p.Item1, Variant = p.Item2 });

@@ -29,17 +29,28 @@ public static class AnnotationString
                 continue;
             }
 
-            ParseEntry(entry, result, report);
+            ParseEntry(entry, $"{SourceName} entry '{Unescape(entry)}'", SourceName, literal: false, result, report);
         }
 
         return result;
     }
 
-    private static void ParseEntry(string entry, List<AnnotationInput> result, Action<Diagnostic> report)
+    /// <summary>
+    /// One entry as a command line gives it (<c>--annotation</c>): the same <c>type[,type][qualifier]:key=value</c>
+    /// grammar, but nothing separates or escapes: the key and value are taken exactly as written.
+    /// </summary>
+    public static IReadOnlyList<AnnotationInput> ParseOne(string entry, string source, Action<Diagnostic> report)
     {
-        string source = $"{SourceName} entry '{Unescape(entry)}'";
-        int colon = IndexOfUnescaped(entry, ':');
-        int equals = IndexOfUnescaped(entry, '=');
+        var result = new List<AnnotationInput>();
+        ParseEntry(entry, source, "--annotation", literal: true, result, report);
+        return result;
+    }
+
+    private static void ParseEntry(string entry, string source, string origin, bool literal, List<AnnotationInput> result, Action<Diagnostic> report)
+    {
+        Func<string, string> text = literal ? s => s : Unescape;
+        int colon = literal ? entry.IndexOf(':', StringComparison.Ordinal) : IndexOfUnescaped(entry, ':');
+        int equals = literal ? entry.IndexOf('=', StringComparison.Ordinal) : IndexOfUnescaped(entry, '=');
         var levels = new List<AnnotationLevel> { AnnotationLevel.Index };
         string? qualifier = null;
         string body = entry;
@@ -52,14 +63,14 @@ public static class AnnotationString
             }
             else if (error is not null)
             {
-                report(Diagnostic.Error(MessageIds.AnnotationStringInvalid, Unescape(entry), error));
+                report(Diagnostic.Error(MessageIds.AnnotationStringInvalid, text(entry), error, origin));
                 return;
             }
         }
 
-        int bodyEquals = IndexOfUnescaped(body, '=');
-        string key = Unescape(bodyEquals < 0 ? body : body[..bodyEquals]).Trim();
-        string? value = bodyEquals < 0 ? null : Unescape(body[(bodyEquals + 1)..]);
+        int bodyEquals = literal ? body.IndexOf('=', StringComparison.Ordinal) : IndexOfUnescaped(body, '=');
+        string key = text(bodyEquals < 0 ? body : body[..bodyEquals]).Trim();
+        string? value = bodyEquals < 0 ? null : text(body[(bodyEquals + 1)..]);
         foreach (AnnotationLevel level in levels)
         {
             result.Add(new AnnotationInput(source, level, key, value)

@@ -20,6 +20,11 @@ public static class MessageIds
     public const string RegistryTimeoutInvalid = nameof(RegistryTimeoutInvalid);
     public const string DockerConfigInvalid = nameof(DockerConfigInvalid);
     public const string AppendBaseMoved = nameof(AppendBaseMoved);
+    public const string ToolTagsDiffer = nameof(ToolTagsDiffer);
+    public const string ToolUsageInvalid = nameof(ToolUsageInvalid);
+    public const string ToolTagNeedsRegistry = nameof(ToolTagNeedsRegistry);
+    public const string ToolUnexpectedFailure = nameof(ToolUnexpectedFailure);
+    public const string TaskHostUnavailable = nameof(TaskHostUnavailable);
     public const string AnnotationKeyEmpty = nameof(AnnotationKeyEmpty);
     public const string AnnotationKeyInvalidCharacter = nameof(AnnotationKeyInvalidCharacter);
     public const string AnnotationValueMissing = nameof(AnnotationValueMissing);

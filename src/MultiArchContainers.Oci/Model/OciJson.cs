@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace MultiArchContainers.Oci.Model;
 
@@ -20,8 +21,11 @@ public static class OciJson
         TypeInfoResolver = OciJsonContext.Default,
     };
 
-    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+    /// <summary>The type's metadata under <paramref name="options"/> (<see cref="Options"/> when null).</summary>
+    public static JsonTypeInfo<T> TypeInfo<T>(JsonSerializerOptions? options = null) => (JsonTypeInfo<T>)(options ?? Options).GetTypeInfo(typeof(T));
+
+    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>());
 
     public static T Deserialize<T>(ReadOnlySpan<byte> json, string what) =>
-        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"{what} is the JSON literal null.");
+        JsonSerializer.Deserialize(json, TypeInfo<T>()) ?? throw new JsonException($"{what} is the JSON literal null.");
 }

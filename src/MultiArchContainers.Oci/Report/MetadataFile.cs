@@ -13,7 +13,7 @@ public static class MetadataFile
     /// <summary>Reading is strict: every key without a default must be there, and not null where null is not allowed.</summary>
     private static readonly JsonSerializerOptions Strict = new(OciJson.Options) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
 
-    public static string Serialize(MetadataDocument document) => JsonSerializer.Serialize(document, Indented) + "\n";
+    public static string Serialize(MetadataDocument document) => JsonSerializer.Serialize(document, OciJson.TypeInfo<MetadataDocument>(Indented)) + "\n";
 
     /// <summary>Writes the file only when its content changed, so later incremental steps see a stable timestamp.</summary>
     public static void Write(string path, MetadataDocument document)
@@ -50,7 +50,7 @@ public static class MetadataFile
 
         try
         {
-            MetadataDocument document = JsonSerializer.Deserialize<MetadataDocument>(content, Strict) ?? throw new JsonException("the metadata file is the JSON literal null.");
+            MetadataDocument document = JsonSerializer.Deserialize(content, OciJson.TypeInfo<MetadataDocument>(Strict)) ?? throw new JsonException("the metadata file is the JSON literal null.");
             if (document.Images() is null)
             {
                 error = "an image in it has no valid platform";

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace MultiArchContainers.Tool;
+
+/// <summary>
+/// Runs a command line: usage errors are MAC2025 with exit code 2; a command's known failures are its coded errors
+/// and anything else is MAC4010 (a stack trace only with MULTIARCH_TRACE=1), with exit code 1; Ctrl+C ends with 130; success is 0.
+/// </summary>
+internal static class ToolRunner
+{
+    public const int Success = 0;
+    public const int Failed = 1;
+    public const int UsageError = 2;
+    public const int Canceled = 130;
+
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args, ToolConsole console)
+    {
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            string command = parsed.CommandResult.Command == root ? root.Name : $"{root.Name} {parsed.CommandResult.Command.Name}";
+            foreach (ParseError error in parsed.Errors)
+            {
+                console.Report(Diagnostic.Error(MessageIds.ToolUsageInvalid, error.Message, command));
+            }
+
+            return UsageError;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Output, Error = console.Error }).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one command's work and turns its outcome into the exit code.</summary>
+    public static async Task<int> RunAsync(string command, ToolConsole console, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await work(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MultiArchException ex)
+        {
+            console.Report(ex.Diagnostic);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.Info($"multiarch {command}: canceled. Tags are written last, so no tag moved.");
+            return Canceled;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            console.Report(Diagnostic.Error(MessageIds.ToolUnexpectedFailure, $"multiarch {command}", $"{ex.GetType().Name}: {ex.Message}"));
+            if (Environment.GetEnvironmentVariable("MULTIARCH_TRACE") == "1")
+            {
+                console.Info(ex.ToString());
+            }
+        }
+
+        return console.HasErrors ? Failed : Success;
+    }
+}

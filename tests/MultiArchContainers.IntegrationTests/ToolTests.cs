@@ -1,0 +1,170 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.IntegrationTests;
+
+/// <summary>The <c>multiarch</c> command, installed from its package, against a real registry, read back with skopeo.</summary>
+public class ToolTests : IClassFixture<ToolFixture>
+{
+    private const string Description = "Eight platforms: one index; ü & 'quotes' \\ \"all\" kept";
+
+    private readonly ToolFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public ToolTests(ToolFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    private string Registry => _fixture.Registry.Address;
+
+    private static IEnumerable<string> EightPlatformNames => BaseImageSeeder.EightPlatforms.Select(p => p.ToString());
+
+    private async Task<ProcessResult> RunAsync(params string[] arguments)
+    {
+        ProcessResult result = await _fixture.RunAsync(arguments);
+        _output.WriteLine($"multiarch {string.Join(' ', arguments)}\nexit {result.ExitCode}\n{result.Combined}");
+        return result;
+    }
+
+    private static string Sha256(string text) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    [Fact]
+    public async Task MergesEightImagesIntoOneAnnotatedIndexUnderEveryTag()
+    {
+        ProcessResult result = await RunAsync(["merge", "-t", $"{Registry}/tool/eight:1.0", "-t", $"{Registry}/tool/eight:latest",
+            "--annotation", $"index:org.opencontainers.image.description={Description}",
+            "--annotation", "manifest-descriptor[linux/arm64/v8]:com.example.note=arm", .. _fixture.Sources]);
+        Assert.True(result.ExitCode == 0, result.Combined);
+        Assert.DoesNotContain("error", result.StandardError, StringComparison.OrdinalIgnoreCase);
+
+        string raw = await Skopeo.InspectRawAsync($"{Registry}/tool/eight:1.0");
+        JsonNode index = JsonNode.Parse(raw)!;
+        Assert.Equal("application/vnd.oci.image.index.v1+json", index["mediaType"]!.GetValue<string>());
+        Assert.Equal(Description, index["annotations"]!["org.opencontainers.image.description"]!.GetValue<string>());
+        Assert.Single(index["annotations"]!.AsObject());
+        JsonArray manifests = index["manifests"]!.AsArray();
+        Assert.Equal(EightPlatformNames, manifests.Select(PlatformOf));
+        Assert.Equal("arm", manifests.Single(m => PlatformOf(m) == "linux/arm64/v8")!["annotations"]!["com.example.note"]!.GetValue<string>());
+        Assert.All(manifests.Where(m => PlatformOf(m) != "linux/arm64/v8"), m => Assert.Null(m!["annotations"]));
+
+        // Standard output is the index digest alone; both tags name it, and no other tag was made.
+        Assert.Equal(Sha256(raw), result.StandardOutput.Trim());
+        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{Registry}/tool/eight:latest"));
+        Assert.Equal(["1.0", "latest"], await Skopeo.ListTagsAsync($"{Registry}/tool/eight"));
+    }
+
+    [Fact]
+    public async Task InspectListsThePlatformsAsATableAsJsonAndRaw()
+    {
+        ProcessResult merged = await RunAsync(["merge", "-t", $"{Registry}/tool/inspected:1.0", "--annotation", "com.example.kind=inspected", .. _fixture.Sources]);
+        Assert.True(merged.ExitCode == 0, merged.Combined);
+        string raw = await Skopeo.InspectRawAsync($"{Registry}/tool/inspected:1.0");
+
+        ProcessResult table = await RunAsync("inspect", $"{Registry}/tool/inspected:1.0");
+        Assert.True(table.ExitCode == 0, table.Combined);
+        Assert.Contains($"Digest:     {Sha256(raw)}", table.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("com.example.kind: inspected", table.StandardOutput, StringComparison.Ordinal);
+        foreach (string platform in EightPlatformNames)
+        {
+            Assert.Matches($@"(?m)^  {System.Text.RegularExpressions.Regex.Escape(platform)} +sha256:[0-9a-f]{{64}} +\d+$", table.StandardOutput);
+        }
+
+        ProcessResult json = await RunAsync("inspect", $"{Registry}/tool/inspected:1.0", "--format", "json");
+        Assert.True(json.ExitCode == 0, json.Combined);
+        JsonNode report = JsonNode.Parse(json.StandardOutput)!;
+        Assert.Equal(Sha256(raw), report["digest"]!.GetValue<string>());
+        Assert.Equal(EightPlatformNames, report["manifests"]!.AsArray().Select(m => m!["platform"]!.GetValue<string>()));
+        Assert.Equal("inspected", report["annotations"]!["com.example.kind"]!.GetValue<string>());
+        Assert.Empty(report["attestations"]!.AsArray());
+
+        // --raw writes the stored bytes and nothing else; a file keeps them exactly (a line reader would not).
+        string rawFile = Path.Combine(_fixture.Root, "raw.json");
+        ProcessResult rawOutput = await ProcessRunner.RunAsync("bash", ["-c", "\"$0\" inspect --raw \"$1\" > \"$2\"", _fixture.Command, $"{Registry}/tool/inspected:1.0", rawFile]);
+        Assert.True(rawOutput.ExitCode == 0, rawOutput.Combined);
+        Assert.Equal(Encoding.UTF8.GetBytes(raw), File.ReadAllBytes(rawFile));
+
+        // A single image: its platform comes from its config.
+        ProcessResult image = await RunAsync("inspect", _fixture.Sources[1], "--format", "json");
+        Assert.True(image.ExitCode == 0, image.Combined);
+        Assert.Equal("linux/arm64/v8", JsonNode.Parse(image.StandardOutput)!["platform"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task FailuresExitNonZeroWithTheirCodesOnStandardErrorAndPushNothing()
+    {
+        ProcessResult usage = await RunAsync("merge", _fixture.Sources[0]);
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("error MAC2025:", usage.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--tag", usage.StandardError, StringComparison.Ordinal);
+        Assert.Empty(usage.StandardOutput);
+
+        ProcessResult twoRepositories = await RunAsync("merge", "-t", $"{Registry}/tool/a:1", "-t", $"{Registry}/tool/b:1", _fixture.Sources[0]);
+        Assert.Equal(1, twoRepositories.ExitCode);
+        Assert.Contains("error MAC2024:", twoRepositories.StandardError, StringComparison.Ordinal);
+
+        ProcessResult noRegistry = await RunAsync("merge", "-t", "tool/failed:1.0", _fixture.Sources[0]);
+        Assert.Equal(1, noRegistry.ExitCode);
+        Assert.Contains("error MAC2026:", noRegistry.StandardError, StringComparison.Ordinal);
+
+        ProcessResult badAnnotation = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", "--annotation", "indx[linux/amd64]:com.example.a=b", _fixture.Sources[0]);
+        Assert.Equal(1, badAnnotation.ExitCode);
+        Assert.Contains("error MAC2015: The --annotation entry", badAnnotation.StandardError, StringComparison.Ordinal);
+
+        ProcessResult missing = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", _fixture.Sources[0], $"{Registry}/fanout/app:no-such-tag");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Matches(@"(?m)^error MAC\d{4}: .*no-such-tag", missing.StandardError);
+        Assert.Empty(missing.StandardOutput);
+
+        ProcessResult duplicate = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", _fixture.Sources[0], _fixture.Sources[0]);
+        Assert.Equal(1, duplicate.ExitCode);
+        Assert.Contains("error MAC2020:", duplicate.StandardError, StringComparison.Ordinal);
+
+        Assert.Empty(await Skopeo.ListTagsAsync($"{Registry}/tool/failed"));
+    }
+
+    [Fact]
+    public async Task DryRunFilterAppendMetadataFileAndArchiveWorkAsInMergeMultiArch()
+    {
+        ProcessResult dryRun = await RunAsync(["merge", "--dry-run", "-t", $"{Registry}/tool/paths:1.0", .. _fixture.Sources]);
+        Assert.True(dryRun.ExitCode == 0, dryRun.Combined);
+        Assert.Equal(8, JsonNode.Parse(dryRun.StandardOutput)!["manifests"]!.AsArray().Count);
+        Assert.Empty(await Skopeo.ListTagsAsync($"{Registry}/tool/paths"));
+
+        // Two platforms of eight, with a metadata file; then that file is the source of an appending merge.
+        string metadata = Path.Combine(_fixture.Root, "paths.json");
+        ProcessResult filtered = await RunAsync(["merge", "-t", $"{Registry}/tool/paths:1.0", "--platform", "linux/amd64,linux/arm64/v8", "--metadata-file", metadata, .. _fixture.Sources]);
+        Assert.True(filtered.ExitCode == 0, filtered.Combined);
+        JsonNode written = JsonNode.Parse(File.ReadAllText(metadata))!;
+        Assert.Equal(filtered.StandardOutput.Trim(), written["containerimage.digest"]!.GetValue<string>());
+        Assert.Equal(["linux/amd64", "linux/arm64/v8"], JsonNode.Parse(await Skopeo.InspectRawAsync($"{Registry}/tool/paths:1.0"))!["manifests"]!.AsArray().Select(PlatformOf));
+
+        ProcessResult appended = await RunAsync("merge", "--append", "-t", $"{Registry}/tool/paths:1.0", _fixture.Sources[3]);
+        Assert.True(appended.ExitCode == 0, appended.Combined);
+        Assert.Equal(["linux/amd64", "linux/arm64/v8", "linux/386"], JsonNode.Parse(await Skopeo.InspectRawAsync($"{Registry}/tool/paths:1.0"))!["manifests"]!.AsArray().Select(PlatformOf));
+
+        ProcessResult fromMetadata = await RunAsync("merge", "-t", $"{Registry}/tool/copied:2.0", metadata);
+        Assert.True(fromMetadata.ExitCode == 0, fromMetadata.Combined);
+        Assert.Equal(["linux/amd64", "linux/arm64/v8"], JsonNode.Parse(await Skopeo.InspectRawAsync($"{Registry}/tool/copied:2.0"))!["manifests"]!.AsArray().Select(PlatformOf));
+
+        // An OCI archive needs no registry in its tag; skopeo reads the same index from it.
+        string archive = Path.Combine(_fixture.Root, "eight.tar");
+        ProcessResult archived = await RunAsync(["merge", "-t", "tool/archived:1.0", "--archive", archive, "--annotation", "com.example.archived=yes", .. _fixture.Sources]);
+        Assert.True(archived.ExitCode == 0, archived.Combined);
+        ProcessResult inspect = await ProcessRunner.RunAsync("skopeo", ["inspect", "--raw", $"oci-archive:{archive}:1.0"]);
+        Assert.True(inspect.ExitCode == 0, inspect.Combined);
+        JsonNode fromArchive = JsonNode.Parse(inspect.StandardOutput)!;
+        Assert.Equal("yes", fromArchive["annotations"]!["com.example.archived"]!.GetValue<string>());
+        Assert.Equal(EightPlatformNames, fromArchive["manifests"]!.AsArray().Select(PlatformOf));
+    }
+
+    private static string PlatformOf(JsonNode? manifest)
+    {
+        JsonNode platform = manifest!["platform"]!;
+        string name = $"{platform["os"]!.GetValue<string>()}/{platform["architecture"]!.GetValue<string>()}";
+        return platform["variant"] is { } variant ? $"{name}/{variant.GetValue<string>()}" : name;
+    }
+}
