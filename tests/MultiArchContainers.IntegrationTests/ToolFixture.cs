@@ -11,6 +11,9 @@ public sealed class ToolFixture : IAsyncLifetime
 {
     public RegistryProcess Registry { get; private set; } = null!;
 
+    /// <summary>A registry that asks for basic auth (<see cref="TestCredentials"/>).</summary>
+    public RegistryProcess AuthRegistry { get; private set; } = null!;
+
     public string Root { get; private set; } = null!;
 
     /// <summary>The installed command.</summary>
@@ -35,16 +38,18 @@ public sealed class ToolFixture : IAsyncLifetime
         }
 
         Registry = await RegistryProcess.StartAsync();
+        AuthRegistry = await RegistryProcess.StartAsync(basicAuth: true);
         Sources = await BaseImageSeeder.SeedPlatformsAsync(Registry.Address, "fanout/app");
     }
 
     /// <summary>Runs the installed command with standard error redirected (no progress line), never through a shell.</summary>
-    public Task<ProcessResult> RunAsync(params string[] arguments) =>
-        ProcessRunner.RunAsync(Command, arguments, workingDirectory: Root, timeout: TimeSpan.FromMinutes(2));
+    public Task<ProcessResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        ProcessRunner.RunAsync(Command, arguments, workingDirectory: Root, environment: environment, timeout: TimeSpan.FromMinutes(2));
 
     public async Task DisposeAsync()
     {
         await Registry.DisposeAsync();
+        await AuthRegistry.DisposeAsync();
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -23,9 +23,11 @@ public class ToolTests : IClassFixture<ToolFixture>
 
     private static IEnumerable<string> EightPlatformNames => BaseImageSeeder.EightPlatforms.Select(p => p.ToString());
 
-    private async Task<ProcessResult> RunAsync(params string[] arguments)
+    private Task<ProcessResult> RunAsync(params string[] arguments) => RunWithAsync(null, arguments);
+
+    private async Task<ProcessResult> RunWithAsync(IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
-        ProcessResult result = await _fixture.RunAsync(arguments);
+        ProcessResult result = await _fixture.RunAsync(arguments, environment);
         _output.WriteLine($"multiarch {string.Join(' ', arguments)}\nexit {result.ExitCode}\n{result.Combined}");
         return result;
     }
@@ -159,6 +161,37 @@ public class ToolTests : IClassFixture<ToolFixture>
         JsonNode fromArchive = JsonNode.Parse(inspect.StandardOutput)!;
         Assert.Equal("yes", fromArchive["annotations"]!["com.example.archived"]!.GetValue<string>());
         Assert.Equal(EightPlatformNames, fromArchive["manifests"]!.AsArray().Select(PlatformOf));
+    }
+
+    [Fact]
+    public async Task PushCredentialsGoOnlyToTheRegistryWrittenToAndNeverIntoTheOutput()
+    {
+        string auth = _fixture.AuthRegistry.Address;
+        var pushOnly = new Dictionary<string, string?>
+        {
+            ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = TestCredentials.User,
+            ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = TestCredentials.Password,
+            ["DOCKER_CONFIG"] = _fixture.Root,
+        };
+
+        // Sources from the open registry, the index into the one with auth: the push credentials are used there.
+        ProcessResult merged = await RunWithAsync(pushOnly, ["merge", "-t", $"{auth}/tool/private:1.0", "--annotation", "com.example.auth=basic", .. _fixture.Sources.Take(2)]);
+        Assert.True(merged.ExitCode == 0, merged.Combined);
+        Assert.DoesNotContain(TestCredentials.Password, merged.Combined, StringComparison.Ordinal);
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{auth}/tool/private:1.0", TestCredentials.Pair))!;
+        Assert.Equal("basic", index["annotations"]!["com.example.auth"]!.GetValue<string>());
+
+        // Reading is a pull: push credentials are not offered for it, as in the MSBuild tasks.
+        ProcessResult refused = await RunWithAsync(pushOnly, "inspect", $"{auth}/tool/private:1.0");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Matches(@"(?m)^error MAC1002: ", refused.StandardError);
+        Assert.DoesNotContain(TestCredentials.Password, refused.Combined, StringComparison.Ordinal);
+
+        ProcessResult read = await RunWithAsync(
+            new Dictionary<string, string?> { ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = TestCredentials.User, ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = TestCredentials.Password, ["DOCKER_CONFIG"] = _fixture.Root },
+            "inspect", $"{auth}/tool/private:1.0");
+        Assert.True(read.ExitCode == 0, read.Combined);
+        Assert.Contains("com.example.auth: basic", read.StandardOutput, StringComparison.Ordinal);
     }
 
     private static string PlatformOf(JsonNode? manifest)
