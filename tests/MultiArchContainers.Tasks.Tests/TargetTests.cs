@@ -211,4 +211,59 @@ public sealed class TargetTests : IDisposable
 
         Assert.Equal(expected, result.StandardOutput.Trim());
     }
+
+    [Theory]
+    [InlineData("", "", "CurrentRuntime", "AssemblyTaskFactory", "")]
+    [InlineData("Core", "17.11.4", "CurrentRuntime", "AssemblyTaskFactory", "")]
+    [InlineData("Full", "18.0.5", "NET", "TaskHostFactory", "")]
+    [InlineData("Full", "18.3.0", "NET", "TaskHostFactory", "")]
+    [InlineData("Full", "17.14.23", "NET", "TaskHostFactory", "true")]
+    [InlineData("Mono", "16.10.1", "NET", "TaskHostFactory", "true")]
+    public async Task TheTasksRunInProcessOnDotnetAndInADotnetTaskHostUnderVisualStudio(string runtimeType, string version, string runtime, string factory, string unavailable)
+    {
+        string project = WriteProject(runtimeType.Length == 0 ? string.Empty
+            : $"<_MultiArchMSBuildRuntimeType>{runtimeType}</_MultiArchMSBuildRuntimeType><_MultiArchMSBuildVersion>{version}</_MultiArchMSBuildVersion>");
+
+        ProcessResult result = await MSBuildAsync(project, "-getProperty:_MultiArchTaskRuntime", "-getProperty:_MultiArchTaskFactory", "-getProperty:_MultiArchTasksUnavailable", "-getProperty:MSBuildRuntimeType");
+
+        Assert.True(result.ExitCode == 0, result.Combined);
+        JsonNode properties = JsonNode.Parse(result.StandardOutput)!["Properties"]!;
+        Assert.Equal("Core", properties["MSBuildRuntimeType"]!.GetValue<string>());
+        Assert.Equal((runtime, factory, unavailable), (
+            properties["_MultiArchTaskRuntime"]!.GetValue<string>(),
+            properties["_MultiArchTaskFactory"]!.GetValue<string>(),
+            properties["_MultiArchTasksUnavailable"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task AsUnderVisualStudio2026TheTasksRunInADotnetTaskHost()
+    {
+        string project = WriteProject("<ContainerRuntimeIdentifiers>linux-arm64;linux-x64</ContainerRuntimeIdentifiers>"
+            + "<_MultiArchMSBuildRuntimeType>Full</_MultiArchMSBuildRuntimeType><_MultiArchMSBuildVersion>18.0.5</_MultiArchMSBuildVersion>");
+
+        string log = Path.Combine(_folder, "taskhost.log");
+        ProcessResult result = await MSBuildAsync(project, "-t:_MultiArchPlan", "-getItem:_MultiArchPlatform", $"-flp:logfile={log};verbosity=detailed");
+
+        Assert.True(result.ExitCode == 0, result.Combined);
+        Assert.Equal(["linux-arm64", "linux-x64"], JsonNode.Parse(result.StandardOutput)!["Items"]!["_MultiArchPlatform"]!.AsArray().Select(i => i!["Identity"]!.GetValue<string>()));
+        Assert.Matches("Launching task \"PlanMultiArch\" from assembly \".*MultiArchContainers.Tasks.dll\" in an external task host", File.ReadAllText(log));
+    }
+
+    [Fact]
+    public async Task OlderVisualStudioStopsWithMac4011BeforeAnyTaskLoads()
+    {
+        string project = WriteProject("<ContainerRuntimeIdentifiers>linux-x64</ContainerRuntimeIdentifiers>"
+            + "<_MultiArchMSBuildRuntimeType>Full</_MultiArchMSBuildRuntimeType><_MultiArchMSBuildVersion>17.14.23</_MultiArchMSBuildVersion>");
+
+        foreach (string target in new[] { "PublishMultiArch", "PublishPlatformImage", "MergeMultiArch" })
+        {
+            ProcessResult result = await MSBuildAsync(project, $"-t:{target}", "-p:ContainerRuntimeIdentifier=linux-x64", "-p:ContainerMergeSources=x");
+
+            Assert.Equal(1, result.ExitCode);
+            string expected = string.Format(System.Globalization.CultureInfo.InvariantCulture, Diagnostic.GetTemplate(MessageIds.TaskHostUnavailable), "Full", "17.14.23");
+            Assert.Contains("error " + expected, result.StandardOutput, StringComparison.Ordinal);
+            // Nothing else ran: no other error, and no attempt to load a task (MSB4062).
+            Assert.Equal(["MAC4011"], System.Text.RegularExpressions.Regex.Matches(result.StandardOutput, @"error (\w+\d+):").Select(m => m.Groups[1].Value).Distinct());
+        }
+    }
 }
