@@ -152,6 +152,33 @@ public class PublishMultiArchTests
         Assert.Equal(["edge"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
     }
 
+    /// <summary>
+    /// Visual Studio 2026 runs MSBuild on .NET Framework and these tasks in a .NET task host. Here MSBuild runs on .NET,
+    /// told to select as under Visual Studio, so every task of a whole publish runs in an external .NET task host.
+    /// </summary>
+    [Fact]
+    public async Task AWholePublishWorksWithEveryTaskInADotnetTaskHostAsUnderVisualStudio2026()
+    {
+        string registry = _fixture.Registry.Address;
+        string repository = "team/task-host";
+        using var sandbox = new Sandbox(_fixture, Project(repository, registry,
+            "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><ContainerImageTags>vs</ContainerImageTags>"
+            + "<_MultiArchMSBuildRuntimeType>Full</_MultiArchMSBuildRuntimeType><_MultiArchMSBuildVersion>18.0.5</_MultiArchMSBuildVersion>",
+            "<ContainerIndexAnnotation Include=\"com.example.host\" Value=\"task host\" />", _fixture.PackageVersion));
+
+        ProcessResult result = await sandbox.PublishAsync("-v:d");
+        AssertSucceeded(result);
+
+        foreach (string task in new[] { "PlanMultiArch", "PushPlatformImages", "PublishImageIndex" })
+        {
+            Assert.Matches($"Launching task \"{task}\" from assembly \".*MultiArchContainers.Tasks.dll\" in an external task host", result.StandardOutput);
+        }
+
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/{repository}:vs"))!;
+        Assert.Equal("task host", index["annotations"]!["com.example.host"]!.GetValue<string>());
+        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task WorksAsAPackageReference()
     {
