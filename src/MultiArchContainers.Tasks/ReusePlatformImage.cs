@@ -50,6 +50,10 @@ public sealed class ReusePlatformImage : MultiArchTask
     [Output]
     public string InputKey { get; private set; } = string.Empty;
 
+    /// <summary>The digest the base image resolved to (part of the key).</summary>
+    [Output]
+    public string BaseDigest { get; private set; } = string.Empty;
+
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var cache = new ImageCache(CacheDirectory);
@@ -85,23 +89,14 @@ public sealed class ReusePlatformImage : MultiArchTask
             return;
         }
 
+        BaseDigest = digest.ToString();
         IEnumerable<string> settings = Settings.Select(s => $"{s.ItemSpec}={s.GetMetadata(ItemMetadata.Value)}")
-            .Concat(Items.Where(i => !TimeLabels.Contains(i.ItemSpec)).Select(Describe));
+            .Concat(ItemText.DescribeStable(Items));
         InputKey = ImageCache.Key(PublishDirectory, settings, digest);
         Reused = cache.TryReuse(InputKey, ArchivePath);
         if (Reused)
         {
             Info($"{RuntimeIdentifier}: up to date; the image built before from the same inputs is reused");
         }
-    }
-
-    /// <summary>The SDK stamps these labels with the clock on every build; the image's time comes from the plan instead.</summary>
-    private static readonly HashSet<string> TimeLabels = new(StringComparer.Ordinal) { "org.opencontainers.image.created", "org.opencontainers.artifact.created" };
-
-    /// <summary>An item with its own metadata, in a stable order.</summary>
-    private static string Describe(ITaskItem item)
-    {
-        System.Collections.IDictionary metadata = item.CloneCustomMetadata();
-        return item.ItemSpec + string.Concat(metadata.Keys.Cast<string>().Order(StringComparer.Ordinal).Select(name => $"|{name}={metadata[name]}"));
     }
 }

@@ -45,8 +45,9 @@ public class RepublishTests
         Assert.True(again.ExitCode == 0, again.Combined);
         IReadOnlyList<ProxiedRequest> second = registry.Requests.Skip(before).ToList();
 
-        Assert.Contains("linux-x64: up to date", again.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("linux-arm64: up to date", again.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("linux-x64: up to date; nothing it is built from changed, so its build is skipped", again.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("linux-arm64: up to date; nothing it is built from changed, so its build is skipped", again.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("/linux-x64/publish/", again.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("Building image", again.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(second, Writes);
         Assert.Equal(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/republished:1.0"));
@@ -60,5 +61,55 @@ public class RepublishTests
         Assert.DoesNotContain("up to date", changed.StandardOutput, StringComparison.Ordinal);
         Assert.Contains(registry.Requests.Skip(before), Writes);
         Assert.NotEqual(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/republished:1.0"));
+    }
+
+    [Fact]
+    public async Task APerRidBuildIsSkippedOnlyWhileNothingItIsBuiltFromChanged()
+    {
+        string registry = _fixture.Registry.Address;
+        const string BaseRepository = "dotnet/runtime-republish";
+        await BaseImageSeeder.SeedAsync(registry, BaseRepository, PublishFixture.BaseTag);
+        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+            $"""
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerRegistry>{registry}</ContainerRegistry>
+            <ContainerRepository>team/skipped</ContainerRepository>
+            <ContainerBaseImage>{registry}/{BaseRepository}:{PublishFixture.BaseTag}</ContainerBaseImage>
+            """).Replace($"<ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>", string.Empty, StringComparison.Ordinal));
+        sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
+
+        async Task<ProcessResult> PublishAsync(params string[] arguments)
+        {
+            ProcessResult result = await sandbox.PublishAsync(arguments);
+            _output.WriteLine(result.Combined);
+            Assert.True(result.ExitCode == 0, result.Combined);
+            return result;
+        }
+
+        static void AssertSkipped(ProcessResult result, bool skipped)
+        {
+            foreach (string rid in new[] { "linux-x64", "linux-arm64" })
+            {
+                Assert.Equal(skipped, result.StandardOutput.Contains($"{rid}: up to date; nothing it is built from changed, so its build is skipped", StringComparison.Ordinal));
+                // The RID's own publish ran only when its build was not skipped.
+                Assert.Equal(!skipped, result.StandardOutput.Contains($"/{rid}/publish/", StringComparison.Ordinal));
+            }
+        }
+
+        AssertSkipped(await PublishAsync(), skipped: false);
+        AssertSkipped(await PublishAsync(), skipped: true);
+
+        // A new source file joins the Compile items: every RID builds again, once.
+        File.WriteAllText(Path.Combine(sandbox.Folder, "Extra.cs"), "class Extra { }\n");
+        AssertSkipped(await PublishAsync(), skipped: false);
+        AssertSkipped(await PublishAsync(), skipped: true);
+
+        // A property given on the command line builds again; ContainerSkipUnchangedBuilds=false always does.
+        AssertSkipped(await PublishAsync("-p:ContainerSkipUnchangedBuilds=false"), skipped: false);
+
+        // The base image tag moved to other content: every RID builds again.
+        await BaseImageSeeder.SeedAsync(registry, BaseRepository, PublishFixture.BaseTag, [.. BaseImageSeeder.DefaultPlatforms, new Platform { Os = "linux", Architecture = "arm", Variant = "v7" }]);
+        AssertSkipped(await PublishAsync(), skipped: false);
+        AssertSkipped(await PublishAsync(), skipped: true);
     }
 }

@@ -17,4 +17,5 @@ namespace MultiArchContainers.Oci.Model;
 [JsonSerializable(typeof(PublishPlan))]
 [JsonSerializable(typeof(NodeAssignment))]
 [JsonSerializable(typeof(MetadataDocument))]
+[JsonSerializable(typeof(Collect.InputSnapshot))]
 internal sealed partial class OciJsonContext : JsonSerializerContext;

@@ -1,0 +1,120 @@
+using Microsoft.Build.Framework;
+using MultiArchContainers.Oci.Collect;
+using MultiArchContainers.Oci.Registry;
+using TaskItem = Microsoft.Build.Utilities.TaskItem;
+
+namespace MultiArchContainers.Tasks;
+
+/// <summary>
+/// Before the per-RID builds: a RID whose last build read inputs that are all unchanged (<see cref="InputSnapshot"/>:
+/// files, the publish's settings and item lists, the base image digest) gets its kept image without running that
+/// build at all ("up to date"); the others are built. Also hands the per-RID builds the fingerprint they record.
+/// </summary>
+public sealed class SkipUnchangedBuilds : MultiArchTask
+{
+    /// <summary>The planned platforms; Include is the RID.</summary>
+    [Required]
+    public ITaskItem[] Platforms { get; set; } = [];
+
+    /// <summary>The image cache, one folder per RID.</summary>
+    [Required]
+    public string CacheRoot { get; set; } = string.Empty;
+
+    /// <summary>This publish's folder; a reused image is copied to <c>&lt;rid&gt;/image.tar</c> in it.</summary>
+    [Required]
+    public string RunFolder { get; set; } = string.Empty;
+
+    /// <summary>Items whose identity and metadata shape the build: sources, resources, references, container items.</summary>
+    public ITaskItem[] SourceItems { get; set; } = [];
+
+    /// <summary>Content and None items; only those copied to the output or publish folder count.</summary>
+    public ITaskItem[] CopiedItems { get; set; } = [];
+
+    /// <summary>Whether to skip at all (ContainerSkipUnchangedBuilds); false builds every RID and only records.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The fingerprint of this publish's global properties and item lists, for the per-RID builds to record.</summary>
+    [Output]
+    public string Fingerprint { get; private set; } = string.Empty;
+
+    /// <summary>The RIDs whose kept image is used: Include the image archive, RuntimeIdentifier, Kind=archive.</summary>
+    [Output]
+    public ITaskItem[] UpToDate { get; private set; } = [];
+
+    /// <summary>The platforms to build.</summary>
+    [Output]
+    public ITaskItem[] Stale { get; private set; } = [];
+
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        Fingerprint = ComputeFingerprint();
+        var upToDate = new List<ITaskItem>();
+        var stale = new List<ITaskItem>();
+        var digests = new Dictionary<string, Digest?>(StringComparer.Ordinal);
+        foreach (ITaskItem platform in Platforms)
+        {
+            string rid = platform.ItemSpec;
+            string folder = Path.Combine(CacheRoot, rid);
+            string archive = Path.Combine(RunFolder, rid, "image.tar");
+            string? changed = "it has not been built before";
+            if (Enabled && InputSnapshot.Read(folder) is { } snapshot)
+            {
+                if (!digests.TryGetValue(snapshot.BaseImage, out Digest? digest))
+                {
+                    digests[snapshot.BaseImage] = digest = await ResolveAsync(snapshot.BaseImage, cancellationToken).ConfigureAwait(false);
+                }
+
+                changed = snapshot.Changed(Fingerprint, digest)
+                    ?? (new ImageCache(folder).TryReuse(snapshot.ImageKey, archive) ? null : "its kept image is gone");
+            }
+
+            if (changed is null)
+            {
+                var item = new TaskItem(archive);
+                item.SetMetadata(ItemMetadata.RuntimeIdentifier, rid);
+                item.SetMetadata("Kind", "archive");
+                upToDate.Add(item);
+                Info($"{rid}: up to date; nothing it is built from changed, so its build is skipped and the image built before is reused");
+            }
+            else
+            {
+                stale.Add(platform);
+                Log.LogMessage(MessageImportance.Low, $"{rid}: building, because {changed}.");
+            }
+        }
+
+        UpToDate = [.. upToDate];
+        Stale = [.. stale];
+    }
+
+    private async Task<Digest?> ResolveAsync(string baseImage, CancellationToken cancellationToken)
+    {
+        if (ImageReference.TryParse(baseImage, out _) is not { Registry.Length: > 0 } reference)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var client = new RegistryClient(reference.Registry, role: RegistryRole.Pull) { OnRetry = Info };
+            return reference.Digest ?? await client.ResolveManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MultiArchException)
+        {
+            // Unknown: build, and let the build report what is wrong with the base image.
+            return null;
+        }
+    }
+
+    private string ComputeFingerprint()
+    {
+        IReadOnlyDictionary<string, string> global = BuildEngine is IBuildEngine6 engine ? engine.GetGlobalProperties() : new Dictionary<string, string>();
+        return InputFingerprint.Compute(
+            typeof(SkipUnchangedBuilds).Assembly.ManifestModule.ModuleVersionId,
+            global,
+            ItemText.DescribeStable(SourceItems.Concat(CopiedItems.Where(IsCopied))));
+    }
+
+    private static bool IsCopied(ITaskItem item) =>
+        new[] { "CopyToOutputDirectory", "CopyToPublishDirectory" }.Any(name => item.GetMetadata(name) is { Length: > 0 } value && !value.Equals("Never", StringComparison.OrdinalIgnoreCase));
+}
