@@ -81,12 +81,18 @@ cat > "$work/multiarch/multiarch.csproj" <<XML
 </Project>
 XML
 
+# Both apps live in one git repository, as projects do: PublishMultiArch takes its timestamps from the commit.
+git -C "$work" init -q && git -C "$work" add sdk multiarch && git -C "$work" -c user.name=bench -c user.email=bench@localhost commit -qm bench
+printf 'bin/\nobj/\n' > "$work/.gitignore"
+
 export NUGET_PACKAGES="$work/nuget" DOTNET_CONTAINER_INSECURE_REGISTRIES="$registry"
-publish() { # project target log [keep]: clean unless the fourth argument says keep
+publish() { # project target log [keep]: clean unless the fourth argument says keep; target "-" is a plain publish
   [ "${4:-}" = keep ] || rm -rf "$work/$1/bin" "$work/$1/obj"
   local start end
   start=$(date +%s.%N)
-  dotnet publish "$work/$1/$1.csproj" -t:"$2" -nologo -v:m > "$3" 2>&1 || { echo "publish of $1 failed, see $3" >&2; tail -20 "$3" >&2; exit 1; }
+  local target=(-t:"$2")
+  [ "$2" = - ] && target=()
+  dotnet publish "$work/$1/$1.csproj" "${target[@]}" -nologo -v:m > "$3" 2>&1 || { echo "publish of $1 failed, see $3" >&2; tail -20 "$3" >&2; exit 1; }
   end=$(date +%s.%N)
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }' 
 }
@@ -95,12 +101,13 @@ echo "Warming the NuGet cache (not timed)"
 publish sdk PublishContainer "$work/warm-sdk.log" >/dev/null
 publish multiarch PublishMultiArch "$work/warm-multiarch.log" >/dev/null
 
-sdk_times=() multiarch_times=() sdk_again=() multiarch_again=()
+sdk_times=() multiarch_times=() sdk_again=() multiarch_again=() plain_again=()
 for i in $(seq 1 "$runs"); do
   sdk_times+=("$(publish sdk PublishContainer "$work/sdk-$i.log")")
   multiarch_times+=("$(publish multiarch PublishMultiArch "$work/multiarch-$i.log")")
   sdk_again+=("$(publish sdk PublishContainer "$work/sdk-again-$i.log" keep)")
   multiarch_again+=("$(publish multiarch PublishMultiArch "$work/multiarch-again-$i.log" keep)")
+  plain_again+=("$(publish sdk - "$work/plain-again-$i.log" keep)")
   echo "run $i: clean sdk ${sdk_times[-1]} s, multiarch ${multiarch_times[-1]} s; unchanged sdk ${sdk_again[-1]} s, multiarch ${multiarch_again[-1]} s"
 done
 
@@ -121,6 +128,7 @@ echo "| | SDK PublishContainer | PublishMultiArch |"
 echo "|---|---|---|"
 echo "| clean publish, seconds, median (min to max) | $(stats "${sdk_times[@]}") | $(stats "${multiarch_times[@]}") ($(ratio "$(median "${sdk_times[@]}")" "${multiarch_times[@]}")) |"
 echo "| unchanged republish, seconds, median (min to max) | $(stats "${sdk_again[@]}") | $(stats "${multiarch_again[@]}") ($(ratio "$(median "${sdk_again[@]}")" "${multiarch_again[@]}")) |"
+echo "| for reference: unchanged plain dotnet publish of the same app, no image, seconds | $(stats "${plain_again[@]}") ($(ratio "$(median "${sdk_again[@]}")" "${plain_again[@]}")) | |"
 echo "| images reused on the unchanged republish | $(grep -c 'up to date' "$work"/sdk-again-*.log | awk -F: '{ s += $2 } END { print s + 0 }') | $(grep -h 'up to date' "$work"/multiarch-again-*.log | wc -l) |"
 echo "| tags in the repository | $(tags bench/sdk) | $(tags bench/multiarch) |"
 echo "| index platforms | $(platforms bench/sdk) | $(platforms bench/multiarch) |"
