@@ -161,6 +161,11 @@ public class ToolTests : IClassFixture<ToolFixture>
         JsonNode fromArchive = JsonNode.Parse(inspect.StandardOutput)!;
         Assert.Equal("yes", fromArchive["annotations"]!["com.example.archived"]!.GetValue<string>());
         Assert.Equal(EightPlatformNames, fromArchive["manifests"]!.AsArray().Select(PlatformOf));
+
+        // That archive is a source in turn: its images are uploaded into the registry.
+        ProcessResult fromArchiveSource = await RunAsync("merge", "-t", $"{Registry}/tool/unarchived:1.0", "--platform", "linux/s390x", $"{archive}:1.0");
+        Assert.True(fromArchiveSource.ExitCode == 0, fromArchiveSource.Combined);
+        Assert.Equal(["linux/s390x"], JsonNode.Parse(await Skopeo.InspectRawAsync($"{Registry}/tool/unarchived:1.0"))!["manifests"]!.AsArray().Select(PlatformOf));
     }
 
     [Fact]
@@ -193,6 +198,99 @@ public class ToolTests : IClassFixture<ToolFixture>
         Assert.True(read.ExitCode == 0, read.Combined);
         Assert.Contains("com.example.auth: basic", read.StandardOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task InspectShowsEachAttestationWithTheImageItDescribesAndMergeKeepsItPointingThere()
+    {
+        using var client = new RegistryClient(Registry);
+        TestImage image = TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "attested");
+        await BaseImageSeeder.PushAsync(client, "tool/attested", image);
+        byte[] statement = "{\"_type\":\"https://in-toto.io/Statement/v1\"}"u8.ToArray();
+        byte[] config = "{\"architecture\":\"unknown\",\"os\":\"unknown\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"u8.ToArray();
+        foreach (byte[] blob in new[] { statement, config })
+        {
+            await client.UploadBlobAsync("tool/attested", Digest.Sha256(blob), blob.Length, () => new MemoryStream(blob), CancellationToken.None);
+        }
+
+        byte[] attestation = OciJson.Serialize(new ImageManifest
+        {
+            MediaType = MediaTypes.OciManifest,
+            Config = Descriptor.For(MediaTypes.OciConfig, config),
+            Layers = [Descriptor.For("application/vnd.in-toto+json", statement) with { Annotations = new Dictionary<string, string> { [InspectedPredicateKey] = "https://spdx.dev/Document" } }],
+        });
+        await client.PutManifestAsync("tool/attested", Digest.Sha256(attestation).ToString(), attestation, MediaTypes.OciManifest, CancellationToken.None);
+        string imageDigest = image.ManifestDescriptor.Digest.ToString();
+        byte[] index = OciJson.Serialize(new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests =
+            [
+                image.ManifestDescriptor,
+                Descriptor.For(MediaTypes.OciManifest, attestation) with
+                {
+                    Platform = new Platform { Os = "unknown", Architecture = "unknown" },
+                    Annotations = new Dictionary<string, string> { [Descriptor.ReferenceDigestKey] = imageDigest, ["vnd.docker.reference.type"] = "attestation-manifest" },
+                },
+            ],
+        });
+        await client.PutManifestAsync("tool/attested", "1", index, MediaTypes.OciIndex, CancellationToken.None);
+
+        ProcessResult json = await RunAsync("inspect", $"{Registry}/tool/attested:1", "--format", "json");
+        Assert.True(json.ExitCode == 0, json.Combined);
+        JsonNode report = JsonNode.Parse(json.StandardOutput)!;
+        Assert.Equal(["linux/amd64"], report["manifests"]!.AsArray().Select(m => m!["platform"]!.GetValue<string>()));
+        JsonNode entry = Assert.Single(report["attestations"]!.AsArray())!;
+        Assert.Equal((imageDigest, "linux/amd64"), (entry["attests"]!.GetValue<string>(), entry["attestsPlatform"]!.GetValue<string>()));
+        Assert.Equal(["https://spdx.dev/Document"], entry["predicateTypes"]!.AsArray().Select(t => t!.GetValue<string>()));
+        ProcessResult table = await RunAsync("inspect", $"{Registry}/tool/attested:1");
+        Assert.Contains($"for linux/amd64 {imageDigest}", table.StandardOutput, StringComparison.Ordinal);
+
+        // A manifest annotation gives the image a new digest; the merged index's attestation points at the new one.
+        ProcessResult merged = await RunAsync("merge", "-t", $"{Registry}/tool/attested-merged:1", "--annotation", "manifest:com.example.merged=yes", $"{Registry}/tool/attested:1");
+        Assert.True(merged.ExitCode == 0, merged.Combined);
+        JsonNode after = JsonNode.Parse((await RunAsync("inspect", $"{Registry}/tool/attested-merged:1", "--format", "json")).StandardOutput)!;
+        string newDigest = Assert.Single(after["manifests"]!.AsArray())!["digest"]!.GetValue<string>();
+        Assert.NotEqual(imageDigest, newDigest);
+        Assert.Equal(newDigest, Assert.Single(after["attestations"]!.AsArray())!["attests"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task OnATerminalTheBytesOfLargeCopiesShowAndInALogTheyDoNot()
+    {
+        using (var client = new RegistryClient(Registry))
+        {
+            // About 2 MiB compressed: random hex text.
+            TestImage large = TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2 * 1024 * 1024)));
+            await BaseImageSeeder.PushAsync(client, "tool/large", large);
+            await client.PutManifestAsync("tool/large", "1", large.Manifest, MediaTypes.OciManifest, CancellationToken.None);
+        }
+
+        string auth = _fixture.AuthRegistry.Address;
+        var credentials = new Dictionary<string, string?>
+        {
+            ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = TestCredentials.User,
+            ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = TestCredentials.Password,
+            ["DOCKER_CONFIG"] = _fixture.Root,
+        };
+
+        // Through a pseudo-terminal (script), as on a developer's terminal: one progress line for the large layer.
+        string command = $"{_fixture.Command} merge -t {auth}/tool/large:terminal {Registry}/tool/large:1";
+        ProcessResult terminal = await ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], _fixture.Root, credentials);
+        _output.WriteLine(terminal.Combined);
+        Assert.True(terminal.ExitCode == 0, terminal.Combined);
+        // (The line reader here splits at the carriage return that rewrites the line.)
+        Assert.Matches(@"(?m)^copying tool/large@sha256:[0-9a-f]{12}: [0-9.]+ of [0-9.]+ MiB", terminal.StandardOutput);
+
+        // Redirected, as in CI: no progress line at all.
+        ProcessResult log = await RunWithAsync(credentials, "merge", "-t", $"{auth}/tool/large:log", $"{Registry}/tool/large:1");
+        Assert.True(log.ExitCode == 0, log.Combined);
+        Assert.DoesNotContain("copying", log.Combined, StringComparison.Ordinal);
+        Assert.Equal(
+            await Skopeo.InspectRawAsync($"{auth}/tool/large:terminal", TestCredentials.Pair),
+            await Skopeo.InspectRawAsync($"{auth}/tool/large:log", TestCredentials.Pair));
+    }
+
+    private const string InspectedPredicateKey = "in-toto.io/predicate-type";
 
     private static string PlatformOf(JsonNode? manifest)
     {
