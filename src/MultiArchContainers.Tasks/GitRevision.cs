@@ -69,4 +69,51 @@ internal static class GitRevision
 
         return null;
     }
+
+    /// <summary>The folder of the work tree that holds <paramref name="startDirectory"/>, or null outside git.</summary>
+    public static string? WorkTree(string startDirectory)
+    {
+        for (DirectoryInfo? dir = new(startDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, ".git")) || Directory.Exists(Path.Combine(dir.FullName, ".git")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The URL of the remote <c>origin</c>, without any user name or password it carries (they are secrets), or null
+    /// when the work tree has none.
+    /// </summary>
+    public static string? Origin(string startDirectory)
+    {
+        string? root = WorkTree(startDirectory);
+        string config = root is null ? string.Empty : Path.Combine(root, ".git", "config");
+        if (!File.Exists(config))
+        {
+            return null;
+        }
+
+        bool inOrigin = false;
+        foreach (string raw in File.ReadLines(config))
+        {
+            string line = raw.Trim();
+            if (line.StartsWith('['))
+            {
+                inOrigin = line.Replace(" ", string.Empty, StringComparison.Ordinal) == "[remote\"origin\"]";
+            }
+            else if (inOrigin && line.StartsWith("url", StringComparison.Ordinal) && line.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals)
+            {
+                string url = line[(equals + 1)..].Trim();
+                return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.UserInfo.Length > 0
+                    ? new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.ToString()
+                    : url;
+            }
+        }
+
+        return null;
+    }
 }

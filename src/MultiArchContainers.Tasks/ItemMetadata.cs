@@ -18,4 +18,5 @@ internal static class ItemMetadata
     public const string Level = nameof(Level);
     public const string Value = nameof(Value);
     public const string LayoutRoot = nameof(LayoutRoot);
+    public const string Attests = nameof(Attests);
 }

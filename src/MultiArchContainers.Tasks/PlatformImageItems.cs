@@ -8,8 +8,8 @@ namespace MultiArchContainers.Tasks;
 
 /// <summary>
 /// Per-RID images travel between targets as items: Include the manifest digest; metadata RuntimeIdentifier,
-/// Platform (for people), PlatformJson (the platform object, read back whole), MediaType, Size, and LayoutRoot for
-/// images kept for an archive.
+/// Platform (for people), PlatformJson (the platform object, read back whole), MediaType, Size, LayoutRoot for
+/// images kept for an archive, and Attests (the image an attestation manifest describes).
 /// </summary>
 internal static class PlatformImageItems
 {
@@ -21,6 +21,11 @@ internal static class PlatformImageItems
         item.SetMetadata(ItemMetadata.PlatformJson, JsonSerializer.Serialize(image.Platform, OciJson.TypeInfo<Platform>()));
         item.SetMetadata(ItemMetadata.MediaType, image.Manifest.MediaType);
         item.SetMetadata(ItemMetadata.Size, image.Manifest.Size.ToString(CultureInfo.InvariantCulture));
+        if (image.IsAttestation && image.Manifest.AttestedDigest is { } attested)
+        {
+            item.SetMetadata(ItemMetadata.Attests, attested);
+        }
+
         if (layoutRoot is not null)
         {
             item.SetMetadata(ItemMetadata.LayoutRoot, layoutRoot);
@@ -39,6 +44,9 @@ internal static class PlatformImageItems
             Digest = Digest.Parse(item.ItemSpec),
             Size = long.Parse(item.GetMetadata(ItemMetadata.Size), CultureInfo.InvariantCulture),
             Platform = platform,
+            Annotations = item.GetMetadata(ItemMetadata.Attests) is { Length: > 0 } attested
+                ? new SortedDictionary<string, string>(StringComparer.Ordinal) { [Descriptor.ReferenceDigestKey] = attested, [Oci.Attest.Attestation.ReferenceTypeKey] = Oci.Attest.Attestation.ReferenceTypeValue }
+                : null,
         };
         return new PlatformImage(item.GetMetadata(ItemMetadata.RuntimeIdentifier), descriptor);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Annotations;
+using MultiArchContainers.Oci.Attest;
 using MultiArchContainers.Oci.Collect;
 using MultiArchContainers.Oci.Layout;
 using MultiArchContainers.Oci.Plan;
@@ -52,6 +53,18 @@ public sealed class PushPlatformImages : MultiArchTask
     /// <summary>When set (one image only): where to write the image's descriptor and repository as JSON.</summary>
     public string MetadataFile { get; set; } = string.Empty;
 
+    /// <summary>ContainerSbom, ContainerProvenance and the facts they are made of.</summary>
+    private readonly AttestationSettings _attestations = new();
+
+    /// <summary>ContainerSbom: an SPDX 2.3 SBOM of each image, in its attestation manifest.</summary>
+    public bool Sbom { get => _attestations.Sbom; set => _attestations.Sbom = value; }
+
+    /// <summary>ContainerProvenance: a SLSA provenance v1 statement of each image, in its attestation manifest.</summary>
+    public bool Provenance { get => _attestations.Provenance; set => _attestations.Provenance = value; }
+
+    /// <summary>The facts of the attestations, as <c>Name=Value</c> items (<see cref="AttestationSettings"/>).</summary>
+    public ITaskItem[] AttestationFacts { get => _attestations.Facts; set => _attestations.Facts = value; }
+
     /// <summary>Where the archives are unpacked.</summary>
     [Required]
     public string WorkingDirectory { get; set; } = string.Empty;
@@ -79,37 +92,50 @@ public sealed class PushPlatformImages : MultiArchTask
             return;
         }
 
+        AttestationRequest? request = _attestations.Request(Registry.Length > 0 && !ArchiveOnly ? $"{Registry}/{Repository}" : Repository, plan.EpochTime);
+        var attested = layouts.Select(l => (l.Rid, l.Image, Attestation: request?.Attest(l.Image, l.Rid))).ToList();
         if (ArchiveOnly)
         {
-            PushedImages = layouts.Select(l => KeepForArchive(l.Rid, l.Image)).ToArray();
+            PushedImages = attested.SelectMany(a => KeepForArchive(a.Rid, a.Image, a.Attestation)).ToArray();
             return;
         }
 
         using var client = CreateClient(Registry, Registry);
         var pusher = new ImagePusher(client, Info);
         string[] mountFrom = MountFrom.Where(m => m.Length > 0).ToArray();
-        PlatformImage[] pushed = await Task.WhenAll(layouts.Select(l => pusher.PushAsync(l.Rid, l.Image, Repository, mountFrom, cancellationToken))).ConfigureAwait(false);
-        PushedImages = pushed.Select(i => PlatformImageItems.ToItem(i)).ToArray();
+        (PlatformImage Image, PlatformImage? Attestation)[] pushed = await Task.WhenAll(attested.Select(async a =>
+        {
+            PlatformImage image = await pusher.PushAsync(a.Rid, a.Image, Repository, mountFrom, cancellationToken).ConfigureAwait(false);
+            return (image, a.Attestation is { } attestation
+                ? await pusher.PushAttestationAsync(a.Rid, a.Image.Root, attestation, Repository, cancellationToken).ConfigureAwait(false)
+                : null);
+        })).ConfigureAwait(false);
+        PushedImages = pushed.SelectMany(p => new[] { p.Image, p.Attestation }.OfType<PlatformImage>()).Select(i => PlatformImageItems.ToItem(i)).ToArray();
         if (MetadataFile.Length > 0 && pushed.Length == 1)
         {
-            Oci.Report.MetadataFile.Write(MetadataFile, MetadataDocument.ForImage(pushed[0], Registry, Repository));
+            Oci.Report.MetadataFile.Write(MetadataFile, MetadataDocument.ForImage(pushed[0].Image, Registry, Repository, pushed[0].Attestation));
         }
     }
 
-    private ITaskItem KeepForArchive(string rid, OciLayoutImage image)
+    private IEnumerable<ITaskItem> KeepForArchive(string rid, OciLayoutImage image, Attestation? attestation)
     {
         image.WriteBlob(image.ManifestBytes);
         var platformImage = new PlatformImage(rid, image.ManifestDescriptor);
+        PlatformImage? attestationImage = attestation is null ? null : new PlatformImage(AttestationRequest.LabelFor(rid), attestation.Descriptor);
         if (TransferArchivePath.Length > 0)
         {
-            OciArchiveWriter.WriteImage(TransferArchivePath, image);
+            OciArchiveWriter.WriteImage(TransferArchivePath, image, attestation is null ? null : attestation.Blobs.Append(attestation.Manifest));
         }
 
         if (MetadataFile.Length > 0)
         {
-            Oci.Report.MetadataFile.Write(MetadataFile, MetadataDocument.ForImage(platformImage, Registry, Repository));
+            Oci.Report.MetadataFile.Write(MetadataFile, MetadataDocument.ForImage(platformImage, Registry, Repository, attestationImage));
         }
 
-        return PlatformImageItems.ToItem(platformImage, image.Root);
+        yield return PlatformImageItems.ToItem(platformImage, image.Root);
+        if (attestationImage is not null)
+        {
+            yield return PlatformImageItems.ToItem(attestationImage, image.Root);
+        }
     }
 }

@@ -25,7 +25,8 @@ public static class IndexCombiner
                 }
             }
 
-            manifests.Add(WithAnnotations(image.Manifest, options.DescriptorAnnotations.GetValueOrDefault(image.RuntimeIdentifier)));
+            // An attestation's entry keeps its own annotations (which image it describes); the user's are for images.
+            manifests.Add(image.IsAttestation ? image.Manifest : WithAnnotations(image.Manifest, options.DescriptorAnnotations.GetValueOrDefault(image.RuntimeIdentifier)));
         }
 
         return new ImageIndex

@@ -25,6 +25,7 @@ public static class MessageIds
     public const string ToolTagNeedsRegistry = nameof(ToolTagNeedsRegistry);
     public const string ToolUnexpectedFailure = nameof(ToolUnexpectedFailure);
     public const string TaskHostUnavailable = nameof(TaskHostUnavailable);
+    public const string AttestationInputInvalid = nameof(AttestationInputInvalid);
     public const string AnnotationKeyEmpty = nameof(AnnotationKeyEmpty);
     public const string AnnotationKeyInvalidCharacter = nameof(AnnotationKeyInvalidCharacter);
     public const string AnnotationValueMissing = nameof(AnnotationValueMissing);

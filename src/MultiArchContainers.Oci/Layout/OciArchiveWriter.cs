@@ -34,11 +34,19 @@ public sealed class OciArchiveWriter
         }
     }
 
-    /// <summary>Writes one image alone as an archive, tagged <c>image</c>: how a build node sends an image back.</summary>
-    public static void WriteImage(string path, OciLayoutImage image)
+    /// <summary>
+    /// Writes one image alone as an archive, tagged <c>image</c>: how a build node sends an image back.
+    /// <paramref name="extraBlobs"/> (its attestation's) travel with it without being named in index.json.
+    /// </summary>
+    public static void WriteImage(string path, OciLayoutImage image, IEnumerable<byte[]>? extraBlobs = null)
     {
         var writer = new OciArchiveWriter();
         writer.AddImage(image);
+        foreach (byte[] blob in extraBlobs ?? [])
+        {
+            writer.AddBytes(blob);
+        }
+
         writer.Write(path, image.ManifestDescriptor with { Platform = null }, ["image"], new Dictionary<string, string>());
     }
 

@@ -44,6 +44,19 @@ public sealed class ImagePusher
         return new PlatformImage(runtimeIdentifier, image.ManifestDescriptor);
     }
 
+    /// <summary>
+    /// Pushes the attestation manifest of an image by digest (its blobs were written into the image's layout at
+    /// <paramref name="layoutRoot"/>) and returns it as the index lists it: platform unknown/unknown, annotated with the
+    /// image it describes.
+    /// </summary>
+    public async Task<PlatformImage> PushAttestationAsync(string runtimeIdentifier, string layoutRoot, Attest.Attestation attestation, string repository, CancellationToken cancellationToken)
+    {
+        string label = Attest.AttestationRequest.LabelFor(runtimeIdentifier);
+        OciLayoutImage manifest = OciLayoutImage.FromManifest(layoutRoot, MediaTypes.OciManifest, attestation.Manifest, $"the attestation of {runtimeIdentifier}");
+        await PushAsync(label, manifest, repository, [], cancellationToken).ConfigureAwait(false);
+        return new PlatformImage(label, attestation.Descriptor);
+    }
+
     private async Task PushBlobAsync(OciLayoutImage image, Descriptor blob, string repository, IReadOnlyList<string> mountFrom, CancellationToken cancellationToken)
     {
         if (await _blobs.BlobExistsAsync(repository, blob.Digest, cancellationToken).ConfigureAwait(false))

@@ -17,7 +17,8 @@ public sealed record MetadataDocument(
     [property: JsonPropertyName("repository")] string? Repository = null,
     [property: JsonPropertyName("rid")] string? RuntimeIdentifier = null,
     [property: JsonPropertyName("platform")] string? Platform = null,
-    [property: JsonPropertyName("platforms")] IReadOnlyList<MetadataPlatform>? Platforms = null)
+    [property: JsonPropertyName("platforms")] IReadOnlyList<MetadataPlatform>? Platforms = null,
+    [property: JsonPropertyName("attestation")] Descriptor? Attestation = null)
 {
     /// <summary>The document of a pushed or written index.</summary>
     public static MetadataDocument ForIndex(PublishedIndex index) => new(
@@ -30,24 +31,37 @@ public sealed record MetadataDocument(
             image.Manifest.Digest,
             image.Manifest.Size,
             image.Manifest.MediaType,
-            i < index.PlatformTags.Count && index.PlatformTags[i].Count > 0 ? index.PlatformTags[i] : null)).ToList());
+            i < index.PlatformTags.Count && index.PlatformTags[i].Count > 0 ? index.PlatformTags[i] : null,
+            image.IsAttestation ? image.Manifest.Annotations : null)).ToList());
 
-    /// <summary>The document of one platform image pushed by digest to <paramref name="registry"/>/<paramref name="repository"/>.</summary>
-    public static MetadataDocument ForImage(PlatformImage image, string registry, string repository) => new(
+    /// <summary>
+    /// The document of one platform image pushed by digest to <paramref name="registry"/>/<paramref name="repository"/>,
+    /// with the descriptor of its attestation manifest when it has one (pushed by digest beside it).
+    /// </summary>
+    public static MetadataDocument ForImage(PlatformImage image, string registry, string repository, PlatformImage? attestation = null) => new(
         image.Manifest.Digest,
         image.Manifest,
         $"{registry}/{repository}@{image.Manifest.Digest}",
         registry,
         repository,
         image.RuntimeIdentifier,
-        image.Platform.ToString());
+        image.Platform.ToString(),
+        Attestation: attestation?.Manifest);
 
     /// <summary>The images it names, each with its platform, or null when a platform cannot be read.</summary>
     public IReadOnlyList<PlatformImage>? Images()
     {
         if (Platforms is null)
         {
-            return Descriptor.Platform is null ? null : [new PlatformImage(RuntimeIdentifier ?? Descriptor.Platform.ToString(), Descriptor)];
+            if (Descriptor.Platform is null)
+            {
+                return null;
+            }
+
+            string label = RuntimeIdentifier ?? Descriptor.Platform.ToString();
+            return Attestation is { Platform: not null } attestation
+                ? [new PlatformImage(label, Descriptor), new PlatformImage(Attest.AttestationRequest.LabelFor(label), attestation)]
+                : [new PlatformImage(label, Descriptor)];
         }
 
         var images = new List<PlatformImage>();
@@ -58,7 +72,7 @@ public sealed record MetadataDocument(
                 return null;
             }
 
-            images.Add(new PlatformImage(entry.RuntimeIdentifier, new Descriptor { MediaType = entry.MediaType, Digest = entry.Digest, Size = entry.Size, Platform = platform }));
+            images.Add(new PlatformImage(entry.RuntimeIdentifier, new Descriptor { MediaType = entry.MediaType, Digest = entry.Digest, Size = entry.Size, Platform = platform, Annotations = entry.Annotations }));
         }
 
         return images;

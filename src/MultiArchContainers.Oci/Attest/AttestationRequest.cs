@@ -1,0 +1,55 @@
+namespace MultiArchContainers.Oci.Attest;
+
+/// <summary>
+/// What to attest for every image of a publish (ContainerSbom, ContainerProvenance) and the facts they share;
+/// <see cref="BuildFacts.RuntimeIdentifier"/> and <see cref="BuildFacts.Platform"/> of <see cref="Facts"/> are
+/// replaced per image.
+/// </summary>
+public sealed record AttestationRequest(bool Sbom, bool Provenance, BuildFacts Facts)
+{
+    /// <summary>NuGet's assets file of the build, for the packages of each RID.</summary>
+    public string AssetsFile { get; init; } = string.Empty;
+
+    /// <summary>Self-contained apps carry the runtime packs, which the SBOM lists too.</summary>
+    public bool SelfContained { get; init; }
+
+    /// <summary>
+    /// Makes the attestation of <paramref name="image"/> (its final manifest) built for <paramref name="runtimeIdentifier"/>,
+    /// and writes its blobs (manifest included) into the image's layout, beside the image's own.
+    /// </summary>
+    public Attestation Attest(Layout.OciLayoutImage image, string runtimeIdentifier)
+    {
+        IReadOnlyDictionary<string, string> labels = image.Config.Config?.Labels ?? new Dictionary<string, string>();
+        BuildFacts facts = Facts with
+        {
+            RuntimeIdentifier = runtimeIdentifier,
+            Platform = image.ManifestDescriptor.Platform!,
+            Packages = AssetsFile.Length > 0 ? MultiArchContainers.Oci.Attest.AssetsFile.Packages(AssetsFile, Facts.TargetFramework, runtimeIdentifier, SelfContained) : [],
+            Files = Sbom ? ApplicationFiles.Read(image) : [],
+            BaseImage = labels.GetValueOrDefault(Collect.PlatformImageCollector.BaseNameKey) is { Length: > 0 } name ? name : Facts.BaseImage,
+            BaseDigest = Digest.TryParse(labels.GetValueOrDefault(Collect.PlatformImageCollector.BaseDigestKey), out Digest digest) ? digest : Facts.BaseDigest,
+        };
+        var predicates = new List<(string, byte[])>();
+        if (Sbom)
+        {
+            predicates.Add((SpdxDocument.PredicateType, SpdxDocument.Create(facts)));
+        }
+
+        if (Provenance)
+        {
+            predicates.Add((SlsaProvenance.PredicateType, SlsaProvenance.Create(facts)));
+        }
+
+        string subject = $"pkg:docker/{facts.ImageName}?platform={Uri.EscapeDataString(facts.Platform.ToString())}";
+        Attestation attestation = Attestation.Create(image.ManifestDescriptor, subject, predicates);
+        foreach (byte[] blob in attestation.Blobs.Append(attestation.Manifest))
+        {
+            image.WriteBlob(blob);
+        }
+
+        return attestation;
+    }
+
+    /// <summary>The label of an image's attestation among the images of a publish.</summary>
+    public static string LabelFor(string runtimeIdentifier) => runtimeIdentifier + "/attestation";
+}
