@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using MultiArchContainers.Testing;
+
+namespace MultiArchContainers.IntegrationTests;
+
+/// <summary>
+/// ContainerSbom and ContainerProvenance on a two-RID app with one NuGet dependency, in a git repository: every image
+/// gets one attestation manifest, read back with skopeo, that survives a merge into another repository, and two clean
+/// publishes give one index digest.
+/// </summary>
+[Collection(PublishCollection.Name)]
+public class SupplyChainTests
+{
+    private readonly PublishFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    private async Task<ProcessResult> RunAsync(Sandbox sandbox, params string[] arguments)
+    {
+        ProcessResult result = await sandbox.DotnetAsync(arguments);
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode == 0, result.Combined);
+        return result;
+    }
+
+    /// <summary>A small package of our own in the fixture's feed, so the app has one NuGet dependency offline.</summary>
+    private async Task PackDependencyAsync(Sandbox sandbox)
+    {
+        string folder = Path.Combine(sandbox.Folder, "..", Path.GetFileName(sandbox.Folder) + "-dependency");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "Acme.Greeting.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <PackageId>Acme.Greeting</PackageId>
+                <Version>1.2.3</Version>
+                <Deterministic>true</Deterministic>
+              </PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(folder, "Greeting.cs"), "namespace Acme; public static class Greeting { public const string Text = \"hello\"; }\n");
+        if (!File.Exists(Path.Combine(_fixture.Feed, "acme.greeting.1.2.3.nupkg")) && !File.Exists(Path.Combine(_fixture.Feed, "Acme.Greeting.1.2.3.nupkg")))
+        {
+            await RunAsync(sandbox, "pack", Path.Combine(folder, "Acme.Greeting.csproj"), "-nologo", "-o", _fixture.Feed);
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static async Task<string> GitAsync(string folder, params string[] arguments)
+    {
+        ProcessResult result = await ProcessRunner.RunAsync("git", ["-c", "user.name=test", "-c", "user.email=test@localhost", "-c", "commit.gpgsign=false", .. arguments], folder);
+        Assert.True(result.ExitCode == 0, result.Combined);
+        return result.StandardOutput.Trim();
+    }
+
+    /// <summary>The attestation manifest's statements, copied out with skopeo into an OCI layout and read from there.</summary>
+    private static async Task<List<JsonNode>> StatementsAsync(string reference, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        ProcessResult copy = await ProcessRunner.RunAsync("skopeo", ["copy", "--src-tls-verify=false", "--preserve-digests", $"docker://{reference}", $"oci:{folder}:a"]);
+        Assert.True(copy.ExitCode == 0, copy.Combined);
+        JsonNode manifest = JsonNode.Parse(await Skopeo.InspectRawAsync(reference))!;
+        var statements = new List<JsonNode>();
+        foreach (JsonNode? layer in manifest["layers"]!.AsArray())
+        {
+            Assert.Equal("application/vnd.in-toto+json", layer!["mediaType"]!.GetValue<string>());
+            string digest = layer["digest"]!.GetValue<string>();
+            JsonNode statement = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "blobs", "sha256", digest["sha256:".Length..])))!;
+            Assert.Equal(layer["annotations"]!["in-toto.io/predicate-type"]!.GetValue<string>(), statement["predicateType"]!.GetValue<string>());
+            statements.Add(statement);
+        }
+
+        return statements;
+    }
+
+    [Fact]
+    public async Task EveryImageGetsOneAttestationThatSurvivesAMergeAndTwoCleanPublishesGiveOneDigest()
+    {
+        string registry = _fixture.Registry.Address;
+        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+            $"""
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerRegistry>{registry}</ContainerRegistry>
+            <ContainerRepository>team/attested</ContainerRepository>
+            <ContainerImageTags>1.0</ContainerImageTags>
+            <ContainerSbom>true</ContainerSbom>
+            <ContainerProvenance>true</ContainerProvenance>
+            """,
+            """<PackageReference Include="Acme.Greeting" Version="1.2.3" />"""));
+        await PackDependencyAsync(sandbox);
+        File.WriteAllText(Path.Combine(sandbox.Folder, "Program.cs"), "System.Console.WriteLine(Acme.Greeting.Text);\n");
+        File.WriteAllText(Path.Combine(sandbox.Folder, ".gitignore"), "bin/\nobj/\n.docker/\n");
+        await GitAsync(sandbox.Folder, "init", "-q");
+        await GitAsync(sandbox.Folder, "add", "-A");
+        await GitAsync(sandbox.Folder, "commit", "-qm", "app");
+        string commit = await GitAsync(sandbox.Folder, "rev-parse", "HEAD");
+
+        await RunAsync(sandbox, "publish", sandbox.ProjectPath, "-t:PublishMultiArch", "-nologo", "-v:n");
+        string raw = await Skopeo.InspectRawAsync($"{registry}/team/attested:1.0");
+        JsonArray manifests = JsonNode.Parse(raw)!["manifests"]!.AsArray();
+        var images = manifests.Where(m => m!["platform"]!["os"]!.GetValue<string>() != "unknown").ToList();
+        var attestations = manifests.Where(m => m!["platform"]!["os"]!.GetValue<string>() == "unknown").ToList();
+        Assert.Equal(2, images.Count);
+        foreach (JsonNode? image in images)
+        {
+            string digest = image!["digest"]!.GetValue<string>();
+            JsonNode attestation = Assert.Single(attestations, a => a!["annotations"]!["vnd.docker.reference.digest"]!.GetValue<string>() == digest)!;
+            Assert.Equal("attestation-manifest", attestation["annotations"]!["vnd.docker.reference.type"]!.GetValue<string>());
+            Assert.Equal("unknown", attestation["platform"]!["architecture"]!.GetValue<string>());
+
+            List<JsonNode> statements = await StatementsAsync($"{registry}/team/attested@{attestation["digest"]!.GetValue<string>()}", Path.Combine(sandbox.Folder, "layout-" + digest[7..19]));
+            Assert.Equal(["https://spdx.dev/Document", "https://slsa.dev/provenance/v1"], statements.Select(s => s["predicateType"]!.GetValue<string>()));
+            Assert.All(statements, s => Assert.Equal(digest, "sha256:" + Assert.Single(s["subject"]!.AsArray())!["digest"]!["sha256"]!.GetValue<string>()));
+
+            JsonNode sbom = statements[0]["predicate"]!;
+            Assert.Equal("SPDX-2.3", sbom["spdxVersion"]!.GetValue<string>());
+            JsonNode dependency = Assert.Single(sbom["packages"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Acme.Greeting")!;
+            Assert.Equal("pkg:nuget/Acme.Greeting@1.2.3", dependency["externalRefs"]![0]!["referenceLocator"]!.GetValue<string>());
+            Assert.Equal("SHA512", dependency["checksums"]![0]!["algorithm"]!.GetValue<string>());
+            Assert.Contains(sbom["files"]!.AsArray(), f => f!["fileName"]!.GetValue<string>() == "/app/app.dll");
+            Assert.Contains(sbom["packages"]!.AsArray(), p => p!["SPDXID"]!.GetValue<string>() == "SPDXRef-BaseImage" && p["name"]!.GetValue<string>() == _fixture.BaseImage);
+
+            JsonNode provenance = statements[1]["predicate"]!;
+            JsonArray dependencies = provenance["buildDefinition"]!["resolvedDependencies"]!.AsArray();
+            Assert.Contains(dependencies, d => d!["digest"]?["gitCommit"]?.GetValue<string>() == commit);
+            Assert.Contains(dependencies, d => d!["uri"]!.GetValue<string>() == $"oci://{_fixture.BaseImage}" && d["digest"]!["sha256"] is not null);
+            Assert.Contains(dependencies, d => d!["uri"]!.GetValue<string>() == "pkg:nuget/Acme.Greeting@1.2.3");
+            Assert.Equal("app.csproj", provenance["buildDefinition"]!["externalParameters"]!["project"]!.GetValue<string>());
+        }
+
+        // A merge of that tag into another repository keeps every attestation, pointing at the same images.
+        await RunAsync(sandbox, "msbuild", sandbox.ProjectPath, "-nologo", "-restore", "-t:MergeMultiArch",
+            $"-p:ContainerMergeSources={registry}/team/attested:1.0", "-p:ContainerRepository=team/attested-merged", "-p:ContainerImageTags=2.0");
+        JsonArray merged = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/team/attested-merged:2.0"))!["manifests"]!.AsArray();
+        Assert.Equal(manifests.Select(m => m!["digest"]!.GetValue<string>()).Order(), merged.Select(m => m!["digest"]!.GetValue<string>()).Order());
+
+        // Two clean publishes of one commit: one index digest, attestations included.
+        Directory.Delete(Path.Combine(sandbox.Folder, "bin"), recursive: true);
+        Directory.Delete(Path.Combine(sandbox.Folder, "obj"), recursive: true);
+        await RunAsync(sandbox, "publish", sandbox.ProjectPath, "-t:PublishMultiArch", "-nologo", "-v:n");
+        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{registry}/team/attested:1.0"));
+    }
+}
