@@ -121,7 +121,15 @@ public class ToolTests : IClassFixture<ToolFixture>
         Assert.Matches(@"(?m)^error MAC\d{4}: .*no-such-tag", missing.StandardError);
         Assert.Empty(missing.StandardOutput);
 
-        ProcessResult duplicate = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", _fixture.Sources[0], _fixture.Sources[0]);
+        // Two different images for one platform (the same image twice is simply taken once).
+        using (var client = new RegistryClient(Registry))
+        {
+            TestImage other = TestImage.Create(BaseImageSeeder.EightPlatforms[0], "another amd64 image");
+            await BaseImageSeeder.PushAsync(client, "tool/other", other);
+            await client.PutManifestAsync("tool/other", "1", other.Manifest, MediaTypes.OciManifest, CancellationToken.None);
+        }
+
+        ProcessResult duplicate = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", _fixture.Sources[0], $"{Registry}/tool/other:1");
         Assert.Equal(1, duplicate.ExitCode);
         Assert.Contains("error MAC2020:", duplicate.StandardError, StringComparison.Ordinal);
 
@@ -244,6 +252,11 @@ public class ToolTests : IClassFixture<ToolFixture>
         Assert.Equal(["https://spdx.dev/Document"], entry["predicateTypes"]!.AsArray().Select(t => t!.GetValue<string>()));
         ProcessResult table = await RunAsync("inspect", $"{Registry}/tool/attested:1");
         Assert.Contains($"for linux/amd64 {imageDigest}", table.StandardOutput, StringComparison.Ordinal);
+
+        // Two sources that carry the same image and attestation: each is taken once.
+        ProcessResult twice = await RunAsync("merge", "-t", $"{Registry}/tool/attested-twice:1", $"{Registry}/tool/attested:1", $"{Registry}/tool/attested@{Digest.Sha256(index)}");
+        Assert.True(twice.ExitCode == 0, twice.Combined);
+        Assert.Equal(index, System.Text.Encoding.UTF8.GetBytes(await Skopeo.InspectRawAsync($"{Registry}/tool/attested-twice:1")));
 
         // A manifest annotation gives the image a new digest; the merged index's attestation points at the new one.
         ProcessResult merged = await RunAsync("merge", "-t", $"{Registry}/tool/attested-merged:1", "--annotation", "manifest:com.example.merged=yes", $"{Registry}/tool/attested:1");

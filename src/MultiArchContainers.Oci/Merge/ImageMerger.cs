@@ -66,6 +66,8 @@ public sealed class ImageMerger
             resolved.AddRange(await resolver.ResolveAsync(source, cancellationToken).ConfigureAwait(false));
         }
 
+        // The same manifest from two sources (an image, or an attestation that both carry) is taken once.
+        resolved = resolved.DistinctBy(e => e.Manifest.Digest).ToList();
         if (MergeSelection.Filter(resolved, request.Platforms, _report) is not { } entries || !MergeSelection.CheckDuplicates(entries, _report))
         {
             return null;
