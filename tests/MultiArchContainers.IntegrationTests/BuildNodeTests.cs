@@ -28,6 +28,20 @@ public class BuildNodeTests
         {node}
         """);
 
+    private static List<JsonNode?> Images(JsonNode index) =>
+        index["manifests"]!.AsArray().Where(m => m!["platform"]!["os"]!.GetValue<string>() != "unknown").ToList();
+
+    /// <summary>ContainerSbom or ContainerProvenance: each image has exactly one attestation manifest naming it.</summary>
+    private static void AssertEachImageHasOneAttestation(JsonNode index)
+    {
+        var attestations = index["manifests"]!.AsArray().Where(m => m!["platform"]!["os"]!.GetValue<string>() == "unknown").ToList();
+        Assert.Equal(Images(index).Count, attestations.Count);
+        foreach (JsonNode? image in Images(index))
+        {
+            Assert.Single(attestations, a => a!["annotations"]!["vnd.docker.reference.digest"]!.GetValue<string>() == image!["digest"]!.GetValue<string>());
+        }
+    }
+
     [Fact]
     public async Task ANodeBuildsItsRidAndAStoppedNodeFailsWithoutMovingATag()
     {
@@ -37,7 +51,7 @@ public class BuildNodeTests
         using var sandbox = new Sandbox(_fixture, Project(repository, node));
 
         // A property given on the command line reaches the node's build as it reaches the local ones.
-        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node");
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node", "-p:ContainerSbom=true");
         _output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
@@ -54,7 +68,9 @@ public class BuildNodeTests
         string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0");
         JsonNode index = JsonNode.Parse(raw)!;
         Assert.Equal("x64 here, arm64 on a node", index["annotations"]!["com.example.split"]!.GetValue<string>());
-        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        Assert.Equal(["amd64", "arm64"], Images(index).Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        // The node made and pushed the SBOM of what it built, and said so in its answer.
+        AssertEachImageHasOneAttestation(index);
         JsonNode armConfig = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
         Assert.Equal("arm64", armConfig["architecture"]!.GetValue<string>());
         Assert.Equal("3.4.5-node", armConfig["config"]!["Labels"]!["org.opencontainers.image.version"]!.GetValue<string>());
@@ -147,7 +163,7 @@ public class BuildNodeTests
         }
 
         // A property given on the command line reaches the node's build as it reaches the local ones.
-        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node");
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node", "-p:ContainerSbom=true");
         _output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
@@ -166,13 +182,14 @@ public class BuildNodeTests
         string node = $"""<ContainerBuildNode Include="arm-archive" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" Transfer="archive" />""";
         using var sandbox = new Sandbox(_fixture, Project(repository, node));
 
-        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:ContainerProvenance=true");
         _output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
         Assert.Contains("[arm-archive] sent the image of linux-arm64 back as an OCI archive", result.StandardOutput, StringComparison.Ordinal);
         JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"))!;
-        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        Assert.Equal(["amd64", "arm64"], Images(index).Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        AssertEachImageHasOneAttestation(index);
         Assert.Equal("v8", index["manifests"]![1]!["platform"]!["variant"]!.GetValue<string>());
         JsonNode armConfig = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
         Assert.Equal("arm64", armConfig["architecture"]!.GetValue<string>());
@@ -187,7 +204,7 @@ public class BuildNodeTests
         using var sandbox = new Sandbox(_fixture, Project(repository, node));
         string archive = Path.Combine(sandbox.Folder, "out", "multi.tar");
 
-        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", $"-p:ContainerArchiveOutputPath={archive}");
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", $"-p:ContainerArchiveOutputPath={archive}", "-p:ContainerSbom=true");
         _output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
@@ -198,7 +215,20 @@ public class BuildNodeTests
         Assert.True(inspect.ExitCode == 0, inspect.Combined);
         JsonNode index = JsonNode.Parse(inspect.StandardOutput)!;
         Assert.Equal("x64 here, arm64 on a node", index["annotations"]!["com.example.split"]!.GetValue<string>());
-        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        Assert.Equal(["amd64", "arm64"], Images(index).Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        AssertEachImageHasOneAttestation(index);
+        // Every attestation manifest is in the archive with its statements, the node's included.
+        string unpacked = Path.Combine(sandbox.Folder, "unpacked");
+        Directory.CreateDirectory(unpacked);
+        System.Formats.Tar.TarFile.ExtractToDirectory(archive, unpacked, overwriteFiles: false);
+        string Blob(string digest) => Path.Combine(unpacked, "blobs", "sha256", digest["sha256:".Length..]);
+        foreach (JsonNode? attestation in index["manifests"]!.AsArray().Where(m => m!["platform"]!["os"]!.GetValue<string>() == "unknown"))
+        {
+            JsonNode manifest = JsonNode.Parse(File.ReadAllText(Blob(attestation!["digest"]!.GetValue<string>())))!;
+            JsonNode layer = Assert.Single(manifest["layers"]!.AsArray())!;
+            Assert.Equal("https://spdx.dev/Document", JsonNode.Parse(File.ReadAllText(Blob(layer["digest"]!.GetValue<string>())))!["predicateType"]!.GetValue<string>());
+        }
+
         ProcessResult arm = await ProcessRunner.RunAsync("skopeo", ["inspect", "--config", "--override-arch", "arm64", "--override-variant", "v8", $"oci-archive:{archive}:1.0"]);
         Assert.True(arm.ExitCode == 0, arm.Combined);
         Assert.Equal("arm64", JsonNode.Parse(arm.StandardOutput)!["architecture"]!.GetValue<string>());

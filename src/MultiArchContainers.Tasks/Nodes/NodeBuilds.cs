@@ -35,26 +35,33 @@ public sealed class NodeBuilds
         _log($"Sending {settings.SourceRoot} ({files.Count} files) to the build nodes; they build {projectFile}");
         string received = Path.Combine(settings.WorkingDirectory, "from-nodes");
         var nodes = assignments.Select(a => (a.Rid, Node: archiveOutput ? a.Node with { TransferArchive = true } : a.Node)).ToList();
-        PlatformImage?[] results = await Task.WhenAll(nodes.Select(async a =>
+        NodeImage?[] results = await Task.WhenAll(nodes.Select(async a =>
         {
             var clock = Stopwatch.StartNew();
             var request = new RemoteBuildRequest(a.Rid, settings.SourceRoot, files, projectFile, settings.PackagePath, received, settings.Properties, settings.Environment);
-            PlatformImage? image = await _builder.BuildAsync(a.Node, request, cancellationToken).ConfigureAwait(false);
+            NodeImage? image = await _builder.BuildAsync(a.Node, request, cancellationToken).ConfigureAwait(false);
             _log($"{a.Rid} on node {a.Node.Name}: {(image is null ? "failed" : "done")} after {clock.Elapsed.TotalSeconds:0.0} s");
             return image;
         })).ConfigureAwait(false);
 
         var images = new List<(PlatformImage, string?)>();
-        foreach ((PlatformImage? image, (string rid, BuildNode node)) in results.Zip(nodes))
+        foreach ((NodeImage? built, (string rid, BuildNode node)) in results.Zip(nodes))
         {
-            if (image is null)
+            if (built is null)
             {
                 continue;
             }
 
+            (PlatformImage image, PlatformImage? attestation) = built;
+
             if (!node.TransferArchive)
             {
                 images.Add((image, null));
+                if (attestation is not null)
+                {
+                    images.Add((attestation, null));
+                }
+
                 continue;
             }
 
@@ -64,14 +71,29 @@ public sealed class NodeBuilds
                 throw new MultiArchException(MessageIds.DigestMismatch, $"the {rid} image", $"node {node.Name}", layout.ManifestDescriptor.Digest, image.Manifest.Digest);
             }
 
+            // The archive carries the attestation's blobs beside the image's.
+            OciLayoutImage? attestationLayout = attestation is null ? null
+                : OciLayoutImage.FromManifest(layout.Root, attestation.Manifest.MediaType, OciLayoutImage.ReadVerified(layout.Root, attestation.Manifest.Digest, rid + ".tar"), rid + ".tar");
             if (archiveOutput)
             {
                 images.Add((new PlatformImage(rid, layout.ManifestDescriptor), layout.Root));
+                if (attestation is not null)
+                {
+                    images.Add((attestation, layout.Root));
+                }
+
                 continue;
             }
 
             using IRegistryClient client = _clients(settings.Properties["ContainerRegistry"]);
-            images.Add((await new ImagePusher(client, _log).PushAsync(rid, layout, settings.Properties["ContainerRepository"], [], cancellationToken).ConfigureAwait(false), null));
+            var pusher = new ImagePusher(client, _log);
+            string repository = settings.Properties["ContainerRepository"];
+            images.Add((await pusher.PushAsync(rid, layout, repository, [], cancellationToken).ConfigureAwait(false), null));
+            if (attestation is not null)
+            {
+                await pusher.PushAsync(attestation.RuntimeIdentifier, attestationLayout!, repository, [], cancellationToken).ConfigureAwait(false);
+                images.Add((attestation, null));
+            }
         }
 
         return images;

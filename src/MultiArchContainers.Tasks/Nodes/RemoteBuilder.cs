@@ -38,7 +38,7 @@ public sealed class RemoteBuilder
     }
 
     /// <summary>The pushed image, or null when the build failed (the errors are reported).</summary>
-    public async Task<PlatformImage?> BuildAsync(BuildNode node, RemoteBuildRequest request, CancellationToken cancellationToken)
+    public async Task<NodeImage?> BuildAsync(BuildNode node, RemoteBuildRequest request, CancellationToken cancellationToken)
     {
         string rid = request.RuntimeIdentifier;
         SshResult made = await RunAsync(node, $"mkdir -p {ShellQuote.Quote(node.WorkingDirectory)} && mktemp -d {ShellQuote.Quote(node.WorkingDirectory.TrimEnd('/') + "/multiarch-XXXXXXXX")}", null, rid, cancellationToken).ConfigureAwait(false);
@@ -90,7 +90,7 @@ public sealed class RemoteBuilder
 
             // The metadata file comes back on its own connection: its whole output is the document, nothing is searched.
             SshResult answer = await RunAsync(node, $"cat {ShellQuote.Quote(metadata)}", null, rid, cancellationToken).ConfigureAwait(false);
-            PlatformImage? image = ReadImage(node, rid, answer);
+            NodeImage? image = ReadImage(node, rid, answer);
             if (image is null || !node.TransferArchive)
             {
                 return image;
@@ -170,17 +170,19 @@ public sealed class RemoteBuilder
         return colon > 0 && !rest[..colon].Contains(' ', StringComparison.Ordinal) ? rest[..colon] : string.Empty;
     }
 
-    private PlatformImage? ReadImage(BuildNode node, string rid, SshResult answer)
+    private NodeImage? ReadImage(BuildNode node, string rid, SshResult answer)
     {
         string? error = FirstLine(answer.StandardError, $"ssh exited with {answer.ExitCode}");
         MetadataDocument? document = answer.ExitCode == 0 ? MetadataFile.TryParse(Encoding.UTF8.GetBytes(answer.StandardOutput), out error) : null;
-        if (document?.Images() is not [{ } image])
+        IReadOnlyList<PlatformImage> images = document?.Images() ?? [];
+        if (images.Where(i => !i.IsAttestation).ToList() is not [{ } image] || images.Count(i => i.IsAttestation) > 1)
         {
             _report(Diagnostic.Error(MessageIds.BuildNodeFailed, node.Name, rid, answer.ExitCode, "the node did not return the image's descriptor: " + error));
             return null;
         }
 
-        return image with { RuntimeIdentifier = rid };
+        PlatformImage? attestation = images.FirstOrDefault(i => i.IsAttestation);
+        return new NodeImage(image with { RuntimeIdentifier = rid }, attestation is null ? null : attestation with { RuntimeIdentifier = Oci.Attest.AttestationRequest.LabelFor(rid) });
     }
 
     /// <summary>src/ (the request's source files), feed/ (this SDK's package) and a nuget.config naming feed/.</summary>
