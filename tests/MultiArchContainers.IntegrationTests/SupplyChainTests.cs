@@ -146,4 +146,31 @@ public class SupplyChainTests
         await RunAsync(sandbox, "publish", sandbox.ProjectPath, "-t:PublishMultiArch", "-nologo", "-v:n");
         Assert.Equal(raw, await Skopeo.InspectRawAsync($"{registry}/team/attested:1.0"));
     }
+
+    [Fact]
+    public async Task PublishPlatformImagePushesTheAttestationBesideTheImageAndItsMetadataFileNamesBoth()
+    {
+        string registry = _fixture.Registry.Address;
+        using var sandbox = new Sandbox(_fixture, _fixture.Project($"<ContainerRegistry>{registry}</ContainerRegistry><ContainerProvenance>true</ContainerProvenance>"));
+        string metadata = Path.Combine(sandbox.Folder, "x64.json");
+        await RunAsync(sandbox, "publish", sandbox.ProjectPath, "-t:PublishPlatformImage", "-nologo", "-p:ContainerRuntimeIdentifier=linux-x64",
+            "-p:ContainerRepository=team/platform-attested", $"-p:ContainerMetadataFile={metadata}");
+
+        JsonNode document = JsonNode.Parse(File.ReadAllText(metadata))!;
+        string image = document["containerimage.digest"]!.GetValue<string>();
+        JsonNode attestation = document["attestation"]!;
+        Assert.Equal(image, attestation["annotations"]!["vnd.docker.reference.digest"]!.GetValue<string>());
+        Assert.Equal("unknown", attestation["platform"]!["os"]!.GetValue<string>());
+        string attestationDigest = attestation["digest"]!.GetValue<string>();
+        List<JsonNode> statements = await StatementsAsync($"{registry}/team/platform-attested@{attestationDigest}", Path.Combine(sandbox.Folder, "layout"));
+        Assert.Equal("https://slsa.dev/provenance/v1", Assert.Single(statements)["predicateType"]!.GetValue<string>());
+        Assert.Empty(await Skopeo.ListTagsAsync($"{registry}/team/platform-attested"));
+
+        // The metadata file as a merge source brings both into the index.
+        await RunAsync(sandbox, "msbuild", sandbox.ProjectPath, "-nologo", "-restore", "-t:MergeMultiArch",
+            $"-p:ContainerMergeSources={metadata}", "-p:ContainerRepository=team/platform-merged", "-p:ContainerImageTags=1.0");
+        JsonArray manifests = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/team/platform-merged:1.0"))!["manifests"]!.AsArray();
+        Assert.Equal([image, attestationDigest], manifests.Select(m => m!["digest"]!.GetValue<string>()));
+        Assert.Equal(image, manifests[1]!["annotations"]!["vnd.docker.reference.digest"]!.GetValue<string>());
+    }
 }
