@@ -283,6 +283,7 @@ public class PublishMultiArchTests
             <SelfContained>true</SelfContained>
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerImageTags>1.0</ContainerImageTags>
+            <ContainerSbom>true</ContainerSbom>
             """, sdkVersion: _fixture.PackageVersion));
 
         AssertSucceeded(await sandbox.PublishAsync());
@@ -292,8 +293,18 @@ public class PublishMultiArchTests
         await Skopeo.CopyToLayoutAsync($"{registry}/{repository}:1.0", layout, "1.0");
         JsonNode index = ReadBlob(layout, JsonNode.Parse(File.ReadAllText(Path.Combine(layout, "index.json")))!["manifests"]![0]!["digest"]!.GetValue<string>());
         var machines = new Dictionary<string, ushort>();
+        var runtimePacks = new List<string>();
         foreach (JsonNode? child in index["manifests"]!.AsArray())
         {
+            if (child!["platform"]!["os"]!.GetValue<string>() == "unknown")
+            {
+                // The SBOM of a self-contained image names its runtime pack and the runtime's files.
+                JsonNode sbom = ReadBlob(layout, ReadBlob(layout, child["digest"]!.GetValue<string>())["layers"]![0]!["digest"]!.GetValue<string>())["predicate"]!;
+                runtimePacks.Add(sbom["packages"]!.AsArray().Single(p => p!["primaryPackagePurpose"]!.GetValue<string>() == "FRAMEWORK")!["name"]!.GetValue<string>());
+                Assert.Contains(sbom["files"]!.AsArray(), f => f!["fileName"]!.GetValue<string>() == "/app/libcoreclr.so");
+                continue;
+            }
+
             string architecture = child!["platform"]!["architecture"]!.GetValue<string>();
             JsonNode manifest = ReadBlob(layout, child["digest"]!.GetValue<string>());
             machines[architecture] = manifest["layers"]!.AsArray()
@@ -303,6 +314,7 @@ public class PublishMultiArchTests
 
         // ELF e_machine: 62 is x86-64, 183 is AArch64. Each image carries the runtime built for its own platform.
         Assert.Equal(new Dictionary<string, ushort> { ["amd64"] = 62, ["arm64"] = 183 }, machines);
+        Assert.Equal(["Microsoft.NETCore.App.Runtime.linux-arm64", "Microsoft.NETCore.App.Runtime.linux-x64"], runtimePacks.Order());
     }
 
     private static JsonNode ReadBlob(string layout, string digest) =>

@@ -128,7 +128,8 @@ public sealed class AttestationTests : IDisposable
                 "Acme.Native/2.0.0": { "type": "package" }
               },
               "packageFolders": { "{{cache.Replace("\\", "\\\\", StringComparison.Ordinal)}}": {} },
-              "project": { "frameworks": { "net10.0": { "downloadDependencies": [
+              "project": { "frameworks": { "net10.0": { "frameworkReferences": { "Microsoft.NETCore.App": { "privateAssets": "all" } }, "downloadDependencies": [
+                { "name": "Microsoft.AspNetCore.App.Runtime.linux-arm64", "version": "[10.0.12, 10.0.12]" },
                 { "name": "Microsoft.NETCore.App.Runtime.linux-arm64", "version": "[10.0.12, 10.0.12]" },
                 { "name": "Microsoft.NETCore.App.Runtime.linux-x64", "version": "[10.0.12, 10.0.12]" },
                 { "name": "Microsoft.NETCore.App.Host.linux-arm64", "version": "[10.0.12, 10.0.12]" }

@@ -82,7 +82,11 @@ public static class AssetsFile
         return matches.Length == 1 ? matches[0].Value : null;
     }
 
-    /// <summary>The runtime packs restore downloaded for the RID, with their hashes from the package folder.</summary>
+    /// <summary>
+    /// The runtime packs of the shared frameworks the project references (Microsoft.NETCore.App, and
+    /// Microsoft.AspNetCore.App when used) for the RID, with their hashes from the package folder. Restore downloads
+    /// packs of other frameworks too; those are not in the app.
+    /// </summary>
     private static IEnumerable<NuGetPackage> RuntimePacks(JsonElement root, string targetFramework, string runtimeIdentifier)
     {
         if (!root.TryGetProperty("project", out JsonElement project) || !project.TryGetProperty("frameworks", out JsonElement frameworks)
@@ -91,12 +95,16 @@ public static class AssetsFile
             yield break;
         }
 
+        HashSet<string> shared = framework.TryGetProperty("frameworkReferences", out JsonElement references) && references.ValueKind == JsonValueKind.Object
+            ? references.EnumerateObject().Select(r => r.Name).ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : ["Microsoft.NETCore.App"];
         string[] folders = root.TryGetProperty("packageFolders", out JsonElement packageFolders) ? packageFolders.EnumerateObject().Select(f => f.Name).ToArray() : [];
         foreach (JsonElement download in downloads.EnumerateArray())
         {
             string? name = download.TryGetProperty("name", out JsonElement n) ? n.GetString() : null;
             string? range = download.TryGetProperty("version", out JsonElement v) ? v.GetString() : null;
-            if (name is null || range is null || !name.EndsWith(".Runtime." + runtimeIdentifier, StringComparison.OrdinalIgnoreCase))
+            string suffix = ".Runtime." + runtimeIdentifier;
+            if (name is null || range is null || !name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) || !shared.Contains(name[..^suffix.Length]))
             {
                 continue;
             }
