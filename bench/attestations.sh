@@ -14,24 +14,10 @@ registry_pid=
 cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-port=5400
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-registry="127.0.0.1:$port"
-
+source bench/common.sh
 echo "Building and packing MultiArchContainers.Sdk"
-dotnet build MultiArchContainers.sln -c Release -nologo -v:q >/dev/null
-dotnet pack src/MultiArchContainers.Tasks -c Release -nologo -v:q -o "$work/feed" >/dev/null
-version=$(basename "$work"/feed/MultiArchContainers.Sdk.*.nupkg .nupkg | sed 's/^MultiArchContainers\.Sdk\.//')
-
-cat > "$work/registry.yml" <<YML
-version: 0.1
-log: { level: warn }
-storage: { filesystem: { rootdirectory: $work/registry } }
-http: { addr: $registry }
-YML
-docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+pack_sdk "$work/feed"
+start_registry "$work" 5400 "{ level: warn }"
 dotnet run --project tests/MultiArchContainers.Testing -c Release --no-build -- seed-base "$registry" dotnet/runtime:10.0 >/dev/null
 
 app="$work/app"

@@ -27,34 +27,15 @@ registry_pid=
 cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; podman manifest rm bench-list >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() {
-  local port
-  for port in $(seq 5300 5400); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-  echo "no free port in 5300-5400" >&2; exit 1
-}
-
+source bench/common.sh
 echo "Building and packing MultiArchContainers.Sdk and the multiarch command"
-dotnet build MultiArchContainers.sln -c Release -nologo -v:q >/dev/null
-dotnet pack src/MultiArchContainers.Tasks -c Release -nologo -v:q -o "$work/feed" >/dev/null
+pack_sdk "$work/feed"
 tool_rid=any tool_aot=false
 [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] && tool_rid=linux-x64 tool_aot=true
 dotnet pack src/MultiArchContainers.Tool -c Release -nologo -v:q -o "$work/feed" >/dev/null
 dotnet pack src/MultiArchContainers.Tool -c Release -nologo -v:q -o "$work/feed" -r "$tool_rid" -p:PublishAot="$tool_aot" >/dev/null
-version=$(basename "$work"/feed/MultiArchContainers.Sdk.*.nupkg .nupkg | sed 's/^MultiArchContainers\.Sdk\.//')
 
-port=$(free_port)
-registry="127.0.0.1:$port"
-cat > "$work/registry.yml" <<YML
-version: 0.1
-log: { level: info, accesslog: { disabled: true } }
-storage: { filesystem: { rootdirectory: $work/registry } }
-http: { addr: $registry }
-YML
-docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+start_registry "$work" 5300 "{ level: info, accesslog: { disabled: true } }"
 mapfile -t sources < <(dotnet run --project tests/MultiArchContainers.Testing -c Release --no-build -- seed-platforms "$registry" bench/merge)
 
 app="$work/merge"

@@ -19,30 +19,10 @@ registry_pid=
 cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() {
-  local port
-  for port in $(seq 5200 5300); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-  echo "no free port in 5200-5300" >&2; exit 1
-}
-
+source bench/common.sh
 echo "Building and packing MultiArchContainers.Sdk"
-dotnet build MultiArchContainers.sln -c Release -nologo -v:q >/dev/null
-dotnet pack src/MultiArchContainers.Tasks -c Release -nologo -v:q -o "$work/feed" >/dev/null
-version=$(basename "$work"/feed/MultiArchContainers.Sdk.*.nupkg .nupkg | sed 's/^MultiArchContainers\.Sdk\.//')
-
-port=$(free_port)
-registry="127.0.0.1:$port"
-cat > "$work/registry.yml" <<YML
-version: 0.1
-log: { level: warn }
-storage: { filesystem: { rootdirectory: $work/registry } }
-http: { addr: $registry }
-YML
-docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+pack_sdk "$work/feed"
+start_registry "$work" 5200 "{ level: warn }"
 dotnet run --project tests/MultiArchContainers.Testing -c Release --no-build -- seed-base "$registry" dotnet/runtime:10.0 >/dev/null
 
 # One app in two folders (so each keeps its own obj/ between publishes), one project file each: the plain SDK

@@ -170,7 +170,8 @@ public class BuildNodeTests
         Assert.Contains($"linux-arm64 is built on node netns-arm ({sshd.Address})", result.StandardOutput, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(nodeCache, "multiarchcontainers.sdk")));
         JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry.Address}/team/netns:1.0"))!;
-        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        Assert.Equal(["amd64", "arm64"], Images(index).Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
+        AssertEachImageHasOneAttestation(index);
         Assert.Equal("x64 here, arm64 on a node", index["annotations"]!["com.example.split"]!.GetValue<string>());
     }
 

@@ -1,0 +1,31 @@
+# Shared by the bench scripts (sourced from the repository root): a free port, the packed SDK in a folder feed, and a
+# local docker-registry with a throwaway storage folder.
+
+free_port() { # first last: prints the first port in the range nothing listens on
+  local port
+  for port in $(seq "$1" "$2"); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+  echo "no free port in $1-$2" >&2; exit 1
+}
+
+pack_sdk() { # feed: builds the solution and packs MultiArchContainers.Sdk into the folder; sets version
+  dotnet build MultiArchContainers.sln -c Release -nologo -v:q >/dev/null
+  dotnet pack src/MultiArchContainers.Tasks -c Release -nologo -v:q -o "$1" >/dev/null
+  version=$(basename "$1"/MultiArchContainers.Sdk.*.nupkg .nupkg | sed 's/^MultiArchContainers\.Sdk\.//')
+}
+
+start_registry() { # work first-port log-settings: starts docker-registry on 127.0.0.1; sets registry and registry_pid
+  local port
+  port=$(free_port "$2" "$(($2 + 100))")
+  registry="127.0.0.1:$port"
+  cat > "$1/registry.yml" <<YML
+version: 0.1
+log: $3
+storage: { filesystem: { rootdirectory: $1/registry } }
+http: { addr: $registry }
+YML
+  docker-registry serve "$1/registry.yml" > "$1/registry.log" 2>&1 &
+  registry_pid=$!
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+}
