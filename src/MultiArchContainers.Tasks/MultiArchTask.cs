@@ -96,6 +96,9 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
     protected RegistryClient CreateClient(string registry, string pushRegistry) =>
         new(registry, role: registry.Equals(pushRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryRole.Push : RegistryRole.Pull) { OnRetry = Info };
 
+    /// <summary>A client for a registry the task only reads from (pull credentials).</summary>
+    protected IRegistryClient PullClient(string registry) => CreateClient(registry, pushRegistry: string.Empty);
+
     /// <summary>
     /// Annotation items as the Oci layer takes them: Include is the key, <c>Value</c> the value (null when the item has
     /// no such metadata), <c>Platform</c> and <c>RuntimeIdentifier</c> optional qualifiers.

@@ -67,24 +67,8 @@ public sealed class ReusePlatformImage : MultiArchTask
             return;
         }
 
-        if (ImageReference.TryParse(BaseImage, out _) is not { Registry.Length: > 0 } reference || !Directory.Exists(PublishDirectory))
-        {
-            return;
-        }
-
-        Digest? baseDigest;
-        try
-        {
-            using var client = new RegistryClient(reference.Registry, role: RegistryRole.Pull) { OnRetry = Info };
-            baseDigest = reference.Digest ?? await client.ResolveManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
-        }
-        catch (MultiArchException)
-        {
-            // The SDK's own build reads the base image next and reports what is wrong with it.
-            return;
-        }
-
-        if (baseDigest is not { } digest)
+        // Unknown base digest: the SDK's own build reads the base image next and reports what is wrong with it.
+        if (!Directory.Exists(PublishDirectory) || await BaseImageDigest.ResolveAsync(BaseImage, PullClient, cancellationToken).ConfigureAwait(false) is not { } digest)
         {
             return;
         }

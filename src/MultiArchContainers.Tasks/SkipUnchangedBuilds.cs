@@ -61,7 +61,7 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
             {
                 if (!digests.TryGetValue(snapshot.BaseImage, out Digest? digest))
                 {
-                    digests[snapshot.BaseImage] = digest = await ResolveAsync(snapshot.BaseImage, cancellationToken).ConfigureAwait(false);
+                    digests[snapshot.BaseImage] = digest = await BaseImageDigest.ResolveAsync(snapshot.BaseImage, PullClient, cancellationToken).ConfigureAwait(false);
                 }
 
                 changed = snapshot.Changed(Fingerprint, digest)
@@ -85,25 +85,6 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
 
         UpToDate = [.. upToDate];
         Stale = [.. stale];
-    }
-
-    private async Task<Digest?> ResolveAsync(string baseImage, CancellationToken cancellationToken)
-    {
-        if (ImageReference.TryParse(baseImage, out _) is not { Registry.Length: > 0 } reference)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var client = new RegistryClient(reference.Registry, role: RegistryRole.Pull) { OnRetry = Info };
-            return reference.Digest ?? await client.ResolveManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
-        }
-        catch (MultiArchException)
-        {
-            // Unknown: build, and let the build report what is wrong with the base image.
-            return null;
-        }
     }
 
     private string ComputeFingerprint()
