@@ -3,29 +3,40 @@ namespace MultiArchContainers.Tasks;
 /// <summary>Reads the commit a git work tree has checked out, from its files (no git process).</summary>
 internal static class GitRevision
 {
-    public static string? Find(string startDirectory)
+    public static string? Find(string startDirectory) =>
+        Locate(startDirectory) is { } git ? Resolve(git.GitDir) : null;
+
+    /// <summary>The folder of the work tree that holds <paramref name="startDirectory"/>, or null outside git.</summary>
+    public static string? WorkTree(string startDirectory) => Locate(startDirectory)?.WorkTree;
+
+    /// <summary>
+    /// The work tree and git directory that hold <paramref name="startDirectory"/>. In a worktree or submodule
+    /// ".git" is a file naming the real git directory.
+    /// </summary>
+    private static (string WorkTree, string GitDir)? Locate(string startDirectory)
     {
         for (DirectoryInfo? dir = new(startDirectory); dir is not null; dir = dir.Parent)
         {
             string dotGit = Path.Combine(dir.FullName, ".git");
-            if (File.Exists(dotGit))
-            {
-                // A worktree or submodule: ".git" is a file naming the real git directory.
-                string line = File.ReadAllText(dotGit).Trim();
-                if (line.StartsWith("gitdir:", StringComparison.Ordinal))
-                {
-                    return Resolve(Path.GetFullPath(Path.Combine(dir.FullName, line["gitdir:".Length..].Trim())));
-                }
-            }
-
             if (Directory.Exists(dotGit))
             {
-                return Resolve(dotGit);
+                return (dir.FullName, dotGit);
+            }
+
+            if (File.Exists(dotGit) && File.ReadAllText(dotGit).Trim() is var line && line.StartsWith("gitdir:", StringComparison.Ordinal))
+            {
+                return (dir.FullName, Path.GetFullPath(Path.Combine(dir.FullName, line["gitdir:".Length..].Trim())));
             }
         }
 
         return null;
     }
+
+    /// <summary>The directory that holds refs and config: a worktree's common directory, else the git directory.</summary>
+    private static string CommonDir(string gitDir) =>
+        File.Exists(Path.Combine(gitDir, "commondir"))
+            ? Path.GetFullPath(Path.Combine(gitDir, File.ReadAllText(Path.Combine(gitDir, "commondir")).Trim()))
+            : gitDir;
 
     private static string? Resolve(string gitDir)
     {
@@ -43,9 +54,7 @@ internal static class GitRevision
 
         string reference = head["ref:".Length..].Trim();
         // Worktrees keep refs in the common directory.
-        string commonDir = File.Exists(Path.Combine(gitDir, "commondir"))
-            ? Path.GetFullPath(Path.Combine(gitDir, File.ReadAllText(Path.Combine(gitDir, "commondir")).Trim()))
-            : gitDir;
+        string commonDir = CommonDir(gitDir);
         foreach (string dir in new[] { gitDir, commonDir })
         {
             string loose = Path.Combine(dir, reference);
@@ -70,28 +79,13 @@ internal static class GitRevision
         return null;
     }
 
-    /// <summary>The folder of the work tree that holds <paramref name="startDirectory"/>, or null outside git.</summary>
-    public static string? WorkTree(string startDirectory)
-    {
-        for (DirectoryInfo? dir = new(startDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, ".git")) || Directory.Exists(Path.Combine(dir.FullName, ".git")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>
     /// The URL of the remote <c>origin</c>, without any user name or password it carries (they are secrets), or null
     /// when the work tree has none.
     /// </summary>
     public static string? Origin(string startDirectory)
     {
-        string? root = WorkTree(startDirectory);
-        string config = root is null ? string.Empty : Path.Combine(root, ".git", "config");
+        string config = Locate(startDirectory) is { } git ? Path.Combine(CommonDir(git.GitDir), "config") : string.Empty;
         if (!File.Exists(config))
         {
             return null;
