@@ -53,17 +53,14 @@ public sealed class PushPlatformImages : MultiArchTask
     /// <summary>When set (one image only): where to write the image's descriptor and repository as JSON.</summary>
     public string MetadataFile { get; set; } = string.Empty;
 
-    /// <summary>ContainerSbom, ContainerProvenance and the facts they are made of.</summary>
-    private readonly AttestationSettings _attestations = new();
-
     /// <summary>ContainerSbom: an SPDX 2.3 SBOM of each image, in its attestation manifest.</summary>
-    public bool Sbom { get => _attestations.Sbom; set => _attestations.Sbom = value; }
+    public bool Sbom { get; set; }
 
     /// <summary>ContainerProvenance: a SLSA provenance v1 statement of each image, in its attestation manifest.</summary>
-    public bool Provenance { get => _attestations.Provenance; set => _attestations.Provenance = value; }
+    public bool Provenance { get; set; }
 
-    /// <summary>The facts of the attestations, as <c>Name=Value</c> items (<see cref="AttestationSettings"/>).</summary>
-    public ITaskItem[] AttestationFacts { get => _attestations.Facts; set => _attestations.Facts = value; }
+    /// <summary>The facts of the attestations, as <c>Name=Value</c> items (<see cref="AttestationFacts"/>).</summary>
+    public ITaskItem[] AttestationFacts { get; set; } = [];
 
     /// <summary>Where the archives are unpacked.</summary>
     [Required]
@@ -92,7 +89,7 @@ public sealed class PushPlatformImages : MultiArchTask
             return;
         }
 
-        AttestationRequest? request = _attestations.Request(Registry.Length > 0 && !ArchiveOnly ? $"{Registry}/{Repository}" : Repository, plan.EpochTime);
+        AttestationRequest? request = Tasks.AttestationFacts.Request(Sbom, Provenance, AttestationFacts, Registry.Length > 0 && !ArchiveOnly ? $"{Registry}/{Repository}" : Repository, plan.EpochTime);
         var attested = layouts.Select(l => (l.Rid, l.Image, Attestation: request?.Attest(l.Image, l.Rid))).ToList();
         if (ArchiveOnly)
         {

@@ -137,18 +137,18 @@ public sealed class AttestationTests : IDisposable
             }
             """);
 
-        IReadOnlyList<NuGetPackage> dependent = AssetsFile.Packages(assets, "net10.0", "linux-arm64", selfContained: false);
+        IReadOnlyList<NuGetPackage> dependent = AssetsFile.Load(assets).Packages("net10.0", "linux-arm64", selfContained: false);
         Assert.Equal(["Acme.Greeting", "Acme.Native"], dependent.Select(p => p.Id));
         Assert.Equal(string.Concat(Enumerable.Repeat("ab", 64)), dependent[0].Sha512);
         Assert.Equal(string.Empty, dependent[1].Sha512);
 
-        IReadOnlyList<NuGetPackage> selfContained = AssetsFile.Packages(assets, "net10.0", "linux-arm64", selfContained: true);
+        IReadOnlyList<NuGetPackage> selfContained = AssetsFile.Load(assets).Packages("net10.0", "linux-arm64", selfContained: true);
         NuGetPackage runtime = Assert.Single(selfContained, p => p.Id.StartsWith("Microsoft.", StringComparison.Ordinal));
         Assert.Equal(("Microsoft.NETCore.App.Runtime.linux-arm64", "10.0.12", new string('0', 128)), (runtime.Id, runtime.Version, runtime.Sha512));
 
-        MultiArchException missing = Assert.Throws<MultiArchException>(() => AssetsFile.Packages(Path.Combine(_folder, "none.json"), "net10.0", "linux-arm64", false));
+        MultiArchException missing = Assert.Throws<MultiArchException>(() => AssetsFile.Load(Path.Combine(_folder, "none.json")));
         Assert.Equal("MAC4012", missing.Diagnostic.Code);
         File.WriteAllText(assets, "{ not json");
-        Assert.Equal("MAC4012", Assert.Throws<MultiArchException>(() => AssetsFile.Packages(assets, "net10.0", "linux-arm64", false)).Diagnostic.Code);
+        Assert.Equal("MAC4012", Assert.Throws<MultiArchException>(() => AssetsFile.Load(assets)).Diagnostic.Code);
     }
 }

@@ -4,18 +4,21 @@ namespace MultiArchContainers.Oci.Attest;
 
 /// <summary>
 /// What NuGet's <c>project.assets.json</c> says about one RID of one target framework: every package of the resolved
-/// graph with its SHA-512, and the runtime packs a self-contained publish of that RID carries.
+/// graph with its SHA-512, and the runtime packs a self-contained publish of that RID carries. Read once, asked per RID.
 /// </summary>
-public static class AssetsFile
+public sealed class AssetsFile
 {
+    private readonly JsonElement _root;
+
+    private AssetsFile(JsonElement root) => _root = root;
+
     /// <summary>No assets file is near this; a larger one is not read.</summary>
     public const int Limit = 256 * 1024 * 1024;
 
     /// <summary>The packages of <paramref name="targetFramework"/>/<paramref name="runtimeIdentifier"/>, sorted by id.</summary>
-    public static IReadOnlyList<NuGetPackage> Packages(string path, string targetFramework, string runtimeIdentifier, bool selfContained)
+    public IReadOnlyList<NuGetPackage> Packages(string targetFramework, string runtimeIdentifier, bool selfContained)
     {
-        using JsonDocument assets = Open(path);
-        JsonElement root = assets.RootElement;
+        JsonElement root = _root;
         var packages = new SortedDictionary<string, NuGetPackage>(StringComparer.OrdinalIgnoreCase);
         if (Target(root, targetFramework, runtimeIdentifier) is { } target)
         {
@@ -44,7 +47,8 @@ public static class AssetsFile
         return [.. packages.Values];
     }
 
-    private static JsonDocument Open(string path)
+    /// <summary>Reads the assets file at <paramref name="path"/> (MAC4012 when it is missing, too large or not JSON).</summary>
+    public static AssetsFile Load(string path)
     {
         var file = new FileInfo(path);
         if (!file.Exists || file.Length > Limit)
@@ -54,7 +58,8 @@ public static class AssetsFile
 
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(path));
+            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
+            return new AssetsFile(document.RootElement.Clone());
         }
         catch (JsonException ex)
         {

@@ -8,7 +8,10 @@ namespace MultiArchContainers.Oci.Attest;
 public sealed record AttestationRequest(bool Sbom, bool Provenance, BuildFacts Facts)
 {
     /// <summary>NuGet's assets file of the build, for the packages of each RID.</summary>
-    public string AssetsFile { get; init; } = string.Empty;
+    public string AssetsPath { get; init; } = string.Empty;
+
+    /// <summary>The assets file, read for the first image and asked for every other.</summary>
+    private AssetsFile? _assets;
 
     /// <summary>Self-contained apps carry the runtime packs, which the SBOM lists too.</summary>
     public bool SelfContained { get; init; }
@@ -24,7 +27,7 @@ public sealed record AttestationRequest(bool Sbom, bool Provenance, BuildFacts F
         {
             RuntimeIdentifier = runtimeIdentifier,
             Platform = image.ManifestDescriptor.Platform!,
-            Packages = AssetsFile.Length > 0 ? MultiArchContainers.Oci.Attest.AssetsFile.Packages(AssetsFile, Facts.TargetFramework, runtimeIdentifier, SelfContained) : [],
+            Packages = AssetsPath.Length > 0 ? (_assets ??= AssetsFile.Load(AssetsPath)).Packages(Facts.TargetFramework, runtimeIdentifier, SelfContained) : [],
             Files = Sbom ? ApplicationFiles.Read(image) : [],
             BaseImage = labels.GetValueOrDefault(Collect.PlatformImageCollector.BaseNameKey) is { Length: > 0 } name ? name : Facts.BaseImage,
             BaseDigest = Digest.TryParse(labels.GetValueOrDefault(Collect.PlatformImageCollector.BaseDigestKey), out Digest digest) ? digest : Facts.BaseDigest,

@@ -5,32 +5,26 @@ using MultiArchContainers.Oci.Attest;
 namespace MultiArchContainers.Tasks;
 
 /// <summary>
-/// ContainerSbom and ContainerProvenance of a task that makes images, with the MSBuild facts the statements are made
-/// of, given as items: Include the name, <c>Value</c> the value (AssetsFile, TargetFramework, SelfContained,
-/// ProjectPath, Configuration, SdkVersion, AssemblyName, Version, BaseImage).
+/// The MSBuild facts the SBOM and provenance are made of, given to a task as items: Include the name, <c>Value</c> the
+/// value (AssetsFile, TargetFramework, SelfContained, ProjectPath, Configuration, SdkVersion, AssemblyName, Version,
+/// BaseImage); and the git facts found from the project's folder.
 /// </summary>
-public sealed class AttestationSettings
+internal static class AttestationFacts
 {
-    public bool Sbom { get; set; }
-
-    public bool Provenance { get; set; }
-
-    public ITaskItem[] Facts { get; set; } = [];
-
     /// <summary>The request for images named <paramref name="imageName"/>, or null when neither statement is asked for.</summary>
-    public AttestationRequest? Request(string imageName, DateTimeOffset? time)
+    public static AttestationRequest? Request(bool sbom, bool provenance, ITaskItem[] facts, string imageName, DateTimeOffset? time)
     {
-        if (!Sbom && !Provenance)
+        if (!sbom && !provenance)
         {
             return null;
         }
 
-        string Fact(string name) => Facts.FirstOrDefault(f => f.ItemSpec.Equals(name, StringComparison.OrdinalIgnoreCase))?.GetMetadata(ItemMetadata.Value) ?? string.Empty;
+        string Fact(string name) => facts.FirstOrDefault(f => f.ItemSpec.Equals(name, StringComparison.OrdinalIgnoreCase))?.GetMetadata(ItemMetadata.Value) ?? string.Empty;
         string project = Fact("ProjectPath");
         string directory = project.Length > 0 ? Path.GetDirectoryName(Path.GetFullPath(project))! : Environment.CurrentDirectory;
         string? workTree = GitRevision.WorkTree(directory);
-        string tool = typeof(AttestationSettings).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-        var facts = new BuildFacts
+        string tool = typeof(AttestationFacts).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+        var buildFacts = new BuildFacts
         {
             ImageName = imageName,
             RuntimeIdentifier = string.Empty,
@@ -47,9 +41,9 @@ public sealed class AttestationSettings
             SourceRepository = GitRevision.Origin(directory) ?? string.Empty,
             SourceCommit = GitRevision.Find(directory) ?? string.Empty,
         };
-        return new AttestationRequest(Sbom, Provenance, facts)
+        return new AttestationRequest(sbom, provenance, buildFacts)
         {
-            AssetsFile = Fact("AssetsFile"),
+            AssetsPath = Fact("AssetsFile"),
             SelfContained = Fact("SelfContained").Equals("true", StringComparison.OrdinalIgnoreCase),
         };
     }
