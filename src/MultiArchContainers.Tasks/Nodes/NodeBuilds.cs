@@ -72,8 +72,6 @@ public sealed class NodeBuilds
             }
 
             // The archive carries the attestation's blobs beside the image's.
-            OciLayoutImage? attestationLayout = attestation is null ? null
-                : OciLayoutImage.FromManifest(layout.Root, attestation.Manifest.MediaType, OciLayoutImage.ReadVerified(layout.Root, attestation.Manifest.Digest, rid + ".tar"), rid + ".tar");
             if (archiveOutput)
             {
                 images.Add((new PlatformImage(rid, layout.ManifestDescriptor), layout.Root));
@@ -91,7 +89,9 @@ public sealed class NodeBuilds
             images.Add((await pusher.PushAsync(rid, layout, repository, [], cancellationToken).ConfigureAwait(false), null));
             if (attestation is not null)
             {
-                await pusher.PushAsync(attestation.RuntimeIdentifier, attestationLayout!, repository, [], cancellationToken).ConfigureAwait(false);
+                byte[] manifest = OciLayoutImage.ReadVerified(layout.Root, attestation.Manifest.Digest, rid + ".tar");
+                OciLayoutImage attestationLayout = OciLayoutImage.FromManifest(layout.Root, attestation.Manifest.MediaType, manifest, rid + ".tar");
+                await pusher.PushAsync(attestation.RuntimeIdentifier, attestationLayout, repository, [], cancellationToken).ConfigureAwait(false);
                 images.Add((attestation, null));
             }
         }
