@@ -9,12 +9,8 @@ cd "$(dirname "$0")/.."
 runs=${1:-5}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-work=$(mktemp -d /tmp/mac-bench-attest-XXXXXX)
-registry_pid=
-cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
 source bench/common.sh
+make_workdir mac-bench-attest
 echo "Building and packing MultiArchContainers.Sdk"
 pack_sdk "$work/feed"
 start_registry "$work" 5400 "{ level: warn }"

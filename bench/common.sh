@@ -1,5 +1,19 @@
-# Shared by the bench scripts (sourced from the repository root): a free port, the packed SDK in a folder feed, and a
-# local docker-registry with a throwaway storage folder.
+# Shared by the bench scripts (sourced from the repository root): a throwaway work folder, a free port, the packed SDK
+# in a folder feed, and a local docker-registry with its storage in the work folder.
+
+make_workdir() { # name: sets work to a new folder; it is removed, and the registry stopped, when the script exits
+  work=$(mktemp -d "/tmp/$1-XXXXXX")
+  registry_pid=
+  trap bench_cleanup EXIT
+}
+
+cleanup_more() { :; } # a script that leaves something else behind defines its own
+
+bench_cleanup() {
+  [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null
+  cleanup_more
+  rm -rf "$work"
+}
 
 free_port() { # first last: prints the first port in the range nothing listens on
   local port

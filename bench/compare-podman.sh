@@ -22,12 +22,9 @@ if ! command -v podman >/dev/null; then
   fi
 fi
 
-work=$(mktemp -d /tmp/mac-bench-merge-XXXXXX)
-registry_pid=
-cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; podman manifest rm bench-list >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-
 source bench/common.sh
+make_workdir mac-bench-merge
+cleanup_more() { podman manifest rm bench-list >/dev/null 2>&1 || true; }
 echo "Building and packing MultiArchContainers.Sdk and the multiarch command"
 pack_sdk "$work/feed"
 tool_rid=any tool_aot=false

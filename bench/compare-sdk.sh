@@ -14,12 +14,8 @@ root=$PWD
 runs=${1:-5}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-work=$(mktemp -d /tmp/mac-bench-XXXXXX)
-registry_pid=
-cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
 source bench/common.sh
+make_workdir mac-bench
 echo "Building and packing MultiArchContainers.Sdk"
 pack_sdk "$work/feed"
 start_registry "$work" 5200 "{ level: warn }"
