@@ -31,7 +31,8 @@ public class SupplyChainTests
     /// <summary>A small package of our own in the fixture's feed, so the app has one NuGet dependency offline.</summary>
     private async Task PackDependencyAsync(Sandbox sandbox)
     {
-        string folder = Path.Combine(sandbox.Folder, "..", Path.GetFileName(sandbox.Folder) + "-dependency");
+        // Inside the sandbox, so its nuget.config and empty Directory.Build files apply; removed before the app builds.
+        string folder = Path.Combine(sandbox.Folder, "dependency");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "Acme.Greeting.csproj"), """
             <Project Sdk="Microsoft.NET.Sdk">
