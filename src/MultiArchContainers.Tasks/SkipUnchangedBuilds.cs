@@ -56,7 +56,7 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
             string rid = platform.ItemSpec;
             string folder = Path.Combine(CacheRoot, rid);
             string archive = Path.Combine(RunFolder, rid, "image.tar");
-            string? changed = "it has not been built before";
+            string? changed = Enabled ? "it has not been built before" : "ContainerSkipUnchangedBuilds is false";
             if (Enabled && InputSnapshot.Read(folder) is { } snapshot)
             {
                 if (!digests.TryGetValue(snapshot.BaseImage, out Digest? digest))
