@@ -266,6 +266,12 @@ public class PublishMultiArchTests
         JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/{repository}:4.0"))!;
         Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
 
+        // The image is the whole publish: no build or folder without a RID, only the per-RID ones.
+        Assert.Contains("no folder without a runtime identifier is published", result.StandardOutput, StringComparison.Ordinal);
+        string output = Path.Combine(sandbox.Folder, "bin", "Release", "net10.0");
+        Assert.Equal(["linux-arm64", "linux-x64"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.True(File.Exists(Path.Combine(output, "linux-x64", "publish", "app.dll")));
+
         // The same project published for one RID (a CI fan-out job, a build node) does not go on to the multi-arch publish.
         ProcessResult single = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n", "-p:PublishProfile=MultiArch",
             "-t:PublishPlatformImage", "-p:ContainerRuntimeIdentifier=linux-x64"]);
