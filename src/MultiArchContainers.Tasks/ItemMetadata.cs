@@ -18,5 +18,8 @@ internal static class ItemMetadata
     public const string Level = nameof(Level);
     public const string Value = nameof(Value);
     public const string LayoutRoot = nameof(LayoutRoot);
+
+    /// <summary>registry/repository where this publish has pushed or confirmed the image; the index need not ask again.</summary>
+    public const string InRepository = nameof(InRepository);
     public const string Attests = nameof(Attests);
 }

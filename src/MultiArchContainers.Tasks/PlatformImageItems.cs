@@ -9,11 +9,12 @@ namespace MultiArchContainers.Tasks;
 /// <summary>
 /// Per-RID images travel between targets as items: Include the manifest digest; metadata RuntimeIdentifier,
 /// Platform (for people), PlatformJson (the platform object, read back whole), MediaType, Size, LayoutRoot for
-/// images kept for an archive, and Attests (the image an attestation manifest describes).
+/// images kept for an archive, Attests (the image an attestation manifest describes), and InRepository
+/// (registry/repository) for images this publish has pushed or confirmed there at their size.
 /// </summary>
 internal static class PlatformImageItems
 {
-    public static ITaskItem ToItem(PlatformImage image, string? layoutRoot = null)
+    public static ITaskItem ToItem(PlatformImage image, string? layoutRoot = null, string? inRepository = null)
     {
         var item = new TaskItem(image.Manifest.Digest.ToString());
         item.SetMetadata(ItemMetadata.RuntimeIdentifier, image.RuntimeIdentifier);
@@ -29,6 +30,11 @@ internal static class PlatformImageItems
         if (layoutRoot is not null)
         {
             item.SetMetadata(ItemMetadata.LayoutRoot, layoutRoot);
+        }
+
+        if (inRepository is not null)
+        {
+            item.SetMetadata(ItemMetadata.InRepository, inRepository);
         }
 
         return item;

@@ -82,7 +82,12 @@ public sealed class PublishImageIndex : MultiArchTask
         }
 
         using var client = CreateClient(Registry, Registry);
-        var publisher = new IndexPublisher(client, Info) { TagPlatforms = PlatformTags };
+        string here = $"{Registry}/{Repository}";
+        var publisher = new IndexPublisher(client, Info)
+        {
+            TagPlatforms = PlatformTags,
+            Confirmed = Images.Where(i => i.GetMetadata(ItemMetadata.InRepository) == here).Select(i => Digest.Parse(i.ItemSpec)).ToHashSet(),
+        };
         Oci.Push.PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
         foreach (PlatformImage image in platformImages)
         {

@@ -3,6 +3,7 @@ using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Attest;
 using MultiArchContainers.Oci.Collect;
 using MultiArchContainers.Oci.Layout;
+using MultiArchContainers.Oci.Model;
 using MultiArchContainers.Oci.Plan;
 using MultiArchContainers.Oci.Push;
 using MultiArchContainers.Oci.Report;
@@ -62,6 +63,9 @@ public sealed class PushPlatformImages : MultiArchTask
     /// <summary>The facts of the attestations, as <c>Name=Value</c> items (<see cref="AttestationFacts"/>).</summary>
     public ITaskItem[] AttestationFacts { get; set; } = [];
 
+    /// <summary>The image cache (one folder per RID), where each push is recorded; empty: nothing is recorded.</summary>
+    public string CacheRoot { get; set; } = string.Empty;
+
     /// <summary>Where the archives are unpacked.</summary>
     [Required]
     public string WorkingDirectory { get; set; } = string.Empty;
@@ -82,35 +86,107 @@ public sealed class PushPlatformImages : MultiArchTask
             GenerateBaseDigest = GenerateBaseDigest,
             BaseImage = BaseImage,
         };
-        var archives = Archives.Select(a => (a.GetMetadata(ItemMetadata.RuntimeIdentifier), a.ItemSpec)).ToList();
-        List<(string Rid, OciLayoutImage Image)> layouts = PlatformImageCollector.CollectAll(archives, WorkingDirectory, options, nameof(PushPlatformImages), Report);
-        if (Log.HasLoggedErrors)
-        {
-            return;
-        }
-
+        var archives = Archives.Select(a => (Rid: a.GetMetadata(ItemMetadata.RuntimeIdentifier), Path: a.ItemSpec)).ToList();
         AttestationRequest? request = Tasks.AttestationFacts.Request(Sbom, Provenance, AttestationFacts, Registry.Length > 0 && !ArchiveOnly ? $"{Registry}/{Repository}" : Repository, plan.EpochTime);
-        var attested = layouts.Select(l => (l.Rid, l.Image, Attestation: request?.Attest(l.Image, l.Rid))).ToList();
         if (ArchiveOnly)
         {
-            PushedImages = attested.SelectMany(a => KeepForArchive(a.Rid, a.Image, a.Attestation)).ToArray();
+            List<(string Rid, OciLayoutImage Image)> kept = PlatformImageCollector.CollectAll(archives, WorkingDirectory, options, nameof(PushPlatformImages), Report);
+            if (!Log.HasLoggedErrors)
+            {
+                PushedImages = kept.SelectMany(k => KeepForArchive(k.Rid, k.Image, request?.Attest(k.Image, k.Rid))).ToArray();
+            }
+
             return;
         }
 
         using var client = CreateClient(Registry, Registry);
         var pusher = new ImagePusher(client, Info);
+
+        // An image whose last push made manifests the repository still holds is confirmed with a HEAD each and not
+        // unpacked again; the others are collected (rewritten, annotated, attested) and pushed, and their push recorded.
+        var pushed = new (PlatformImage Image, PlatformImage? Attestation)?[archives.Count];
+        string?[] keys = archives.Select(a => RecordKey(a.Rid, a.Path, options, request)).ToArray();
+        for (int i = 0; i < archives.Count; i++)
+        {
+            if (keys[i] is { } key && PushRecord.Read(RecordFolder(archives[i].Rid), key) is { } record)
+            {
+                pushed[i] = await pusher.ConfirmAsync(archives[i].Rid, record, Repository, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        int[] remaining = Enumerable.Range(0, archives.Count).Where(i => pushed[i] is null).ToArray();
+        List<(string Rid, OciLayoutImage Image)> layouts = PlatformImageCollector.CollectAll(remaining.Select(i => archives[i]), WorkingDirectory, options, nameof(PushPlatformImages), Report);
+        if (Log.HasLoggedErrors)
+        {
+            return;
+        }
+
         string[] mountFrom = MountFrom.Where(m => m.Length > 0).ToArray();
-        (PlatformImage Image, PlatformImage? Attestation)[] pushed = await Task.WhenAll(attested.Select(async a =>
+        (PlatformImage Image, PlatformImage? Attestation)[] made = await Task.WhenAll(layouts.Select(async (l, n) =>
         {
-            PlatformImage image = await pusher.PushAsync(a.Rid, a.Image, Repository, mountFrom, cancellationToken).ConfigureAwait(false);
-            return (image, a.Attestation is { } attestation
-                ? await pusher.PushAttestationAsync(a.Rid, a.Image.Root, attestation, Repository, cancellationToken).ConfigureAwait(false)
-                : null);
+            Attestation? attestation = request?.Attest(l.Image, l.Rid);
+            PlatformImage image = await pusher.PushAsync(l.Rid, l.Image, Repository, mountFrom, cancellationToken).ConfigureAwait(false);
+            PlatformImage? attested = attestation is null ? null
+                : await pusher.PushAttestationAsync(l.Rid, l.Image.Root, attestation, Repository, cancellationToken).ConfigureAwait(false);
+            if (keys[remaining[n]] is { } key)
+            {
+                new PushRecord(key, image.Manifest, attested?.Manifest).Write(RecordFolder(l.Rid));
+            }
+
+            return (image, attested);
         })).ConfigureAwait(false);
-        PushedImages = pushed.SelectMany(p => new[] { p.Image, p.Attestation }.OfType<PlatformImage>()).Select(i => PlatformImageItems.ToItem(i)).ToArray();
-        if (MetadataFile.Length > 0 && pushed.Length == 1)
+        for (int n = 0; n < remaining.Length; n++)
         {
-            Oci.Report.MetadataFile.Write(MetadataFile, MetadataDocument.ForImage(pushed[0].Image, Registry, Repository, pushed[0].Attestation));
+            pushed[remaining[n]] = made[n];
+        }
+
+        var results = pushed.Select(p => p!.Value).ToList();
+        PushedImages = results.SelectMany(p => new[] { p.Image, p.Attestation }.OfType<PlatformImage>())
+            .Select(i => PlatformImageItems.ToItem(i, inRepository: $"{Registry}/{Repository}")).ToArray();
+        if (MetadataFile.Length > 0 && results.Count == 1)
+        {
+            Oci.Report.MetadataFile.Write(MetadataFile, MetadataDocument.ForImage(results[0].Image, Registry, Repository, results[0].Attestation));
+        }
+    }
+
+    private string RecordFolder(string rid) => Path.Combine(CacheRoot, rid);
+
+    /// <summary>
+    /// The key under which the push of <paramref name="archive"/> is recorded: what the archive holds and every setting
+    /// that shapes what is pushed from it. Null without an image cache, or when the archive cannot be read (the
+    /// collection then reports why).
+    /// </summary>
+    private string? RecordKey(string rid, string archive, CollectOptions options, AttestationRequest? request)
+    {
+        if (CacheRoot.Length == 0 || rid.Length == 0 || !File.Exists(archive))
+        {
+            return null;
+        }
+
+        var settings = new List<string>
+        {
+            $"epoch={options.Epoch?.ToUnixTimeSeconds()}",
+            $"base={options.GenerateBaseName}/{options.GenerateBaseDigest}/{options.BaseImage}",
+        };
+        settings.AddRange(options.ManifestAnnotations.GetValueOrDefault(rid)?.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"annotation={a.Key}={a.Value}") ?? []);
+        if (request is not null)
+        {
+            settings.Add($"attest={request.Sbom}/{request.Provenance}/{request.SelfContained}/{request.AssetsPath}");
+            settings.Add(request.Facts.ToString());
+            if (request.AssetsPath.Length > 0)
+            {
+                FileStamp assets = FileStamp.Of(request.AssetsPath);
+                settings.Add($"assets={assets.Size}/{assets.Ticks}");
+            }
+        }
+
+        try
+        {
+            return PushRecord.KeyFor(archive, Registry, Repository, settings);
+        }
+        catch (Exception ex) when (ex is MultiArchException or IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

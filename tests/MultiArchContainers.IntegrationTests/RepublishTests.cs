@@ -52,6 +52,14 @@ public class RepublishTests
         Assert.DoesNotContain(second, Writes);
         Assert.Equal(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/republished:1.0"));
 
+        // Each image is confirmed from the record of its last push, with one HEAD in the whole publish: the index
+        // publish does not ask again for what the push stage has just confirmed.
+        Assert.Contains("linux-x64: the linux/amd64 image", again.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("is there already", again.StandardOutput, StringComparison.Ordinal);
+        List<string> childHeads = second.Where(r => r.Method == "HEAD" && r.Path.Contains("/manifests/sha256:", StringComparison.Ordinal)).Select(r => r.Path).ToList();
+        Assert.Equal(2, childHeads.Count);
+        Assert.Equal(2, childHeads.Distinct().Count());
+
         File.AppendAllText(Path.Combine(sandbox.Folder, "Program.cs"), "\n// changed\nclass Changed { }\n");
         before = registry.Requests.Count;
         ProcessResult changed = await sandbox.PublishAsync();

@@ -146,6 +146,22 @@ public sealed class TrustRuleTests : IDisposable
     }
 
     [Fact]
+    public void TheIndexIsReadWithTheSameChecksAndNothingUnpacked()
+    {
+        string blob = "blobs/sha256/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("layer"u8));
+        string good = Archive(Entry("oci-layout"), Entry(blob, "layer"), Entry("index.json", "{\"manifests\":[]}"));
+
+        Assert.Equal("{\"manifests\":[]}", System.Text.Encoding.UTF8.GetString(OciArchiveReader.ReadIndex(good, good)));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_folder), e => !e.EndsWith(".tar", StringComparison.Ordinal));
+
+        var special = new PaxTarEntry(TarEntryType.SymbolicLink, "blobs/sha256/x") { LinkName = "/etc/passwd" };
+        string bad = Archive(Entry("index.json"), special);
+        Assert.Equal("MAC4002", Assert.ThrowsAny<MultiArchException>(() => OciArchiveReader.ReadIndex(bad, bad)).Diagnostic.Code);
+        string none = Archive(Entry("oci-layout"));
+        Assert.Contains("no index.json", Assert.ThrowsAny<MultiArchException>(() => OciArchiveReader.ReadIndex(none, none)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ADuplicateEntryIsRefused()
     {
         string path = Archive(Entry("index.json", "{\"manifests\":[]}"), Entry("index.json", "{}"));

@@ -80,6 +80,54 @@ public sealed class PushAndPublishTests : IDisposable
     }
 
     [Fact]
+    public async Task APushIsRecordedAndTheSameImageIsOnlyConfirmedNextTime()
+    {
+        string repository = "tasks/recorded";
+        string cache = Path.Combine(_work, "cache");
+        ITaskItem[] archives = [Archive("linux-x64", TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "recorded"))];
+        PushPlatformImages Push(TestBuildEngine engine, string folder, string repo) => new()
+        {
+            BuildEngine = engine,
+            Archives = archives,
+            Registry = _fixture.Registry.Address,
+            Repository = repo,
+            CacheRoot = cache,
+            WorkingDirectory = Path.Combine(_work, folder),
+        };
+
+        var first = Push(new TestBuildEngine(), "first", repository);
+        Assert.True(first.Execute());
+        string record = Path.Combine(cache, "linux-x64", "pushed.json");
+        Assert.True(File.Exists(record));
+
+        // The same archive with the same settings: one HEAD confirms the manifest, and the archive is not unpacked.
+        var engine = new TestBuildEngine();
+        var second = Push(engine, "second", repository);
+        Assert.True(second.Execute(), engine.Log);
+        Assert.Equal(first.PushedImages.Select(i => i.ItemSpec), second.PushedImages.Select(i => i.ItemSpec));
+        Assert.Equal($"{_fixture.Registry.Address}/{repository}", second.PushedImages[0].GetMetadata("InRepository"));
+        Assert.Contains(engine.Messages, m => m.Message!.Contains("is there already", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(_work, "second")));
+
+        // Another repository is another key: the image is collected and pushed there.
+        var elsewhere = Push(new TestBuildEngine(), "elsewhere", "tasks/recorded-elsewhere");
+        Assert.True(elsewhere.Execute());
+        Assert.True(Directory.Exists(Path.Combine(_work, "elsewhere", "linux-x64", "layout")));
+        JsonNode pushedThere = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/tasks/recorded-elsewhere@{first.PushedImages[0].ItemSpec}"))!;
+        Assert.NotEmpty(pushedThere["layers"]!.AsArray());
+
+        // A record whose manifest the repository does not hold is not trusted: the image is collected and pushed again.
+        JsonNode kept = JsonNode.Parse(File.ReadAllText(Path.Combine(cache, "linux-x64", "pushed.json")))!;
+        kept["manifest"]!["digest"] = "sha256:" + new string('0', 64);
+        File.WriteAllText(Path.Combine(cache, "linux-x64", "pushed.json"), kept.ToJsonString());
+        var third = Push(new TestBuildEngine(), "third", "tasks/recorded-elsewhere");
+        Assert.True(third.Execute());
+        Assert.Equal(first.PushedImages[0].ItemSpec, third.PushedImages[0].ItemSpec);
+        Assert.True(Directory.Exists(Path.Combine(_work, "third", "linux-x64", "layout")));
+        Assert.Equal(first.PushedImages[0].ItemSpec, JsonNode.Parse(File.ReadAllText(Path.Combine(cache, "linux-x64", "pushed.json")))!["manifest"]!["digest"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void MissingArchiveOrRidAreCodedErrors()
     {
         var engine = new TestBuildEngine();

@@ -24,6 +24,37 @@ public static class OciArchiveReader
     public static void Extract(string archivePath, string folder, string name)
     {
         Directory.CreateDirectory(folder);
+        Walk(archivePath, name, (entryName, data) =>
+        {
+            string target = Path.Combine(folder, entryName.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using FileStream output = new(target, FileMode.CreateNew, FileAccess.Write);
+            data?.CopyTo(output);
+        });
+    }
+
+    /// <summary>
+    /// The archive's index.json, read without unpacking anything else: every entry is still checked as
+    /// <see cref="Extract"/> checks it, and the blobs are passed over without being read.
+    /// </summary>
+    public static byte[] ReadIndex(string archivePath, string name)
+    {
+        byte[]? index = null;
+        Walk(archivePath, name, (entryName, data) =>
+        {
+            if (entryName == "index.json" && data is not null)
+            {
+                using var copy = new MemoryStream();
+                data.CopyTo(copy);
+                index = copy.ToArray();
+            }
+        });
+        return index ?? throw Invalid(name, "it holds no index.json");
+    }
+
+    /// <summary>Hands every regular file of the archive to <paramref name="take"/> with its layout name, after the checks.</summary>
+    private static void Walk(string archivePath, string name, Action<string, Stream?> take)
+    {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
@@ -60,10 +91,7 @@ public static class OciArchiveReader
                     throw Invalid(name, $"'{entryName}' is {entry.Length} bytes, more than the {limit} accepted");
                 }
 
-                string target = Path.Combine(folder, entryName.Replace('/', Path.DirectorySeparatorChar));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                using FileStream output = new(target, FileMode.CreateNew, FileAccess.Write);
-                entry.DataStream?.CopyTo(output);
+                take(entryName, entry.DataStream);
             }
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)

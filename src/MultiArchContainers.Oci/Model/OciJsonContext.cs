@@ -18,4 +18,5 @@ namespace MultiArchContainers.Oci.Model;
 [JsonSerializable(typeof(NodeAssignment))]
 [JsonSerializable(typeof(MetadataDocument))]
 [JsonSerializable(typeof(Collect.InputSnapshot))]
+[JsonSerializable(typeof(Push.PushRecord))]
 internal sealed partial class OciJsonContext : JsonSerializerContext;

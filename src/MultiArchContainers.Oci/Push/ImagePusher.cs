@@ -45,6 +45,25 @@ public sealed class ImagePusher
     }
 
     /// <summary>
+    /// The images of <paramref name="record"/> when the repository still holds every manifest it names, at its size
+    /// (one HEAD each); null otherwise, and the image has to be pushed again.
+    /// </summary>
+    public async Task<(PlatformImage Image, PlatformImage? Attestation)?> ConfirmAsync(string runtimeIdentifier, PushRecord record, string repository, CancellationToken cancellationToken)
+    {
+        foreach (Descriptor manifest in new[] { record.Manifest, record.Attestation }.OfType<Descriptor>())
+        {
+            if (await _manifests.ManifestSizeAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false) != manifest.Size)
+            {
+                return null;
+            }
+        }
+
+        _log($"{runtimeIdentifier}: the {record.Manifest.Platform} image {_manifests.Registry}/{repository}@{record.Manifest.Digest} is there already");
+        return (new PlatformImage(runtimeIdentifier, record.Manifest),
+            record.Attestation is { } attestation ? new PlatformImage(Attest.AttestationRequest.LabelFor(runtimeIdentifier), attestation) : null);
+    }
+
+    /// <summary>
     /// Pushes the attestation manifest of an image by digest (its blobs were written into the image's layout at
     /// <paramref name="layoutRoot"/>) and returns it as the index lists it: platform unknown/unknown, annotated with the
     /// image it describes.
