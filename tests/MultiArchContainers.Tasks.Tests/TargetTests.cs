@@ -213,6 +213,23 @@ public sealed class TargetTests : IDisposable
     }
 
     [Theory]
+    [InlineData("-p:ContainerPublishMultiArch=true", "-p:_IsPublishing=true", "false")]
+    [InlineData("-p:ContainerPublishMultiArch=true", "-p:_IsPublishing=false", "true")] // an IDE's publish, a design-time build
+    [InlineData("-p:ContainerPublishMultiArch=false", "-p:_IsPublishing=true", "true")]
+    [InlineData("-p:ContainerPublishMultiArch=true", "-p:_IsPublishing=true -p:RuntimeIdentifier=linux-x64", "true")]
+    [InlineData("-p:ContainerPublishMultiArch=true", "-p:_IsPublishing=true -p:ContainerRuntimeIdentifier=linux-x64", "true")]
+    [InlineData("-p:ContainerPublishMultiArch=true", "-p:_IsPublishing=true -p:_MultiArchInnerBuild=true", "true")]
+    public async Task UnderDotnetPublishContainerPublishMultiArchMakesTheImageTheWholePublish(string property, string context, string publishable)
+    {
+        string project = WriteProject("<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>");
+
+        ProcessResult result = await MSBuildAsync([project, property, .. context.Split(' '), "-getProperty:IsPublishable"]);
+
+        Assert.True(result.ExitCode == 0, result.Combined);
+        Assert.Equal(publishable, result.StandardOutput.Trim());
+    }
+
+    [Theory]
     [InlineData("", "", "CurrentRuntime", "AssemblyTaskFactory", "")]
     [InlineData("Core", "17.11.4", "CurrentRuntime", "AssemblyTaskFactory", "")]
     [InlineData("Full", "18.0.5", "NET", "TaskHostFactory", "")]
