@@ -2,6 +2,7 @@
 # ./build.sh         restore, build, pack, then publish samples/HelloMultiArch to a local registry (the demo)
 # ./build.sh test    install missing prerequisites, build, pack, run every test tier
 # ./build.sh pack    write artifacts/packages/MultiArchContainers.Sdk.<version>.nupkg and the MultiArchContainers.Tool packages
+# ./build.sh pack-sdk [folder]   only the MultiArchContainers.Sdk package, into the folder (default artifacts/packages)
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -30,11 +31,24 @@ prerequisites() {
 
 build() { dotnet build MultiArchContainers.sln -c Release -nologo -v:q; }
 
+# The SDK package; on linux-x64 its task assemblies are precompiled (ReadyToRun) for that platform, which saves
+# their JIT time in every publish there (elsewhere the runtime compiles them as usual).
+pack_sdk() {
+  local tasks=()
+  if [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
+    local r2r=$root/artifacts/obj/tasks-linux-x64
+    rm -rf "$r2r"
+    dotnet publish src/MultiArchContainers.Tasks -c Release -nologo -v:q -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$r2r"
+    tasks=(-p:MultiArchTaskAssembliesDir="$r2r")
+  fi
+  dotnet pack src/MultiArchContainers.Tasks -c Release -nologo -v:q -o "$1" "${tasks[@]}"
+}
+
 # The SDK package, then the multiarch tool: its pointer package, a framework-dependent package for any platform,
 # and a natively compiled one for linux-x64 when this machine is one (native code is compiled on its own platform).
 pack() {
   local tool=src/MultiArchContainers.Tool
-  dotnet pack src/MultiArchContainers.Tasks -c Release -nologo -v:q -o artifacts/packages
+  pack_sdk artifacts/packages
   dotnet pack "$tool" -c Release -nologo -v:q -o artifacts/packages
   dotnet pack "$tool" -c Release -nologo -v:q -o artifacts/packages -r any -p:PublishAot=false
   if [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
@@ -94,6 +108,7 @@ case "${1:-demo}" in
   demo) prerequisites; build; pack; demo ;;
   test) prerequisites; build; pack; run_tests ;;
   pack) pack ;;
+  pack-sdk) pack_sdk "$(realpath -m "${2:-artifacts/packages}")" ;;
   build) build ;;
-  *) echo "usage: ./build.sh [demo|test|pack|build]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [demo|test|pack|pack-sdk [folder]|build]" >&2; exit 2 ;;
 esac

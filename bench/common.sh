@@ -23,9 +23,9 @@ free_port() { # first last: prints the first port in the range nothing listens o
   echo "no free port in $1-$2" >&2; exit 1
 }
 
-pack_sdk() { # feed: builds the solution and packs MultiArchContainers.Sdk into the folder; sets version
+pack_sdk() { # feed: builds the solution and packs MultiArchContainers.Sdk into the folder as build.sh does; sets version
   dotnet build MultiArchContainers.sln -c Release -nologo -v:q >/dev/null
-  dotnet pack src/MultiArchContainers.Tasks -c Release -nologo -v:q -o "$1" >/dev/null
+  ./build.sh pack-sdk "$1" >/dev/null
   version=$(basename "$1"/MultiArchContainers.Sdk.*.nupkg .nupkg | sed 's/^MultiArchContainers\.Sdk\.//')
 }
 
