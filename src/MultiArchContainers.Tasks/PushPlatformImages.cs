@@ -168,10 +168,13 @@ public sealed class PushPlatformImages : MultiArchTask
             $"epoch={options.Epoch?.ToUnixTimeSeconds()}",
             $"base={options.GenerateBaseName}/{options.GenerateBaseDigest}/{options.BaseImage}",
         };
-        settings.AddRange(options.ManifestAnnotations.GetValueOrDefault(rid)?.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"annotation={a.Key}={a.Value}") ?? []);
+        // Each key and value is a setting of its own, so no '=' inside one can make two sets of annotations look alike.
+        settings.AddRange(options.ManifestAnnotations.GetValueOrDefault(rid)?.OrderBy(a => a.Key, StringComparer.Ordinal).SelectMany(a => new[] { "annotation", a.Key, a.Value }) ?? []);
         if (request is not null)
         {
             settings.Add($"attest={request.Sbom}/{request.Provenance}/{request.SelfContained}/{request.AssetsPath}");
+            // Every scalar fact as the record prints it; its lists are filled per image from the archive and the
+            // assets file, which the key holds already.
             settings.Add(request.Facts.ToString());
             if (request.AssetsPath.Length > 0)
             {
