@@ -141,6 +141,12 @@ public class SupplyChainTests
         JsonArray merged = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/team/attested-merged:2.0"))!["manifests"]!.AsArray();
         Assert.Equal(manifests.Select(m => m!["digest"]!.GetValue<string>()).Order(), merged.Select(m => m!["digest"]!.GetValue<string>()).Order());
 
+        // An unchanged republish confirms each image and its attestation from the record of its last push.
+        ProcessResult again = await RunAsync(sandbox, "publish", sandbox.ProjectPath, "-t:PublishMultiArch", "-nologo", "-v:n");
+        Assert.Equal(2, again.StandardOutput.Split('\n').Count(line => line.Contains("up to date; nothing it is built from changed", StringComparison.Ordinal)));
+        Assert.Equal(2, again.StandardOutput.Split('\n').Count(line => line.Contains("is there already", StringComparison.Ordinal)));
+        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{registry}/team/attested:1.0"));
+
         // Two clean publishes of one commit: one index digest, attestations included.
         Directory.Delete(Path.Combine(sandbox.Folder, "bin"), recursive: true);
         Directory.Delete(Path.Combine(sandbox.Folder, "obj"), recursive: true);
