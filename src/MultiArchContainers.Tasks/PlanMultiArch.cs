@@ -38,6 +38,10 @@ public sealed class PlanMultiArch : AnnotatingTask
     /// <summary>The folder holding every publish's working folder; those of old runs that ended early are removed.</summary>
     public string RunsFolder { get; set; } = string.Empty;
 
+    /// <summary>The digest <see cref="BaseImage"/> named when the plan read it; empty when not read.</summary>
+    [Output]
+    public string BaseDigest { get; private set; } = string.Empty;
+
     /// <summary>One item per runtime identifier, with <c>Platform</c> metadata.</summary>
     [Output]
     public ITaskItem[] Platforms { get; private set; } = [];
@@ -58,6 +62,7 @@ public sealed class PlanMultiArch : AnnotatingTask
             Time = Time,
         };
         PublishPlan plan = await new PublishPlanner(registry => CreateClient(registry, Registry), Report).PlanAsync(request, cancellationToken).ConfigureAwait(false);
+        BaseDigest = plan.BaseDigest?.ToString() ?? string.Empty;
         Platforms = plan.Platforms.Select(p =>
         {
             var item = new TaskItem(p.RuntimeIdentifier);

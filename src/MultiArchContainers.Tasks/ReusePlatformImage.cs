@@ -28,6 +28,12 @@ public sealed class ReusePlatformImage : MultiArchTask
     /// <summary>The full base image reference; its digest is part of the key.</summary>
     public string BaseImage { get; set; } = string.Empty;
 
+    /// <summary>The base image reference this publish's plan read, and the digest it named then (no request for it again).</summary>
+    public string PlannedBaseImage { get; set; } = string.Empty;
+
+    /// <summary>The digest <see cref="PlannedBaseImage"/> named when the plan read it.</summary>
+    public string PlannedBaseDigest { get; set; } = string.Empty;
+
     /// <summary>Where the kept image and its key live.</summary>
     [Required]
     public string CacheDirectory { get; set; } = string.Empty;
@@ -68,7 +74,7 @@ public sealed class ReusePlatformImage : MultiArchTask
         }
 
         // Unknown base digest: the SDK's own build reads the base image next and reports what is wrong with it.
-        if (!Directory.Exists(PublishDirectory) || await BaseImageDigest.ResolveAsync(BaseImage, PullClient, cancellationToken).ConfigureAwait(false) is not { } digest)
+        if (!Directory.Exists(PublishDirectory) || await BaseImageDigest.ResolveAsync(BaseImage, PlannedBaseImage, PlannedBaseDigest, PullClient, cancellationToken).ConfigureAwait(false) is not { } digest)
         {
             return;
         }

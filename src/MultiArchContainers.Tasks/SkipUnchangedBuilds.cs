@@ -30,6 +30,12 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
     /// <summary>Content and None items; only those copied to the output or publish folder count.</summary>
     public ITaskItem[] CopiedItems { get; set; } = [];
 
+    /// <summary>The base image reference this publish's plan read; its digest then is <see cref="PlannedBaseDigest"/>.</summary>
+    public string PlannedBaseImage { get; set; } = string.Empty;
+
+    /// <summary>The digest <see cref="PlannedBaseImage"/> named when the plan read it (not asked for again).</summary>
+    public string PlannedBaseDigest { get; set; } = string.Empty;
+
     /// <summary>Whether to skip at all (ContainerSkipUnchangedBuilds); false builds every RID and only records.</summary>
     public bool Enabled { get; set; } = true;
 
@@ -61,7 +67,7 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
             {
                 if (!digests.TryGetValue(snapshot.BaseImage, out Digest? digest))
                 {
-                    digests[snapshot.BaseImage] = digest = await BaseImageDigest.ResolveAsync(snapshot.BaseImage, PullClient, cancellationToken).ConfigureAwait(false);
+                    digests[snapshot.BaseImage] = digest = await BaseImageDigest.ResolveAsync(snapshot.BaseImage, PlannedBaseImage, PlannedBaseDigest, PullClient, cancellationToken).ConfigureAwait(false);
                 }
 
                 changed = snapshot.Changed(Fingerprint, digest)

@@ -45,6 +45,23 @@ public class PlanMultiArchTests
     }
 
     [Fact]
+    public async Task ThePlanHandsOnTheDigestTheBaseImageNamedSoNoLaterStageAsksAgain()
+    {
+        var engine = new TestBuildEngine();
+        PlanMultiArch task = Plan(engine, ["linux-x64"]);
+
+        Assert.True(task.Execute(), engine.Log);
+
+        string raw = await Skopeo.InspectRawAsync(_fixture.BaseImage);
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw))), task.BaseDigest);
+
+        // A stage that asks for the same reference takes it; another reference is still asked for.
+        var unused = new Func<string, Oci.Registry.IRegistryClient>(_ => throw new InvalidOperationException("no request expected"));
+        Assert.Equal(task.BaseDigest, (await Oci.Collect.BaseImageDigest.ResolveAsync(_fixture.BaseImage, _fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None))?.ToString());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Oci.Collect.BaseImageDigest.ResolveAsync(_fixture.BaseImage + "-other", _fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None));
+    }
+
+    [Fact]
     public void PlatformTagsThatCannotBeTagsAreReportedBeforeAnyBuildOnlyWhenAskedFor()
     {
         string longTag = new('v', 120);

@@ -9,8 +9,20 @@ public static class BaseImageDigest
     /// The digest <paramref name="baseImage"/> names now: its own when it pins one, else one HEAD. Null when the
     /// reference names no registry or cannot be read; the build that reads the base image next reports what is wrong.
     /// </summary>
-    public static async Task<Digest?> ResolveAsync(string baseImage, Func<string, IRegistryClient> clients, CancellationToken cancellationToken)
+    public static async Task<Digest?> ResolveAsync(string baseImage, Func<string, IRegistryClient> clients, CancellationToken cancellationToken) =>
+        await ResolveAsync(baseImage, string.Empty, string.Empty, clients, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// As above, but when <paramref name="baseImage"/> is the reference the plan of this publish read
+    /// (<paramref name="plannedImage"/>), the digest it saw (<paramref name="plannedDigest"/>) is taken without a request.
+    /// </summary>
+    public static async Task<Digest?> ResolveAsync(string baseImage, string plannedImage, string plannedDigest, Func<string, IRegistryClient> clients, CancellationToken cancellationToken)
     {
+        if (baseImage.Length > 0 && baseImage == plannedImage && Digest.TryParse(plannedDigest, out Digest planned))
+        {
+            return planned;
+        }
+
         if (ImageReference.TryParse(baseImage, out _) is not { Registry.Length: > 0 } reference)
         {
             return null;

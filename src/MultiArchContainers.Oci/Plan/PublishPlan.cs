@@ -21,6 +21,13 @@ public sealed record PublishPlan
     [JsonPropertyName("epoch")]
     public long? Epoch { get; init; }
 
+    /// <summary>
+    /// The digest the base image reference named when the plan read it, so the later stages need not ask again; null
+    /// when there is none or it was not read.
+    /// </summary>
+    [JsonPropertyName("baseDigest")]
+    public Digest? BaseDigest { get; init; }
+
     /// <summary>The epoch as a time.</summary>
     [JsonIgnore]
     public DateTimeOffset? EpochTime => Epoch is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;

@@ -56,8 +56,7 @@ public sealed class PublishPlanner
             await target.PingAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await CheckBasePlatformsAsync(request.BaseImage, planned, cancellationToken).ConfigureAwait(false);
-        return plan;
+        return plan with { BaseDigest = await CheckBasePlatformsAsync(request.BaseImage, planned, cancellationToken).ConfigureAwait(false) };
     }
 
     private bool CheckTarget(PlanRequest request)
@@ -116,36 +115,40 @@ public sealed class PublishPlanner
         return planned;
     }
 
-    private async Task CheckBasePlatformsAsync(string baseImage, List<PlannedPlatform> planned, CancellationToken cancellationToken)
+    /// <summary>Checks that the base image offers every planned platform; returns the digest it names now (null when unread).</summary>
+    private async Task<Digest?> CheckBasePlatformsAsync(string baseImage, List<PlannedPlatform> planned, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(baseImage))
         {
-            return;
+            return null;
         }
 
         ImageReference? reference = ImageReference.TryParse(baseImage, out string? error);
         if (reference is null || reference.Registry.Length == 0)
         {
             _report(Diagnostic.Error(MessageIds.InvalidReference, baseImage, "ContainerBaseImage", error ?? "it names no registry"));
-            return;
+            return null;
         }
 
         List<Platform> offered;
+        Digest digest;
         try
         {
             using IRegistryClient client = _clients(reference.Registry);
-            offered = (await RemoteImageReader.ReadAsync(client, reference, cancellationToken).ConfigureAwait(false))
-                .Select(d => d.Descriptor.Platform).OfType<Platform>().ToList();
+            (digest, var images) = await RemoteImageReader.ReadNamedAsync(client, reference, cancellationToken).ConfigureAwait(false);
+            offered = images.Select(d => d.Descriptor.Platform).OfType<Platform>().ToList();
         }
         catch (MultiArchException ex)
         {
             _report(Diagnostic.Error(MessageIds.BaseImageUnreadable, baseImage, ex.Diagnostic));
-            return;
+            return null;
         }
 
         foreach (PlannedPlatform wanted in planned.Where(p => !offered.Any(o => o.CanServe(p.Platform))))
         {
             _report(Diagnostic.Error(MessageIds.PlatformNotInBaseImage, wanted.RuntimeIdentifier, wanted.Platform, baseImage, offered.Count == 0 ? "no platform" : string.Join(", ", offered)));
         }
+
+        return digest;
     }
 }
