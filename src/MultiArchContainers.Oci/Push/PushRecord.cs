@@ -68,7 +68,4 @@ public sealed record PushRecord(
             return null;
         }
     }
-
-    /// <summary>Removes the record of <paramref name="folder"/>, if any (its images could not be confirmed).</summary>
-    public static void Forget(string folder) => File.Delete(Path.Combine(folder, FileName));
 }
