@@ -87,13 +87,15 @@ public sealed class PushPlatformImages : MultiArchTask
             BaseImage = BaseImage,
         };
         var archives = Archives.Select(a => (Rid: a.GetMetadata(ItemMetadata.RuntimeIdentifier), Path: a.ItemSpec)).ToList();
+        bool[] kept = Archives.Select(a => a.GetMetadata(ItemMetadata.Kept) == "true").ToArray();
         AttestationRequest? request = Tasks.AttestationFacts.Request(Sbom, Provenance, AttestationFacts, Registry.Length > 0 && !ArchiveOnly ? $"{Registry}/{Repository}" : Repository, plan.EpochTime);
         if (ArchiveOnly)
         {
-            List<(string Rid, OciLayoutImage Image)> kept = PlatformImageCollector.CollectAll(archives, WorkingDirectory, options, nameof(PushPlatformImages), Report);
+            List<(string Rid, OciLayoutImage Image)> collected = PlatformImageCollector.CollectAll(
+                archives.Select((a, i) => (a.Rid, Own(a.Rid, a.Path, kept[i]))), WorkingDirectory, options, nameof(PushPlatformImages), Report);
             if (!Log.HasLoggedErrors)
             {
-                PushedImages = kept.SelectMany(k => KeepForArchive(k.Rid, k.Image, request?.Attest(k.Image, k.Rid))).ToArray();
+                PushedImages = collected.SelectMany(k => KeepForArchive(k.Rid, k.Image, request?.Attest(k.Image, k.Rid))).ToArray();
             }
 
             return;
@@ -115,6 +117,13 @@ public sealed class PushPlatformImages : MultiArchTask
         }
 
         int[] remaining = Enumerable.Range(0, archives.Count).Where(i => pushed[i] is null).ToArray();
+        foreach (int i in remaining.Where(i => kept[i]))
+        {
+            // What is unpacked is this publish's own copy; its key is taken again from that copy.
+            archives[i] = (archives[i].Rid, Own(archives[i].Rid, archives[i].Path, kept: true));
+            keys[i] = RecordKey(archives[i].Rid, archives[i].Path, options, request);
+        }
+
         List<(string Rid, OciLayoutImage Image)> layouts = PlatformImageCollector.CollectAll(remaining.Select(i => archives[i]), WorkingDirectory, options, nameof(PushPlatformImages), Report);
         if (Log.HasLoggedErrors)
         {
@@ -150,6 +159,23 @@ public sealed class PushPlatformImages : MultiArchTask
     }
 
     private string RecordFolder(string rid) => Path.Combine(CacheRoot, rid);
+
+    /// <summary>
+    /// The archive to unpack: <paramref name="archive"/> itself, or, for the image cache's kept copy (which a later
+    /// publish may replace), a copy in this publish's working folder.
+    /// </summary>
+    private string Own(string rid, string archive, bool kept)
+    {
+        if (!kept || !File.Exists(archive))
+        {
+            return archive;
+        }
+
+        string copy = Path.Combine(WorkingDirectory, rid, "image.tar");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        File.Copy(archive, copy, overwrite: true);
+        return copy;
+    }
 
     /// <summary>
     /// The key under which the push of <paramref name="archive"/> is recorded: what the archive holds and every setting

@@ -20,10 +20,6 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
     [Required]
     public string CacheRoot { get; set; } = string.Empty;
 
-    /// <summary>This publish's folder; a reused image is copied to <c>&lt;rid&gt;/image.tar</c> in it.</summary>
-    [Required]
-    public string RunFolder { get; set; } = string.Empty;
-
     /// <summary>Items whose identity and metadata shape the build: sources, resources, references, container items.</summary>
     public ITaskItem[] SourceItems { get; set; } = [];
 
@@ -43,7 +39,7 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
     [Output]
     public string Fingerprint { get; private set; } = string.Empty;
 
-    /// <summary>The RIDs whose kept image is used: Include the image archive, RuntimeIdentifier, Kind=archive.</summary>
+    /// <summary>The RIDs whose kept image is used: Include the kept image archive, RuntimeIdentifier, Kind=archive, Kept=true.</summary>
     [Output]
     public ITaskItem[] UpToDate { get; private set; } = [];
 
@@ -61,7 +57,7 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
         {
             string rid = platform.ItemSpec;
             string folder = Path.Combine(CacheRoot, rid);
-            string archive = Path.Combine(RunFolder, rid, "image.tar");
+            var cache = new ImageCache(folder);
             string? changed = Enabled ? "it has not been built before" : "ContainerSkipUnchangedBuilds is false";
             if (Enabled && InputSnapshot.Read(folder) is { } snapshot)
             {
@@ -71,14 +67,16 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
                 }
 
                 changed = snapshot.Changed(Fingerprint, digest)
-                    ?? (new ImageCache(folder).TryReuse(snapshot.ImageKey, archive) ? null : "its kept image is gone");
+                    ?? (cache.Holds(snapshot.ImageKey) ? null : "its kept image is gone");
             }
 
             if (changed is null)
             {
-                var item = new TaskItem(archive);
+                // The kept archive itself: the push copies it into this publish's folder only if it has to unpack it.
+                var item = new TaskItem(cache.ArchiveFile);
                 item.SetMetadata(ItemMetadata.RuntimeIdentifier, rid);
                 item.SetMetadata("Kind", "archive");
+                item.SetMetadata(ItemMetadata.Kept, "true");
                 upToDate.Add(item);
                 Info($"{rid}: up to date; nothing it is built from changed, so its build is skipped and the image built before is reused");
             }

@@ -117,13 +117,21 @@ public sealed class PushAndPublishTests : IDisposable
         Assert.NotEmpty(pushedThere["layers"]!.AsArray());
 
         // A record whose manifest the repository does not hold is not trusted: the image is collected and pushed again.
-        JsonNode kept = JsonNode.Parse(File.ReadAllText(Path.Combine(cache, "linux-x64", "pushed.json")))!;
-        kept["manifest"]!["digest"] = "sha256:" + new string('0', 64);
-        File.WriteAllText(Path.Combine(cache, "linux-x64", "pushed.json"), kept.ToJsonString());
+        // An archive that is the image cache's own copy (Kept) is copied into the working folder before it is unpacked.
+        JsonNode tampered = JsonNode.Parse(File.ReadAllText(Path.Combine(cache, "linux-x64", "pushed.json")))!;
+        tampered["manifest"]!["digest"] = "sha256:" + new string('0', 64);
+        File.WriteAllText(Path.Combine(cache, "linux-x64", "pushed.json"), tampered.ToJsonString());
+        archives[0].SetMetadata("Kept", "true");
         var third = Push(new TestBuildEngine(), "third", "tasks/recorded-elsewhere");
         Assert.True(third.Execute());
         Assert.Equal(first.PushedImages[0].ItemSpec, third.PushedImages[0].ItemSpec);
         Assert.True(Directory.Exists(Path.Combine(_work, "third", "linux-x64", "layout")));
+        Assert.Equal(File.ReadAllBytes(archives[0].ItemSpec), File.ReadAllBytes(Path.Combine(_work, "third", "linux-x64", "image.tar")));
+
+        // With a record that holds, a kept archive is only read: nothing is copied or unpacked.
+        var fourth = Push(new TestBuildEngine(), "fourth", "tasks/recorded-elsewhere");
+        Assert.True(fourth.Execute());
+        Assert.False(Directory.Exists(Path.Combine(_work, "fourth")));
         Assert.Equal(first.PushedImages[0].ItemSpec, JsonNode.Parse(File.ReadAllText(Path.Combine(cache, "linux-x64", "pushed.json")))!["manifest"]!["digest"]!.GetValue<string>());
     }
 

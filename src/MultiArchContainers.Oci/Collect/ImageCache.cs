@@ -11,7 +11,8 @@ public sealed class ImageCache(string folder)
 {
     private string KeyFile => Path.Combine(folder, "key");
 
-    private string ArchiveFile => Path.Combine(folder, "image.tar");
+    /// <summary>The kept image archive.</summary>
+    public string ArchiveFile => Path.Combine(folder, "image.tar");
 
     /// <summary>
     /// The key of a build's inputs: every file below <paramref name="publishFolder"/> (path and content), the
@@ -42,10 +43,13 @@ public sealed class ImageCache(string folder)
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    /// <summary>Whether the kept archive (<see cref="ArchiveFile"/>) was made from inputs with <paramref name="key"/>.</summary>
+    public bool Holds(string key) => File.Exists(KeyFile) && File.Exists(ArchiveFile) && File.ReadAllText(KeyFile) == key;
+
     /// <summary>Copies the kept archive to <paramref name="destination"/> when it was made from inputs with <paramref name="key"/>.</summary>
     public bool TryReuse(string key, string destination)
     {
-        if (!File.Exists(KeyFile) || !File.Exists(ArchiveFile) || File.ReadAllText(KeyFile) != key)
+        if (!Holds(key))
         {
             return false;
         }
