@@ -6,15 +6,10 @@ namespace MultiArchContainers.Oci.Collect;
 public static class BaseImageDigest
 {
     /// <summary>
-    /// The digest <paramref name="baseImage"/> names now: its own when it pins one, else one HEAD. Null when the
-    /// reference names no registry or cannot be read; the build that reads the base image next reports what is wrong.
-    /// </summary>
-    public static async Task<Digest?> ResolveAsync(string baseImage, Func<string, IRegistryClient> clients, CancellationToken cancellationToken) =>
-        await ResolveAsync(baseImage, string.Empty, string.Empty, clients, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>
-    /// As above, but when <paramref name="baseImage"/> is the reference the plan of this publish read
-    /// (<paramref name="plannedImage"/>), the digest it saw (<paramref name="plannedDigest"/>) is taken without a request.
+    /// The digest <paramref name="baseImage"/> names now: the one this publish's plan read when it is the same
+    /// reference (<paramref name="plannedImage"/>, <paramref name="plannedDigest"/>), its own when it pins one, else one
+    /// HEAD. Null when the reference names no registry or cannot be read; the build that reads the base image next
+    /// reports what is wrong.
     /// </summary>
     public static async Task<Digest?> ResolveAsync(string baseImage, string plannedImage, string plannedDigest, Func<string, IRegistryClient> clients, CancellationToken cancellationToken)
     {

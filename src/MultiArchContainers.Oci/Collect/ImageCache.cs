@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace MultiArchContainers.Oci.Collect;
 
 /// <summary>
 /// The image archive a per-RID build made, kept with the key of its inputs (the publish output, the container
 /// settings and the resolved base image digest), so an unchanged republish reuses it instead of building it again.
+/// Beside it live small JSON documents about it (<see cref="InputSnapshot"/>, <see cref="Push.PushRecord"/>).
 /// </summary>
 public sealed class ImageCache(string folder)
 {
@@ -67,5 +69,28 @@ public sealed class ImageCache(string folder)
         File.Copy(archive, ArchiveFile + ".partial", overwrite: true);
         File.Move(ArchiveFile + ".partial", ArchiveFile, overwrite: true);
         File.WriteAllText(KeyFile, key);
+    }
+
+    /// <summary>Keeps <paramref name="document"/> beside the image as <paramref name="fileName"/>, replaced whole.</summary>
+    public void Keep<T>(string fileName, T document)
+    {
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, fileName);
+        File.WriteAllBytes(path + ".partial", OciJson.Serialize(document));
+        File.Move(path + ".partial", path, overwrite: true);
+    }
+
+    /// <summary>The document kept as <paramref name="fileName"/>, or null when there is none or it cannot be read.</summary>
+    public T? Kept<T>(string fileName, string what) where T : class
+    {
+        string path = Path.Combine(folder, fileName);
+        try
+        {
+            return File.Exists(path) ? OciJson.Deserialize<T>(File.ReadAllBytes(path), what) : null;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace MultiArchContainers.Oci.Collect;
@@ -25,27 +24,10 @@ public sealed record InputSnapshot(
                 .Select(FileStamp.Of).ToList());
 
     /// <summary>Keeps the snapshot in <paramref name="folder"/> (the RID's image cache folder).</summary>
-    public void Write(string folder)
-    {
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, FileName);
-        File.WriteAllBytes(path + ".partial", OciJson.Serialize(this));
-        File.Move(path + ".partial", path, overwrite: true);
-    }
+    public void Write(string folder) => new ImageCache(folder).Keep(FileName, this);
 
     /// <summary>The snapshot kept in <paramref name="folder"/>, or null when there is none or it cannot be read.</summary>
-    public static InputSnapshot? Read(string folder)
-    {
-        string path = Path.Combine(folder, FileName);
-        try
-        {
-            return File.Exists(path) ? OciJson.Deserialize<InputSnapshot>(File.ReadAllBytes(path), "the input snapshot") : null;
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public static InputSnapshot? Read(string folder) => new ImageCache(folder).Kept<InputSnapshot>(FileName, "the input snapshot");
 
     /// <summary>
     /// Null when a build now would read the same inputs as this one did; else what changed, for the log.

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using MultiArchContainers.Oci.Collect;
 
 namespace MultiArchContainers.Oci.Push;
 
@@ -44,28 +44,11 @@ public sealed record PushRecord(
     }
 
     /// <summary>Keeps the record in <paramref name="folder"/> (the RID's image cache folder).</summary>
-    public void Write(string folder)
-    {
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, FileName);
-        File.WriteAllBytes(path + ".partial", OciJson.Serialize(this));
-        File.Move(path + ".partial", path, overwrite: true);
-    }
+    public void Write(string folder) => new ImageCache(folder).Keep(FileName, this);
 
     /// <summary>The record kept in <paramref name="folder"/> when it has <paramref name="key"/>; else null.</summary>
-    public static PushRecord? Read(string folder, string key)
-    {
-        string path = Path.Combine(folder, FileName);
-        try
-        {
-            return File.Exists(path) && OciJson.Deserialize<PushRecord>(File.ReadAllBytes(path), "the push record") is { } record && record.Key == key
-                && record.Manifest.Platform is not null
-                ? record
-                : null;
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or MultiArchException)
-        {
-            return null;
-        }
-    }
+    public static PushRecord? Read(string folder, string key) =>
+        new ImageCache(folder).Kept<PushRecord>(FileName, "the push record") is { } record && record.Key == key && record.Manifest.Platform is not null
+            ? record
+            : null;
 }
