@@ -19,9 +19,7 @@ dotnet run --project tests/MultiArchContainers.Testing -c Release --no-build -- 
 app="$work/app"
 mkdir -p "$app"
 echo 'System.Console.WriteLine("bench");' > "$app/Program.cs"
-cat > "$app/nuget.config" <<XML
-<configuration><packageSources><add key="bench" value="$work/feed" /></packageSources></configuration>
-XML
+feed_config "$app"
 cat > "$app/app.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <Sdk Name="MultiArchContainers.Sdk" Version="$version" />

@@ -29,6 +29,12 @@ pack_sdk() { # feed: builds the solution and packs MultiArchContainers.Sdk into 
   version=$(basename "$1"/MultiArchContainers.Sdk.*.nupkg .nupkg | sed 's/^MultiArchContainers\.Sdk\.//')
 }
 
+feed_config() { # folder: a nuget.config there that takes packages from the feed pack_sdk wrote ($work/feed)
+  cat > "$1/nuget.config" <<XML
+<configuration><packageSources><add key="bench" value="$work/feed" /></packageSources></configuration>
+XML
+}
+
 start_registry() { # work first-port log-settings: starts docker-registry on 127.0.0.1; sets registry and registry_pid
   local port
   port=$(free_port "$2" "$(($2 + 100))")

@@ -37,9 +37,7 @@ mapfile -t sources < <(dotnet run --project tests/MultiArchContainers.Testing -c
 
 app="$work/merge"
 mkdir -p "$app"
-cat > "$app/nuget.config" <<XML
-<configuration><packageSources><add key="bench" value="$work/feed" /></packageSources></configuration>
-XML
+feed_config "$app"
 cat > "$app/merge.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <Sdk Name="MultiArchContainers.Sdk" Version="$version" />

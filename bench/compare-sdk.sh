@@ -28,9 +28,7 @@ dotnet run --project tests/MultiArchContainers.Testing -c Release --no-build -- 
 for project in sdk multiarch image; do
   mkdir -p "$work/$project"
   echo 'System.Console.WriteLine("bench");' > "$work/$project/Program.cs"
-  cat > "$work/$project/nuget.config" <<XML
-<configuration><packageSources><add key="bench" value="$work/feed" /></packageSources></configuration>
-XML
+  feed_config "$work/$project"
 done
 common="<OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework>
     <ContainerBaseImage>$registry/dotnet/runtime:10.0</ContainerBaseImage><ContainerRegistry>$registry</ContainerRegistry>
