@@ -22,7 +22,5 @@ internal static class ItemMetadata
     /// <summary>registry/repository where this publish has pushed or confirmed the image; the index need not ask again.</summary>
     public const string InRepository = nameof(InRepository);
 
-    /// <summary>"true" on an image archive that is the image cache's own copy: it is read, never unpacked in place.</summary>
-    public const string Kept = nameof(Kept);
     public const string Attests = nameof(Attests);
 }

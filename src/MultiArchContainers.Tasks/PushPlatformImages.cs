@@ -2,6 +2,7 @@ using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Attest;
 using MultiArchContainers.Oci.Collect;
+using MultiArchContainers.Oci.Incremental;
 using MultiArchContainers.Oci.Layout;
 using MultiArchContainers.Oci.Model;
 using MultiArchContainers.Oci.Plan;
@@ -87,12 +88,11 @@ public sealed class PushPlatformImages : MultiArchTask
             BaseImage = BaseImage,
         };
         var archives = Archives.Select(a => (Rid: a.GetMetadata(ItemMetadata.RuntimeIdentifier), Path: a.ItemSpec)).ToList();
-        bool[] kept = Archives.Select(a => a.GetMetadata(ItemMetadata.Kept) == "true").ToArray();
         AttestationRequest? request = Tasks.AttestationFacts.Request(Sbom, Provenance, AttestationFacts, Registry.Length > 0 && !ArchiveOnly ? $"{Registry}/{Repository}" : Repository, plan.EpochTime);
         if (ArchiveOnly)
         {
             List<(string Rid, OciLayoutImage Image)> collected = PlatformImageCollector.CollectAll(
-                archives.Select((a, i) => (a.Rid, Own(a.Rid, a.Path, kept[i]))), WorkingDirectory, options, nameof(PushPlatformImages), Report);
+                archives, WorkingDirectory, options, nameof(PushPlatformImages), Report);
             if (!Log.HasLoggedErrors)
             {
                 PushedImages = collected.SelectMany(k => KeepForArchive(k.Rid, k.Image, request?.Attest(k.Image, k.Rid))).ToArray();
@@ -116,14 +116,8 @@ public sealed class PushPlatformImages : MultiArchTask
             }
         }
 
+        // A kept image is unpacked where it is kept: an image's file there is never replaced (ImageStore).
         int[] remaining = Enumerable.Range(0, archives.Count).Where(i => pushed[i] is null).ToArray();
-        foreach (int i in remaining.Where(i => kept[i]))
-        {
-            // What is unpacked is this publish's own copy; its key is taken again from that copy.
-            archives[i] = (archives[i].Rid, Own(archives[i].Rid, archives[i].Path, kept: true));
-            keys[i] = RecordKey(archives[i].Rid, archives[i].Path, options, request);
-        }
-
         List<(string Rid, OciLayoutImage Image)> layouts = PlatformImageCollector.CollectAll(remaining.Select(i => archives[i]), WorkingDirectory, options, nameof(PushPlatformImages), Report);
         if (Log.HasLoggedErrors)
         {
@@ -161,23 +155,6 @@ public sealed class PushPlatformImages : MultiArchTask
     private string RecordFolder(string rid) => Path.Combine(CacheRoot, rid);
 
     /// <summary>
-    /// The archive to unpack: <paramref name="archive"/> itself, or, for the image cache's kept copy (which a later
-    /// publish may replace), a copy in this publish's working folder.
-    /// </summary>
-    private string Own(string rid, string archive, bool kept)
-    {
-        if (!kept || !File.Exists(archive))
-        {
-            return archive;
-        }
-
-        string copy = Path.Combine(WorkingDirectory, rid, "image.tar");
-        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-        File.Copy(archive, copy, overwrite: true);
-        return copy;
-    }
-
-    /// <summary>
     /// The key under which the push of <paramref name="archive"/> is recorded: what the archive holds and every setting
     /// that shapes what is pushed from it. Null without an image cache, or when the archive cannot be read (the
     /// collection then reports why).
@@ -189,23 +166,25 @@ public sealed class PushPlatformImages : MultiArchTask
             return null;
         }
 
-        var settings = new List<string>
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            $"epoch={options.Epoch?.ToUnixTimeSeconds()}",
-            $"base={options.GenerateBaseName}/{options.GenerateBaseDigest}/{options.BaseImage}",
+            ["epoch"] = $"{options.Epoch?.ToUnixTimeSeconds()}",
+            ["generated base annotations"] = $"{options.GenerateBaseName}/{options.GenerateBaseDigest}/{options.BaseImage}",
         };
-        // Each key and value is a setting of its own, so no '=' inside one can make two sets of annotations look alike.
-        settings.AddRange(options.ManifestAnnotations.GetValueOrDefault(rid)?.OrderBy(a => a.Key, StringComparer.Ordinal).SelectMany(a => new[] { "annotation", a.Key, a.Value }) ?? []);
+        foreach ((string key, string value) in options.ManifestAnnotations.GetValueOrDefault(rid) ?? new Dictionary<string, string>())
+        {
+            settings["annotation " + key] = value;
+        }
+
         if (request is not null)
         {
-            settings.Add($"attest={request.Sbom}/{request.Provenance}/{request.SelfContained}/{request.AssetsPath}");
+            settings["attestations"] = $"{request.Sbom}/{request.Provenance}/{request.SelfContained}/{request.AssetsPath}";
             // Every scalar fact as the record prints it; its lists are filled per image from the archive and the
             // assets file, which the key holds already.
-            settings.Add(request.Facts.ToString());
+            settings["attestation facts"] = request.Facts.ToString();
             if (request.AssetsPath.Length > 0)
             {
-                FileStamp assets = FileStamp.Of(request.AssetsPath);
-                settings.Add($"assets={assets.Size}/{assets.Ticks}");
+                settings["assets file"] = FileState.Of(request.AssetsPath).Content;
             }
         }
 

@@ -1,11 +1,12 @@
 using Microsoft.Build.Framework;
-using MultiArchContainers.Oci.Collect;
+using MultiArchContainers.Oci.Incremental;
 
 namespace MultiArchContainers.Tasks;
 
 /// <summary>
-/// Inside a per-RID build, once its image is made or reused: keeps what the build read (<see cref="InputSnapshot"/>)
-/// beside the image, so the next publish can skip the build when none of it changed (<see cref="SkipUnchangedBuilds"/>).
+/// Inside a per-RID build, once its image is made or found: keeps the state the publish took before building
+/// (<see cref="SkipUnchangedBuilds"/>) with the key of the image, so the next publish can skip the build when none of
+/// it changed.
 /// </summary>
 public sealed class RecordPlatformInputs : MultiArchTask
 {
@@ -13,25 +14,17 @@ public sealed class RecordPlatformInputs : MultiArchTask
     [Required]
     public string CacheDirectory { get; set; } = string.Empty;
 
-    /// <summary>The fingerprint <see cref="SkipUnchangedBuilds"/> handed to this build; nothing is kept without one.</summary>
-    public string Fingerprint { get; set; } = string.Empty;
+    /// <summary>The state file the publish wrote before building; nothing is kept without one.</summary>
+    public string StateFile { get; set; } = string.Empty;
 
-    /// <summary>The base image reference this build used, and the digest it resolved to.</summary>
-    public string BaseImage { get; set; } = string.Empty;
-
-    public string BaseDigest { get; set; } = string.Empty;
-
-    /// <summary>The key of the kept image.</summary>
+    /// <summary>The key of the image this build made or found.</summary>
     public string ImageKey { get; set; } = string.Empty;
-
-    /// <summary>Every file the build read: sources, resources, references, publish inputs, project and assets files.</summary>
-    public ITaskItem[] Files { get; set; } = [];
 
     protected override Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        if (Fingerprint.Length > 0 && ImageKey.Length > 0 && Digest.TryParse(BaseDigest, out Digest digest))
+        if (StateFile.Length > 0 && File.Exists(StateFile) && ImageKey.Length > 0)
         {
-            InputSnapshot.Take(Fingerprint, BaseImage, digest, ImageKey, Files.Select(f => f.GetMetadata("FullPath"))).Write(CacheDirectory);
+            new InputRecord(InputState.Read(StateFile), ImageKey, DateTime.UtcNow.Ticks).Write(CacheDirectory);
         }
 
         return Task.CompletedTask;

@@ -1,14 +1,13 @@
 using Microsoft.Build.Framework;
-using MultiArchContainers.Oci.Collect;
-using MultiArchContainers.Oci.Registry;
+using MultiArchContainers.Oci.Incremental;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace MultiArchContainers.Tasks;
 
 /// <summary>
-/// Before the per-RID builds: a RID whose last build read inputs that are all unchanged (<see cref="InputSnapshot"/>:
-/// files, the publish's settings and item lists, the base image digest) gets its kept image without running that
-/// build at all ("up to date"); the others are built. Also hands the per-RID builds the fingerprint they record.
+/// Before anything is built: takes the state of everything the per-RID builds are made from (<see cref="PublishInputs"/>)
+/// and skips the build of each RID whose last build was made from the same state, by content, using its kept image
+/// ("up to date"). The state goes to the per-RID builds, which keep it with their image (<see cref="RecordPlatformInputs"/>).
 /// </summary>
 public sealed class SkipUnchangedBuilds : MultiArchTask
 {
@@ -20,26 +19,36 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
     [Required]
     public string CacheRoot { get; set; } = string.Empty;
 
-    /// <summary>Items whose identity and metadata shape the build: sources, resources, references, container items.</summary>
-    public ITaskItem[] SourceItems { get; set; } = [];
+    /// <summary>The project's folder; with the folders of the projects it references, walked whole.</summary>
+    [Required]
+    public string ProjectDirectory { get; set; } = string.Empty;
 
-    /// <summary>Content and None items; only those copied to the output or publish folder count.</summary>
-    public ITaskItem[] CopiedItems { get; set; } = [];
+    /// <summary>The project's assets file: the projects it references, directly or not, and the packages.</summary>
+    public string AssetsFile { get; set; } = string.Empty;
 
-    /// <summary>The base image reference this publish's plan read; its digest then is <see cref="PlannedBaseDigest"/>.</summary>
-    public string PlannedBaseImage { get; set; } = string.Empty;
+    /// <summary>The project's ProjectReference items.</summary>
+    public ITaskItem[] ProjectReferences { get; set; } = [];
 
-    /// <summary>The digest <see cref="PlannedBaseImage"/> named when the plan read it (not asked for again).</summary>
-    public string PlannedBaseDigest { get; set; } = string.Empty;
+    /// <summary>Items whose identity and metadata shape the build; their files outside the project folders are read too.</summary>
+    public ITaskItem[] Items { get; set; } = [];
+
+    /// <summary>Output files and folders, never inputs (bin, obj, publish folder, metadata file, archive).</summary>
+    public string[] Outputs { get; set; } = [];
+
+    /// <summary>Named settings: the toolset, the base image and its digest (Include the name, <c>Value</c> the value).</summary>
+    public ITaskItem[] Settings { get; set; } = [];
+
+    /// <summary>MSBuildAllProjects: MSBuild puts the newest of the project's imports first.</summary>
+    public string NewestImport { get; set; } = string.Empty;
 
     /// <summary>Whether to skip at all (ContainerSkipUnchangedBuilds); false builds every RID and only records.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The fingerprint of this publish's global properties and item lists, for the per-RID builds to record.</summary>
-    [Output]
-    public string Fingerprint { get; private set; } = string.Empty;
+    /// <summary>Where the state is written for the per-RID builds.</summary>
+    [Required]
+    public string StateFile { get; set; } = string.Empty;
 
-    /// <summary>The RIDs whose kept image is used: Include the kept image archive, RuntimeIdentifier, Kind=archive, Kept=true.</summary>
+    /// <summary>The RIDs whose kept image is used: Include the kept image archive, RuntimeIdentifier, Kind=archive.</summary>
     [Output]
     public ITaskItem[] UpToDate { get; private set; } = [];
 
@@ -47,59 +56,49 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
     [Output]
     public ITaskItem[] Stale { get; private set; } = [];
 
-    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    protected override Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        Fingerprint = ComputeFingerprint();
-        var upToDate = new List<ITaskItem>();
-        var stale = new List<ITaskItem>();
-        var digests = new Dictionary<string, Digest?>(StringComparer.Ordinal);
-        foreach (ITaskItem platform in Platforms)
+        var settings = Settings.ToDictionary(s => s.ItemSpec, s => s.GetMetadata(ItemMetadata.Value), StringComparer.Ordinal);
+        settings["tool"] = $"{typeof(SkipUnchangedBuilds).Assembly.ManifestModule.ModuleVersionId} {typeof(InputState).Assembly.ManifestModule.ModuleVersionId}";
+        settings["git commit"] = GitRevision.Find(ProjectDirectory) ?? "none";
+        var inputs = new PublishInputs
         {
-            string rid = platform.ItemSpec;
-            string folder = Path.Combine(CacheRoot, rid);
-            var cache = new ImageCache(folder);
-            string? changed = Enabled ? "it has not been built before" : "ContainerSkipUnchangedBuilds is false";
-            if (Enabled && InputSnapshot.Read(folder) is { } snapshot)
-            {
-                if (!digests.TryGetValue(snapshot.BaseImage, out Digest? digest))
-                {
-                    digests[snapshot.BaseImage] = digest = await BaseImageDigest.ResolveAsync(snapshot.BaseImage, PlannedBaseImage, PlannedBaseDigest, PullClient, cancellationToken).ConfigureAwait(false);
-                }
+            ProjectDirectory = ProjectDirectory,
+            AssetsFile = AssetsFile,
+            ProjectReferences = [.. ProjectReferences.Select(r => r.GetMetadata("FullPath"))],
+            Items = [.. ItemText.DescribeStable(Items)],
+            ItemFiles = [.. Items.Select(i => i.GetMetadata("FullPath"))],
+            Outputs = Outputs,
+            Settings = settings,
+            GlobalProperties = BuildEngine is IBuildEngine6 engine ? engine.GetGlobalProperties() : new Dictionary<string, string>(),
+            Environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(v => (string)v.Key, v => v.Value as string ?? string.Empty),
+            NewestImport = NewestImport.Split(';').Select(p => p.Trim()).FirstOrDefault(p => p.Length > 0) ?? string.Empty,
+        };
+        InputState? state = inputs.Take(CacheFolder.Secret(CacheRoot), out string? whyNot);
+        state?.Write(StateFile);
 
-                changed = snapshot.Changed(Fingerprint, digest)
-                    ?? (cache.Holds(snapshot.ImageKey) ? null : "its kept image is gone");
-            }
-
-            if (changed is null)
+        IReadOnlyList<BuildSkipper.Result> results = BuildSkipper.Decide(CacheRoot, Platforms.Select(p => p.ItemSpec), state, whyNot, Enabled);
+        foreach (BuildSkipper.Result result in results)
+        {
+            if (result.Decision.UpToDate)
             {
-                // The kept archive itself: the push copies it into this publish's folder only if it has to unpack it.
-                var item = new TaskItem(cache.ArchiveFile);
-                item.SetMetadata(ItemMetadata.RuntimeIdentifier, rid);
-                item.SetMetadata("Kind", "archive");
-                item.SetMetadata(ItemMetadata.Kept, "true");
-                upToDate.Add(item);
-                Info($"{rid}: up to date; nothing it is built from changed, so its build is skipped and the image built before is reused");
+                Info($"{result.RuntimeIdentifier}: up to date; nothing it is built from changed, so its build is skipped and the image built before is reused");
             }
             else
             {
-                stale.Add(platform);
-                Log.LogMessage(MessageImportance.Low, $"{rid}: building, because {changed}.");
+                Log.LogMessage(MessageImportance.Normal, $"{result.RuntimeIdentifier}: building, because {result.Decision.Reason}.");
             }
         }
 
-        UpToDate = [.. upToDate];
-        Stale = [.. stale];
+        BuildSkipper.Reveal(results.Where(r => !r.Decision.UpToDate).SelectMany(r => r.Decision.Invisible), m => Log.LogMessage(MessageImportance.Normal, m));
+        UpToDate = [.. results.Where(r => r.Archive is not null).Select(r =>
+        {
+            var item = new TaskItem(r.Archive);
+            item.SetMetadata(ItemMetadata.RuntimeIdentifier, r.RuntimeIdentifier);
+            item.SetMetadata("Kind", "archive");
+            return (ITaskItem)item;
+        })];
+        Stale = [.. Platforms.Where(p => results.Any(r => r.RuntimeIdentifier == p.ItemSpec && !r.Decision.UpToDate))];
+        return Task.CompletedTask;
     }
-
-    private string ComputeFingerprint()
-    {
-        IReadOnlyDictionary<string, string> global = BuildEngine is IBuildEngine6 engine ? engine.GetGlobalProperties() : new Dictionary<string, string>();
-        return InputFingerprint.Compute(
-            typeof(SkipUnchangedBuilds).Assembly.ManifestModule.ModuleVersionId,
-            global,
-            ItemText.DescribeStable(SourceItems.Concat(CopiedItems.Where(IsCopied))));
-    }
-
-    private static bool IsCopied(ITaskItem item) =>
-        new[] { "CopyToOutputDirectory", "CopyToPublishDirectory" }.Any(name => item.GetMetadata(name) is { Length: > 0 } value && !value.Equals("Never", StringComparison.OrdinalIgnoreCase));
 }

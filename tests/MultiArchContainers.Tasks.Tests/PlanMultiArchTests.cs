@@ -57,8 +57,8 @@ public class PlanMultiArchTests
 
         // A stage that asks for the same reference takes it; another reference is still asked for.
         var unused = new Func<string, Oci.Registry.IRegistryClient>(_ => throw new InvalidOperationException("no request expected"));
-        Assert.Equal(task.BaseDigest, (await Oci.Collect.BaseImageDigest.ResolveAsync(_fixture.BaseImage, _fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None))?.ToString());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Oci.Collect.BaseImageDigest.ResolveAsync(_fixture.BaseImage + "-other", _fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None));
+        Assert.Equal(task.BaseDigest, (await Oci.Incremental.BaseImageDigest.ResolveAsync(_fixture.BaseImage, _fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None))?.ToString());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Oci.Incremental.BaseImageDigest.ResolveAsync(_fixture.BaseImage + "-other", _fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None));
     }
 
     [Fact]

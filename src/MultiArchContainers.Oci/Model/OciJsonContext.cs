@@ -17,6 +17,8 @@ namespace MultiArchContainers.Oci.Model;
 [JsonSerializable(typeof(PublishPlan))]
 [JsonSerializable(typeof(NodeAssignment))]
 [JsonSerializable(typeof(MetadataDocument))]
-[JsonSerializable(typeof(Collect.InputSnapshot))]
-[JsonSerializable(typeof(Push.PushRecord))]
+[JsonSerializable(typeof(Incremental.InputState))]
+[JsonSerializable(typeof(Incremental.InputRecord))]
+[JsonSerializable(typeof(Incremental.CompileRecord))]
+[JsonSerializable(typeof(Incremental.PushRecord))]
 internal sealed partial class OciJsonContext : JsonSerializerContext;

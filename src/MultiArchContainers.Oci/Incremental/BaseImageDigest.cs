@@ -1,6 +1,6 @@
 using MultiArchContainers.Oci.Registry;
 
-namespace MultiArchContainers.Oci.Collect;
+namespace MultiArchContainers.Oci.Incremental;
 
 /// <summary>What a base image reference names now, as the keys of kept images and build inputs record it.</summary>
 public static class BaseImageDigest

@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+
+namespace MultiArchContainers.Oci.Incremental;
+
+/// <summary>
+/// What a publish's per-RID builds are made from, taken before any of them reads it: the named settings (global
+/// properties, environment, item lists, base image digest, the tool, the commit; <see cref="Settings"/>) and every
+/// file of the <see cref="InputScope"/> with its content hash. Kept with the image a build made
+/// (<see cref="InputRecord"/>), it lets the next publish prove that nothing changed.
+/// </summary>
+public sealed record InputState(
+    [property: JsonPropertyName("settings")] InputKey Settings,
+    [property: JsonPropertyName("files")] IReadOnlyList<FileState> Files,
+    [property: JsonPropertyName("takenAt")] long TakenAtTicks)
+{
+    /// <summary>
+    /// The state now: <paramref name="settings"/> as given, the files of <paramref name="scope"/> read (the newest
+    /// MSBuild import by its time, as MSBuild itself judges imports). Null, with the reason, when the scope is larger
+    /// than its limits.
+    /// </summary>
+    public static InputState? Take(InputScope scope, KeyBuilder settings, string newestImport, out string? whyNot)
+    {
+        long takenAt = DateTime.UtcNow.Ticks;
+        if (scope.Walk(out whyNot) is not { } walked)
+        {
+            return null;
+        }
+
+        settings.Add("linked folders", walked.Links);
+        if (newestImport.Length > 0)
+        {
+            FileState import = FileState.Stamp(newestImport);
+            settings.Add("newest MSBuild import", $"{import.Path} {import.Content}");
+        }
+
+        FileState[] files = walked.Files.AsParallel().AsOrdered().WithDegreeOfParallelism(Math.Clamp(Environment.ProcessorCount, 1, 4))
+            .Select(FileState.Of).ToArray();
+        return new InputState(settings.Build(), files, takenAt);
+    }
+
+    public static InputState Read(string path) => OciJson.Deserialize<InputState>(File.ReadAllBytes(path), "the input state");
+
+    public void Write(string path) => CacheFolder.WriteFile(path, OciJson.Serialize(this));
+}
