@@ -91,6 +91,7 @@ public sealed class PushPlatformImages : MultiArchTask
         AttestationRequest? request = Tasks.AttestationFacts.Request(Sbom, Provenance, AttestationFacts, Registry.Length > 0 && !ArchiveOnly ? $"{Registry}/{Repository}" : Repository, plan.EpochTime);
         if (ArchiveOnly)
         {
+            options = await WithBaseLayersAsync(options, plan, archives.Select(a => a.Rid), cancellationToken).ConfigureAwait(false);
             List<(string Rid, OciLayoutImage Image)> collected = PlatformImageCollector.CollectAll(
                 archives, WorkingDirectory, options, nameof(PushPlatformImages), Report);
             if (!Log.HasLoggedErrors)
@@ -118,6 +119,7 @@ public sealed class PushPlatformImages : MultiArchTask
 
         // A kept image is unpacked where it is kept: an image's file there is never replaced (ImageStore).
         int[] remaining = Enumerable.Range(0, archives.Count).Where(i => pushed[i] is null).ToArray();
+        options = await WithBaseLayersAsync(options, plan, remaining.Select(i => archives[i].Rid), cancellationToken).ConfigureAwait(false);
         List<(string Rid, OciLayoutImage Image)> layouts = PlatformImageCollector.CollectAll(remaining.Select(i => archives[i]), WorkingDirectory, options, nameof(PushPlatformImages), Report);
         if (Log.HasLoggedErrors)
         {
@@ -153,6 +155,24 @@ public sealed class PushPlatformImages : MultiArchTask
     }
 
     private string RecordFolder(string rid) => Path.Combine(CacheRoot, rid);
+
+    /// <summary>The base image's layers of each RID to collect, when the images are made reproducible (they stay as they are).</summary>
+    private async Task<CollectOptions> WithBaseLayersAsync(CollectOptions options, PublishPlan plan, IEnumerable<string> rids, CancellationToken cancellationToken)
+    {
+        if (options.Epoch is null)
+        {
+            return options;
+        }
+
+        var layers = new Dictionary<string, IReadOnlySet<Digest>>(StringComparer.Ordinal);
+        foreach (string rid in rids.Distinct(StringComparer.Ordinal))
+        {
+            PlannedPlatform? planned = plan.Platforms.FirstOrDefault(p => p.RuntimeIdentifier == rid);
+            layers[rid] = await BaseLayers.ReadAsync(PullClient, BaseImage, planned?.BaseManifest, planned?.Platform ?? RuntimeIdentifierPlatforms.TryGetPlatform(rid), cancellationToken).ConfigureAwait(false);
+        }
+
+        return options with { BaseLayers = layers };
+    }
 
     /// <summary>
     /// The key under which the push of <paramref name="archive"/> is recorded: what the archive holds and every setting

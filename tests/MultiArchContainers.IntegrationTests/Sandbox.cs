@@ -36,6 +36,12 @@ public sealed class Sandbox : IDisposable
 
     public string Folder { get; }
 
+    /// <summary>
+    /// A folder beside the project for what a test reads back (copied images, layouts): every file in the project's
+    /// folder is an input of its build, so anything written there makes the next publish build again.
+    /// </summary>
+    public string Scratch => Directory.CreateDirectory(Folder + "-scratch").FullName;
+
     public string ProjectPath => Path.Combine(Folder, "app.csproj");
 
     /// <summary>Extra environment for the next runs (e.g. DOCKER_CONFIG).</summary>
@@ -73,6 +79,10 @@ public sealed class Sandbox : IDisposable
         try
         {
             Directory.Delete(Folder, recursive: true);
+            if (Directory.Exists(Folder + "-scratch"))
+            {
+                Directory.Delete(Folder + "-scratch", recursive: true);
+            }
         }
         catch (IOException)
         {

@@ -115,7 +115,7 @@ public class SupplyChainTests
             Assert.Equal("attestation-manifest", attestation["annotations"]!["vnd.docker.reference.type"]!.GetValue<string>());
             Assert.Equal("unknown", attestation["platform"]!["architecture"]!.GetValue<string>());
 
-            List<JsonNode> statements = await StatementsAsync($"{registry}/team/attested@{attestation["digest"]!.GetValue<string>()}", Path.Combine(sandbox.Folder, "layout-" + digest[7..19]));
+            List<JsonNode> statements = await StatementsAsync($"{registry}/team/attested@{attestation["digest"]!.GetValue<string>()}", Path.Combine(sandbox.Scratch, "layout-" + digest[7..19]));
             Assert.Equal(["https://spdx.dev/Document", "https://slsa.dev/provenance/v1"], statements.Select(s => s["predicateType"]!.GetValue<string>()));
             Assert.All(statements, s => Assert.Equal(digest, "sha256:" + Assert.Single(s["subject"]!.AsArray())!["digest"]!["sha256"]!.GetValue<string>()));
 
@@ -169,7 +169,7 @@ public class SupplyChainTests
         Assert.Equal(image, attestation["annotations"]!["vnd.docker.reference.digest"]!.GetValue<string>());
         Assert.Equal("unknown", attestation["platform"]!["os"]!.GetValue<string>());
         string attestationDigest = attestation["digest"]!.GetValue<string>();
-        List<JsonNode> statements = await StatementsAsync($"{registry}/team/platform-attested@{attestationDigest}", Path.Combine(sandbox.Folder, "layout"));
+        List<JsonNode> statements = await StatementsAsync($"{registry}/team/platform-attested@{attestationDigest}", Path.Combine(sandbox.Scratch, "layout"));
         Assert.Equal("https://slsa.dev/provenance/v1", Assert.Single(statements)["predicateType"]!.GetValue<string>());
         Assert.Empty(await Skopeo.ListTagsAsync($"{registry}/team/platform-attested"));
 

@@ -16,7 +16,7 @@ public sealed class ImageRewriterTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     /// <summary>A layout shaped like the .NET SDK's output: a base layer, then an app layer stamped with <paramref name="buildTime"/>.</summary>
-    private OciLayoutImage SdkLikeImage(string folder, DateTimeOffset buildTime, bool reverseOrder)
+    private OciLayoutImage SdkLikeImage(string folder, DateTimeOffset buildTime, bool reverseOrder, bool baseWithoutHistory = false)
     {
         string root = Path.Combine(_root, folder);
         byte[] baseLayer = Gzip(Tar(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), false, ("etc/os-release", "base")));
@@ -29,8 +29,11 @@ public sealed class ImageRewriterTests : IDisposable
             ["created"] = buildTime.ToString("o"),
             ["config"] = new JsonObject { ["Labels"] = new JsonObject { ["org.opencontainers.image.created"] = buildTime.ToString("o"), ["com.example.keep"] = "k" } },
             ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(Digest.Sha256(Ungzip(baseLayer)).ToString(), Digest.Sha256(appTar).ToString()) },
+            // A base image without history: the SDK writes an entry of its own for the base layer too.
             ["history"] = new JsonArray(
-                new JsonObject { ["created"] = "2024-01-01T00:00:00Z", ["created_by"] = "base" },
+                baseWithoutHistory
+                    ? new JsonObject { ["created"] = buildTime.ToString("o"), ["created_by"] = "sdk", ["author"] = ImageRewriter.SdkHistoryAuthor }
+                    : new JsonObject { ["created"] = "2024-01-01T00:00:00Z", ["created_by"] = "base" },
                 new JsonObject { ["created"] = buildTime.ToString("o"), ["created_by"] = "sdk", ["author"] = ImageRewriter.SdkHistoryAuthor }),
             ["com.example.unknown"] = new JsonObject { ["kept"] = true },
         };
@@ -84,6 +87,8 @@ public sealed class ImageRewriterTests : IDisposable
         return output.ToArray();
     }
 
+    private static HashSet<Digest> BaseOf(OciLayoutImage image) => [image.Manifest.Layers[0].Digest];
+
     [Fact]
     public void TwoBuildsAtDifferentTimesNormalizeToTheSameBytes()
     {
@@ -91,8 +96,8 @@ public sealed class ImageRewriterTests : IDisposable
         OciLayoutImage second = SdkLikeImage("second", DateTimeOffset.UtcNow.AddMinutes(7), reverseOrder: true);
         Assert.NotEqual(first.ManifestDescriptor.Digest, second.ManifestDescriptor.Digest);
 
-        OciLayoutImage a = ImageRewriter.Normalize(first, Epoch);
-        OciLayoutImage b = ImageRewriter.Normalize(second, Epoch);
+        OciLayoutImage a = ImageRewriter.Normalize(first, Epoch, BaseOf(first));
+        OciLayoutImage b = ImageRewriter.Normalize(second, Epoch, BaseOf(second));
 
         Assert.Equal(a.ManifestBytes, b.ManifestBytes);
         Assert.Equal(first.Manifest.Layers[0], a.Manifest.Layers[0]);
@@ -102,7 +107,8 @@ public sealed class ImageRewriterTests : IDisposable
     [Fact]
     public void NormalizedConfigIsConsistentAndKeepsEverythingElse()
     {
-        OciLayoutImage image = ImageRewriter.Normalize(SdkLikeImage("consistent", DateTimeOffset.UtcNow, false), Epoch);
+        OciLayoutImage built = SdkLikeImage("consistent", DateTimeOffset.UtcNow, false);
+        OciLayoutImage image = ImageRewriter.Normalize(built, Epoch, BaseOf(built));
 
         JsonNode config = JsonNode.Parse(image.ReadBlob(image.Manifest.Config.Digest))!;
         Assert.Equal("2023-11-14T22:13:20Z", config["created"]!.GetValue<string>());
@@ -122,6 +128,21 @@ public sealed class ImageRewriterTests : IDisposable
         }
 
         Assert.Equal(["app/app.dll", "app/app.runtimeconfig.json"], names);
+    }
+
+    [Fact]
+    public void ABaseLayerStaysTheBasesBytesWhenTheSdkWroteTheHistoryOfEveryLayer()
+    {
+        OciLayoutImage built = SdkLikeImage("no-history", DateTimeOffset.UtcNow, false, baseWithoutHistory: true);
+
+        OciLayoutImage image = ImageRewriter.Normalize(built, Epoch, BaseOf(built));
+
+        Assert.Equal(built.Manifest.Layers[0], image.Manifest.Layers[0]);
+        Assert.NotEqual(built.Manifest.Layers[1].Digest, image.Manifest.Layers[1].Digest);
+        JsonNode config = JsonNode.Parse(image.ReadBlob(image.Manifest.Config.Digest))!;
+        Assert.All(config["history"]!.AsArray(), entry => Assert.Equal("2023-11-14T22:13:20Z", entry!["created"]!.GetValue<string>()));
+        JsonNode before = JsonNode.Parse(built.ReadBlob(built.Manifest.Config.Digest))!;
+        Assert.Equal(before["rootfs"]!["diff_ids"]![0]!.GetValue<string>(), config["rootfs"]!["diff_ids"]![0]!.GetValue<string>());
     }
 
     [Fact]

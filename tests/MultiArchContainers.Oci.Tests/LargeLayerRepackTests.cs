@@ -65,7 +65,7 @@ public sealed class LargeLayerRepackTests : IDisposable
 
         GC.Collect();
         long before = GC.GetTotalAllocatedBytes(precise: true);
-        OciLayoutImage normalized = ImageRewriter.Normalize(image, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        OciLayoutImage normalized = ImageRewriter.Normalize(image, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), new HashSet<Digest>());
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         _output.WriteLine($"Repacking a layer with a {EntrySize >> 20} MiB file allocated {allocated >> 20} MiB in total.");

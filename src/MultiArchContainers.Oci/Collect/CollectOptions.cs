@@ -15,4 +15,7 @@ public sealed record CollectOptions(IReadOnlyDictionary<string, IReadOnlyDiction
 
     /// <summary>The configured base image, for the generated base name.</summary>
     public string BaseImage { get; init; } = string.Empty;
+
+    /// <summary>The base image's layers, by RID (<see cref="Collect.BaseLayers"/>): never rewritten. Needed with <see cref="Epoch"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<Digest>> BaseLayers { get; init; } = new Dictionary<string, IReadOnlySet<Digest>>();
 }

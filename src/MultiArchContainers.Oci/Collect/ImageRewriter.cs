@@ -56,14 +56,15 @@ public static class ImageRewriter
     /// Makes the layers the .NET SDK added, and the config, independent of when the build ran: tar entries sorted by
     /// name with <paramref name="epoch"/> as their time, gzip written the same way every time, the config's
     /// <c>created</c>, the SDK's history entries and created labels set to <paramref name="epoch"/>, and
-    /// <c>diff_ids</c>, digests and sizes recomputed. Base layers are left untouched.
+    /// <c>diff_ids</c>, digests and sizes recomputed. The base image's layers (<paramref name="baseLayers"/>, by digest)
+    /// are left as they are, whatever the history says: the SDK writes a history entry of its own for every layer when
+    /// the base image's config has none.
     /// </summary>
-    public static OciLayoutImage Normalize(OciLayoutImage image, DateTimeOffset epoch)
+    public static OciLayoutImage Normalize(OciLayoutImage image, DateTimeOffset epoch, IReadOnlySet<Digest> baseLayers)
     {
         string timestamp = Timestamps.Format(epoch);
         JsonObject config = JsonNode.Parse(image.ReadBlob(image.Manifest.Config.Digest))!.AsObject();
         JsonArray diffIds = config["rootfs"]?["diff_ids"]?.AsArray() ?? throw new MultiArchException(MessageIds.ImageReproducibilityFailed, image.Root, "the config has no rootfs.diff_ids");
-        int sdkLayers = 0;
         if (config["history"] is JsonArray history)
         {
             foreach (JsonNode? entry in history)
@@ -71,22 +72,23 @@ public static class ImageRewriter
                 if (entry?["author"]?.GetValue<string>() == SdkHistoryAuthor)
                 {
                     entry["created"] = timestamp;
-                    if (entry["empty_layer"]?.GetValue<bool>() != true)
-                    {
-                        sdkLayers++;
-                    }
                 }
             }
         }
 
         var layers = image.Manifest.Layers.ToList();
-        if (sdkLayers > layers.Count || diffIds.Count != layers.Count)
+        if (diffIds.Count != layers.Count)
         {
-            throw new MultiArchException(MessageIds.ImageReproducibilityFailed, image.Root, "the config's history and rootfs do not match the manifest's layers");
+            throw new MultiArchException(MessageIds.ImageReproducibilityFailed, image.Root, "the config's rootfs does not match the manifest's layers");
         }
 
-        for (int i = layers.Count - sdkLayers; i < layers.Count; i++)
+        for (int i = 0; i < layers.Count; i++)
         {
+            if (baseLayers.Contains(layers[i].Digest))
+            {
+                continue;
+            }
+
             (Digest digest, long size, Digest diffId) = Repack(image, layers[i], epoch);
             layers[i] = layers[i] with { Digest = digest, Size = size };
             diffIds[i] = diffId.ToString();

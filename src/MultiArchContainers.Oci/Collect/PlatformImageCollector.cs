@@ -46,7 +46,9 @@ public static class PlatformImageCollector
         OciLayoutImage image = OciLayoutImage.ExtractAndOpen(archivePath, folder);
         if (options.Epoch is { } epoch)
         {
-            image = ImageRewriter.Normalize(image, epoch);
+            IReadOnlySet<Digest> baseLayers = options.BaseLayers.GetValueOrDefault(rid)
+                ?? throw new MultiArchException(MessageIds.ImageReproducibilityFailed, archivePath, "the base image's layers are not known");
+            image = ImageRewriter.Normalize(image, epoch, baseLayers);
         }
 
         return ImageRewriter.Annotate(image, ManifestAnnotations(rid, image, options));

@@ -56,7 +56,12 @@ public sealed class PublishPlanner
             await target.PingAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return plan with { BaseDigest = await CheckBasePlatformsAsync(request.BaseImage, planned, cancellationToken).ConfigureAwait(false) };
+        (Digest? digest, IReadOnlyList<Descriptor> offered) = await CheckBasePlatformsAsync(request.BaseImage, planned, cancellationToken).ConfigureAwait(false);
+        return plan with
+        {
+            BaseDigest = digest,
+            Platforms = [.. plan.Platforms.Select(p => p with { BaseManifest = offered.FirstOrDefault(o => o.Platform!.CanServe(p.Platform)) })],
+        };
     }
 
     private bool CheckTarget(PlanRequest request)
@@ -115,40 +120,43 @@ public sealed class PublishPlanner
         return planned;
     }
 
-    /// <summary>Checks that the base image offers every planned platform; returns the digest it names now (null when unread).</summary>
-    private async Task<Digest?> CheckBasePlatformsAsync(string baseImage, List<PlannedPlatform> planned, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks that the base image offers every planned platform; returns the digest it names now and the manifests it
+    /// offers, with their platforms (null and none when unread).
+    /// </summary>
+    private async Task<(Digest? Digest, IReadOnlyList<Descriptor> Offered)> CheckBasePlatformsAsync(string baseImage, List<PlannedPlatform> planned, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(baseImage))
         {
-            return null;
+            return (null, []);
         }
 
         ImageReference? reference = ImageReference.TryParse(baseImage, out string? error);
         if (reference is null || reference.Registry.Length == 0)
         {
             _report(Diagnostic.Error(MessageIds.InvalidReference, baseImage, "ContainerBaseImage", error ?? "it names no registry"));
-            return null;
+            return (null, []);
         }
 
-        List<Platform> offered;
+        List<Descriptor> offered;
         Digest digest;
         try
         {
             using IRegistryClient client = _clients(reference.Registry);
             (digest, var images) = await RemoteImageReader.ReadNamedAsync(client, reference, cancellationToken).ConfigureAwait(false);
-            offered = images.Select(d => d.Descriptor.Platform).OfType<Platform>().ToList();
+            offered = images.Select(d => d.Descriptor).Where(d => d.Platform is not null).ToList();
         }
         catch (MultiArchException ex)
         {
             _report(Diagnostic.Error(MessageIds.BaseImageUnreadable, baseImage, ex.Diagnostic));
-            return null;
+            return (null, []);
         }
 
-        foreach (PlannedPlatform wanted in planned.Where(p => !offered.Any(o => o.CanServe(p.Platform))))
+        foreach (PlannedPlatform wanted in planned.Where(p => !offered.Any(o => o.Platform!.CanServe(p.Platform))))
         {
-            _report(Diagnostic.Error(MessageIds.PlatformNotInBaseImage, wanted.RuntimeIdentifier, wanted.Platform, baseImage, offered.Count == 0 ? "no platform" : string.Join(", ", offered)));
+            _report(Diagnostic.Error(MessageIds.PlatformNotInBaseImage, wanted.RuntimeIdentifier, wanted.Platform, baseImage, offered.Count == 0 ? "no platform" : string.Join(", ", offered.Select(o => o.Platform))));
         }
 
-        return digest;
+        return (digest, offered);
     }
 }
