@@ -135,6 +135,46 @@ public sealed class IncrementalTests : IDisposable
     }
 
     [Fact]
+    public void PublishesThatAlternateBetweenTwoStatesFindTheImageOfEach()
+    {
+        string app = Path.Combine(_root, "app");
+        Write("app/Program.cs", "class A { }");
+        string cache = Path.Combine(_root, "cache");
+        string folder = Path.Combine(cache, "linux-x64");
+        var store = new ImageStore(folder);
+        store.Keep("one", Write("one.tar", "version one"));
+        store.Keep("two", Write("two.tar", "version two"));
+        InputState one = State(app, "1");
+        InputState two = State(app, "2");
+        new InputRecord(one, "one", DateTime.UtcNow.Ticks).Write(folder);
+        new InputRecord(two, "two", DateTime.UtcNow.Ticks).Write(folder);
+
+        Assert.Equal("version one", File.ReadAllText(BuildSkipper.Decide(cache, ["linux-x64"], State(app, "1"), null, enabled: true)[0].Archive!));
+        Assert.Equal("version two", File.ReadAllText(BuildSkipper.Decide(cache, ["linux-x64"], State(app, "2"), null, enabled: true)[0].Archive!));
+        // A third state is compared with the last build for its reason.
+        Assert.Equal("environment variable X changed", BuildSkipper.Decide(cache, ["linux-x64"], State(app, "3"), null, enabled: true)[0].Decision.Reason);
+        Assert.Equal("two", InputRecord.Read(folder)!.ImageKey);
+    }
+
+    [Fact]
+    public async Task ASecondPublishWaitsForTheLockUntilTheFirstReleasesIt()
+    {
+        string path = Path.Combine(_root, "obj", "multiarch", "publish.lock");
+        FileStream first = await PublishLock.AcquireAsync(path, () => { }, CancellationToken.None);
+        bool waited = false;
+        Task<FileStream> second = PublishLock.AcquireAsync(path, () => waited = true, CancellationToken.None);
+        await Task.Delay(600);
+        Assert.False(second.IsCompleted);
+        Assert.True(waited);
+
+        first.Dispose();
+        (await second.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        using var canceled = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using FileStream third = await PublishLock.AcquireAsync(path, () => { }, CancellationToken.None);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PublishLock.AcquireAsync(path, () => { }, canceled.Token));
+    }
+
+    [Fact]
     public void AnImageIsKeptUnderItsKeyNeverReplacedAndOldOnesGo()
     {
         var store = new ImageStore(Path.Combine(_root, "cache", "linux-x64"));

@@ -17,11 +17,21 @@ public static class BuildSkipper
         runtimeIdentifiers.Select(rid =>
         {
             string folder = Path.Combine(cacheRoot, rid);
-            InputRecord? last = InputRecord.Read(folder);
             var store = new ImageStore(folder);
-            ReuseDecision decision = state is null ? new ReuseDecision(whyNot ?? "the inputs cannot be known", [])
-                : !enabled ? new ReuseDecision("ContainerSkipUnchangedBuilds is false", [])
-                : ReuseDecision.Decide(state, last, last is not null && store.Use(last.ImageKey));
+            if (state is null || !enabled)
+            {
+                return new Result(rid, new ReuseDecision(state is null ? whyNot ?? "the inputs cannot be known" : "ContainerSkipUnchangedBuilds is false", []), null);
+            }
+
+            // A build made from this very state, whose image is kept: it is that image. Else the differences from the
+            // last build (whose outputs obj holds) say why, and which changes MSBuild cannot see.
+            if (InputRecord.Find(folder, state) is { } same && store.Use(same.ImageKey))
+            {
+                return new Result(rid, new ReuseDecision(null, []), store.PathOf(same.ImageKey));
+            }
+
+            InputRecord? last = InputRecord.Read(folder);
+            ReuseDecision decision = ReuseDecision.Decide(state, last, last is not null && store.Use(last.ImageKey));
             return new Result(rid, decision, decision.UpToDate ? store.PathOf(last!.ImageKey) : null);
         }).ToList();
 

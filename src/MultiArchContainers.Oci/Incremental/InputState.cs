@@ -38,6 +38,10 @@ public sealed record InputState(
         return new InputState(settings.Build(), files, takenAt);
     }
 
+    /// <summary>One digest of the whole state: the settings' key and every file's path and content.</summary>
+    [JsonIgnore]
+    public string Digest => new KeyBuilder().Add("settings", Settings.Value).Add("files", Files.Select(f => $"{f.Path}\n{f.Content}")).Build().Value;
+
     public static InputState Read(string path) => OciJson.Deserialize<InputState>(File.ReadAllBytes(path), "the input state");
 
     public void Write(string path) => CacheFolder.WriteFile(path, OciJson.Serialize(this));
