@@ -72,7 +72,7 @@ public sealed class IncrementalTests : IDisposable
     }
 
     private InputState State(string app, string variable = "1") =>
-        InputState.Take(new InputScope { ProjectDirectories = [app] }, new KeyBuilder().Add("environment variable X", variable), string.Empty, out _)!;
+        InputState.Take(new InputScope { ProjectDirectories = [app] }, string.Empty, out _)!.With(new KeyBuilder().Add("environment variable X", variable));
 
     [Fact]
     public void ABuildIsSkippedOnlyWhileEveryInputIsTheSameByContent()

@@ -16,13 +16,14 @@ public static class BaseImageSeeder
 
     /// <summary>Pushes the base image to <paramref name="registry"/>/<paramref name="repository"/>:<paramref name="tag"/>; returns the index digest.</summary>
     /// <param name="environment">Variables for the client (DOTNET_CONTAINER_INSECURE_REGISTRIES for a plain-HTTP registry off loopback).</param>
-    public static async Task<Digest> SeedAsync(string registry, string repository, string tag, IReadOnlyList<Platform>? platforms = null, Func<string, string?>? environment = null, CancellationToken cancellationToken = default)
+    /// <param name="note">Text that makes this base image's layers differ from every other's.</param>
+    public static async Task<Digest> SeedAsync(string registry, string repository, string tag, IReadOnlyList<Platform>? platforms = null, Func<string, string?>? environment = null, CancellationToken cancellationToken = default, string note = "")
     {
         using var client = new RegistryClient(registry, environment: environment);
         var manifests = new List<Descriptor>();
         foreach (Platform platform in platforms ?? DefaultPlatforms)
         {
-            TestImage image = TestImage.Create(platform);
+            TestImage image = TestImage.Create(platform, note);
             await PushAsync(client, repository, image, cancellationToken);
             manifests.Add(image.ManifestDescriptor);
         }

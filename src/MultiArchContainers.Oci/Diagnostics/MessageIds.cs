@@ -50,6 +50,7 @@ public static class MessageIds
     public const string AnnotationQualifierNotAllowed = nameof(AnnotationQualifierNotAllowed);
     public const string AnnotationKeyNotReverseDomain = nameof(AnnotationKeyNotReverseDomain);
     public const string AnnotationKeyReservedUnknown = nameof(AnnotationKeyReservedUnknown);
+    public const string InputsChangedDuringPublish = nameof(InputsChangedDuringPublish);
     public const string ImageReproducibilityFailed = nameof(ImageReproducibilityFailed);
     public const string SourceDateEpochInvalid = nameof(SourceDateEpochInvalid);
     public const string UnexpectedFailure = nameof(UnexpectedFailure);

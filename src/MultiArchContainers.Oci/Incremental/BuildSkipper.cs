@@ -36,12 +36,16 @@ public static class BuildSkipper
         }).ToList();
 
     /// <summary>
-    /// Gives each file the time now. MSBuild decides by time; a file whose content changed while its time did not show
-    /// it (<see cref="ReuseDecision.Invisible"/>) would otherwise not be built from again.
+    /// Gives the time now to each file of <paramref name="files"/> whose content changed since the last build of any
+    /// RID while its time did not show it (<see cref="ReuseDecision.Invisible"/>). MSBuild decides by time; such a file
+    /// would otherwise not be built from again. Done before anything of the publish builds.
     /// </summary>
-    public static void Reveal(IEnumerable<string> files, Action<string> log)
+    public static void Reveal(string cacheRoot, InputState files, Action<string> log)
     {
-        foreach (string file in files.Distinct(StringComparer.Ordinal))
+        IEnumerable<InputRecord> lasts = Directory.Exists(cacheRoot)
+            ? Directory.EnumerateDirectories(cacheRoot).Select(InputRecord.Read).OfType<InputRecord>()
+            : [];
+        foreach (string file in lasts.SelectMany(last => ReuseDecision.Decide(files, last, imageKept: true).Invisible).Distinct(StringComparer.Ordinal))
         {
             File.SetLastWriteTimeUtc(file, DateTime.UtcNow);
             log($"{file}: its content changed but its time did not show it; its time is set to now so that MSBuild builds from it again.");

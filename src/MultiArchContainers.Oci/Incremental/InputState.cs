@@ -14,11 +14,11 @@ public sealed record InputState(
     [property: JsonPropertyName("takenAt")] long TakenAtTicks)
 {
     /// <summary>
-    /// The state now: <paramref name="settings"/> as given, the files of <paramref name="scope"/> read (the newest
-    /// MSBuild import by its time, as MSBuild itself judges imports). Null, with the reason, when the scope is larger
-    /// than its limits.
+    /// The files of <paramref name="scope"/> now, read, with the scope's own settings (its linked folders, and the
+    /// newest MSBuild import by its time, as MSBuild itself judges imports); <see cref="With"/> adds the others. Null,
+    /// with the reason, when the scope is larger than its limits.
     /// </summary>
-    public static InputState? Take(InputScope scope, KeyBuilder settings, string newestImport, out string? whyNot)
+    public static InputState? Take(InputScope scope, string newestImport, out string? whyNot)
     {
         long takenAt = DateTime.UtcNow.Ticks;
         if (scope.Walk(out whyNot) is not { } walked)
@@ -26,7 +26,7 @@ public sealed record InputState(
             return null;
         }
 
-        settings.Add("linked folders", walked.Links);
+        var settings = new KeyBuilder().Add("linked folders", walked.Links);
         if (newestImport.Length > 0)
         {
             FileState import = FileState.Stamp(newestImport);
@@ -38,9 +38,24 @@ public sealed record InputState(
         return new InputState(settings.Build(), files, takenAt);
     }
 
+    /// <summary>This state with <paramref name="settings"/> added to its own.</summary>
+    public InputState With(KeyBuilder settings)
+    {
+        foreach ((string name, string digest) in Settings.Fields)
+        {
+            settings.AddDigest(name, digest);
+        }
+
+        return this with { Settings = settings.Build() };
+    }
+
     /// <summary>One digest of the whole state: the settings' key and every file's path and content.</summary>
     [JsonIgnore]
     public string Digest => new KeyBuilder().Add("settings", Settings.Value).Add("files", Files.Select(f => $"{f.Path}\n{f.Content}")).Build().Value;
+
+    /// <summary>The files whose content is not what this state holds any more (changed while a build read them).</summary>
+    public IReadOnlyList<string> ChangedSince() =>
+        [.. Files.AsParallel().AsOrdered().Where(f => FileState.Of(f.Path).Content != f.Content).Select(f => f.Path)];
 
     public static InputState Read(string path) => OciJson.Deserialize<InputState>(File.ReadAllBytes(path), "the input state");
 

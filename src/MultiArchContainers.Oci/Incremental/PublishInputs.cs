@@ -6,9 +6,9 @@ namespace MultiArchContainers.Oci.Incremental;
 /// Everything a publish's per-RID builds are made from, as the publish knows it before building: the project and the
 /// projects it references (from the assets file), its items, its outputs (never inputs), and the settings that reach
 /// a build without a file: the tool, the command line, the environment, the toolset, the base image and the commit.
-/// <see cref="Take"/> turns them into an <see cref="InputState"/>.
+/// <see cref="TakeFiles"/> and <see cref="Complete"/> turn them into an <see cref="InputState"/>.
 /// </summary>
-public sealed partial class PublishInputs
+public sealed partial record PublishInputs
 {
     /// <summary>Environment variables that shells change on their own and no build reads.</summary>
     private static readonly HashSet<string> VolatileVariables = new(StringComparer.Ordinal) { "_", "OLDPWD", "PWD", "SHLVL" };
@@ -43,8 +43,11 @@ public sealed partial class PublishInputs
     /// <summary>The newest of the project's MSBuild imports (MSBuildAllProjects names it first).</summary>
     public string NewestImport { get; init; } = string.Empty;
 
-    /// <summary>The state now; null, with the reason, when it cannot be known.</summary>
-    public InputState? Take(byte[] secret, out string? whyNot)
+    /// <summary>
+    /// The files now (<see cref="InputState.Take"/>), without the other settings; null, with the reason, when they
+    /// cannot be known. Taken before anything of the publish builds.
+    /// </summary>
+    public InputState? TakeFiles(out string? whyNot)
     {
         string project = Path.GetFullPath(ProjectDirectory);
         if (ProjectClosure.FromAssets(AssetsFile, project) is not { } closure)
@@ -59,8 +62,11 @@ public sealed partial class PublishInputs
             Excluded = [.. Outputs.Where(o => o.Length > 0).Select(o => Path.GetFullPath(Path.Combine(project, o)))],
             ExtraFiles = [AssetsFile, .. closure.ConfigFiles, .. ItemFiles.Where(File.Exists)],
         };
-        return InputState.Take(scope, Fingerprint(secret), NewestImport, out whyNot);
+        return InputState.Take(scope, NewestImport, out whyNot);
     }
+
+    /// <summary><paramref name="files"/> with every other setting added; <paramref name="secret"/> keys their hashes.</summary>
+    public InputState Complete(InputState files, byte[] secret) => files.With(Fingerprint(secret));
 
     private KeyBuilder Fingerprint(byte[] secret)
     {
