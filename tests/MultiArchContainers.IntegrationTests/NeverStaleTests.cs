@@ -129,4 +129,36 @@ public class NeverStaleTests
     private static async Task<string> PlatformManifestAsync(string index, string architecture) =>
         System.Text.Json.Nodes.JsonNode.Parse(await Skopeo.InspectRawAsync(index))!["manifests"]!.AsArray()
             .First(m => m!["platform"]!["architecture"]!.GetValue<string>() == architecture)!["digest"]!.GetValue<string>();
+
+    [Fact]
+    public async Task TwoPublishesOfOneProjectAtOnceEachPushTheirOwnImage()
+    {
+        string registry = _fixture.Registry.Address;
+        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+            $"""
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerRegistry>{registry}</ContainerRegistry>
+            <ContainerRepository>team/at-once</ContainerRepository>
+            <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
+            """));
+        File.WriteAllText(Path.Combine(sandbox.Folder, "Program.cs"), "System.Console.WriteLine(System.Reflection.Assembly.GetEntryAssembly()!.GetName().Version);\n");
+
+        ProcessResult[] results = await Task.WhenAll(
+            sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n", "-p:Version=1.1.0", "-p:ContainerImageTags=one"]),
+            sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n", "-p:Version=1.2.0", "-p:ContainerImageTags=two"]));
+
+        foreach (ProcessResult result in results)
+        {
+            _output.WriteLine(result.Combined);
+            Assert.True(result.ExitCode == 0, result.Combined);
+        }
+
+        // One waited for the other: they share the project's bin and obj.
+        Assert.Single(results, r => r.StandardOutput.Contains("Another publish of this project is running; this one waits", StringComparison.Ordinal));
+        foreach ((string tag, string version) in new[] { ("one", "1.1.0.0"), ("two", "1.2.0.0") })
+        {
+            Assert.Equal(version + "\n", await (await PlatformImageContent.ReadAsync($"{registry}/team/at-once:{tag}", "amd64")).RunAsync("app/app.dll"));
+            Assert.Equal(version + "\n", await (await PlatformImageContent.ReadAsync($"{registry}/team/at-once:{tag}", "arm64", "v8")).RunAsync("app/app.dll"));
+        }
+    }
 }

@@ -2,13 +2,16 @@ using MultiArchContainers.Oci;
 using MultiArchContainers.Oci.Registry;
 using MultiArchContainers.Testing;
 
-// seed-base REGISTRY REPOSITORY:TAG      — pushes the offline two-platform base image (used by build.sh's demo).
+// seed-base REGISTRY REPOSITORY:TAG [PLATFORM...] — pushes the offline base image, linux/amd64 and linux/arm64/v8
+//                                          unless platforms (os/arch[/variant]) are named (used by build.sh's demo).
 // seed-platforms REGISTRY REPOSITORY     — pushes 8 single-platform images tagged p-<os>-<arch>[-<variant>] (bench/).
-if (args is ["seed-base", string registry, string reference] && reference.Contains(':', StringComparison.Ordinal))
+if (args is ["seed-base", string registry, string reference, .. string[] named] && reference.Contains(':', StringComparison.Ordinal))
 {
     string[] nameAndTag = reference.Split(':', 2);
-    Digest digest = await BaseImageSeeder.SeedAsync(registry, nameAndTag[0], nameAndTag[1]);
-    Console.WriteLine($"Seeded {registry}/{reference}@{digest} ({string.Join(", ", BaseImageSeeder.DefaultPlatforms)})");
+    IReadOnlyList<Platform> platforms = named.Length == 0 ? BaseImageSeeder.DefaultPlatforms
+        : [.. named.Select(p => p.Split('/')).Select(p => new Platform { Os = p[0], Architecture = p[1], Variant = p.Length > 2 ? p[2] : null })];
+    Digest digest = await BaseImageSeeder.SeedAsync(registry, nameAndTag[0], nameAndTag[1], platforms);
+    Console.WriteLine($"Seeded {registry}/{reference}@{digest} ({string.Join(", ", platforms)})");
     return 0;
 }
 
@@ -22,5 +25,5 @@ if (args is ["seed-platforms", string target, string repository])
     return 0;
 }
 
-Console.Error.WriteLine("usage: seed-base REGISTRY REPOSITORY:TAG | seed-platforms REGISTRY REPOSITORY");
+Console.Error.WriteLine("usage: seed-base REGISTRY REPOSITORY:TAG [PLATFORM...] | seed-platforms REGISTRY REPOSITORY");
 return 2;
