@@ -161,4 +161,33 @@ public class NeverStaleTests
             Assert.Equal(version + "\n", await (await PlatformImageContent.ReadAsync($"{registry}/team/at-once:{tag}", "arm64", "v8")).RunAsync("app/app.dll"));
         }
     }
+
+    [Fact]
+    public async Task WithABaseImageWithoutHistoryEveryBaseLayerOfThePushedImagesIsTheBases()
+    {
+        string registry = _fixture.Registry.Address;
+        await LargeBaseImage.SeedAsync(registry, "dotnet/no-history", "10.0", megabytes: 2, history: false);
+        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+            $"""
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerRegistry>{registry}</ContainerRegistry>
+            <ContainerRepository>team/on-no-history</ContainerRepository>
+            <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
+            """).Replace(_fixture.BaseImage, $"{registry}/dotnet/no-history:10.0", StringComparison.Ordinal));
+
+        ProcessResult result = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n"]);
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode == 0, result.Combined);
+
+        // The SDK writes a history entry for every layer of such a base; which layers are the base's comes from the
+        // base manifest: they are pushed as they are, and only the app layer is the publish's own.
+        foreach ((string architecture, string? variant) in new[] { ("amd64", (string?)null), ("arm64", "v8") })
+        {
+            string[] baseLayers = [.. JsonLayers(await Skopeo.InspectRawAsync($"{registry}/dotnet/no-history@{await PlatformManifestAsync($"{registry}/dotnet/no-history:10.0", architecture)}"))];
+            PlatformImageContent pushed = await PlatformImageContent.ReadAsync($"{registry}/team/on-no-history:latest", architecture, variant);
+            Assert.Equal(4, baseLayers.Length);
+            Assert.Equal(baseLayers, pushed.LayerDigests.Take(baseLayers.Length));
+            Assert.Equal(baseLayers.Length + 1, pushed.LayerDigests.Count);
+        }
+    }
 }

@@ -15,6 +15,15 @@ if (args is ["seed-base", string registry, string reference, .. string[] named] 
     return 0;
 }
 
+// seed-large-base REGISTRY REPOSITORY:TAG MEGABYTES [no-history] — a base image of real size per platform (bench/).
+if (args is ["seed-large-base", string large, string largeReference, string megabytes, .. string[] options] && largeReference.Contains(':', StringComparison.Ordinal))
+{
+    string[] nameAndTag = largeReference.Split(':', 2);
+    Digest digest = await LargeBaseImage.SeedAsync(large, nameAndTag[0], nameAndTag[1], int.Parse(megabytes, System.Globalization.CultureInfo.InvariantCulture), history: !options.Contains("no-history"));
+    Console.WriteLine($"Seeded {large}/{largeReference}@{digest} ({megabytes} MB a platform{(options.Contains("no-history") ? ", no history" : string.Empty)})");
+    return 0;
+}
+
 if (args is ["seed-platforms", string target, string repository])
 {
     foreach (string seeded in await BaseImageSeeder.SeedPlatformsAsync(target, repository))
@@ -25,5 +34,5 @@ if (args is ["seed-platforms", string target, string repository])
     return 0;
 }
 
-Console.Error.WriteLine("usage: seed-base REGISTRY REPOSITORY:TAG [PLATFORM...] | seed-platforms REGISTRY REPOSITORY");
+Console.Error.WriteLine("usage: seed-base REGISTRY REPOSITORY:TAG [PLATFORM...] | seed-large-base REGISTRY REPOSITORY:TAG MEGABYTES [no-history] | seed-platforms REGISTRY REPOSITORY");
 return 2;
