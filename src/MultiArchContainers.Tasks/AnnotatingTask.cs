@@ -54,7 +54,7 @@ public abstract class AnnotatingTask : MultiArchTask
     private BuildTime Resolve()
     {
         BuildTime time = BuildTime.Resolve(SourceDateEpoch, ProjectDirectory, Reproducible, () => DateTimeOffset.UtcNow);
-        Log.LogMessage(MessageImportance.Normal, time.Source switch
+        Detail(MessageImportance.Normal, time.Source switch
         {
             BuildTimeSource.SourceDateEpoch => $"Every timestamp in the images is {Timestamps.Format(time.Value)} (SOURCE_DATE_EPOCH).",
             BuildTimeSource.GitCommit => $"Every timestamp in the images is {Timestamps.Format(time.Value)}, the commit time of HEAD: the images are reproducible.",

@@ -72,19 +72,11 @@ public sealed class MergeImageIndex : AnnotatingTask
             return;
         }
 
-        var clients = new Dictionary<string, RegistryClient>(StringComparer.OrdinalIgnoreCase);
-        IRegistryClient Client(string registry)
-        {
-            lock (clients)
-            {
-                return clients.TryGetValue(registry, out RegistryClient? c) ? c : clients[registry] = CreateClient(registry, Registry);
-            }
-        }
-
+        using var clients = ClientPool(Registry, RegistryClientPool.NamedBy(Sources));
         DirectoryInfo workingDirectory = Directory.CreateTempSubdirectory("multiarch-merge-");
         try
         {
-            MergeResult? result = await new ImageMerger(Client, workingDirectory.FullName, Report, Info).MergeAsync(request, cancellationToken).ConfigureAwait(false);
+            MergeResult? result = await new ImageMerger(clients.For, workingDirectory.FullName, Report, Info).MergeAsync(request, cancellationToken).ConfigureAwait(false);
             if (result is { Published: null })
             {
                 Info($"Dry run: this index would be pushed to {Registry}/{Repository} as {string.Join(", ", Tags)}; nothing was copied or pushed:");
@@ -103,10 +95,6 @@ public sealed class MergeImageIndex : AnnotatingTask
         finally
         {
             workingDirectory.Delete(recursive: true);
-            foreach (RegistryClient client in clients.Values)
-            {
-                client.Dispose();
-            }
         }
     }
 }

@@ -39,7 +39,7 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
         {
             // Not a known failure: still a coded error, with what the exception said, rather than a crash of the build.
             Report(Diagnostic.Error(MessageIds.UnexpectedFailure, GetType().Name, $"{ex.GetType().Name}: {ex.Message}"));
-            Log.LogMessage(MessageImportance.Low, ex.ToString());
+            Detail(MessageImportance.Low, ex.ToString());
         }
 
         return !canceled && !Log.HasLoggedErrors;
@@ -47,23 +47,37 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
 
     protected abstract Task ExecuteAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every text of these tasks reaches the log here, through <see cref="SafeText"/>: values a registry, an archive, a
+    /// file or an annotation controls can neither drive the console nor start a line of their own.
+    /// </summary>
     protected void Report(Diagnostic diagnostic)
     {
+        string text = SafeText.Escape(diagnostic.Text);
         switch (diagnostic.Severity)
         {
             case DiagnosticSeverity.Error:
-                Log.LogError(null, diagnostic.Code, null, null, 0, 0, 0, 0, diagnostic.Text);
+                Log.LogError(null, diagnostic.Code, null, null, 0, 0, 0, 0, text);
                 break;
             case DiagnosticSeverity.Warning:
-                Log.LogWarning(null, diagnostic.Code, null, null, 0, 0, 0, 0, diagnostic.Text);
+                Log.LogWarning(null, diagnostic.Code, null, null, 0, 0, 0, 0, text);
                 break;
             default:
-                Log.LogMessage(MessageImportance.High, diagnostic.Text);
+                Log.LogMessage(MessageImportance.High, text);
                 break;
         }
     }
 
-    protected void Info(string message) => Log.LogMessage(MessageImportance.High, message);
+    protected void Info(string message) => Detail(MessageImportance.High, message);
+
+    /// <summary>A message at <paramref name="importance"/>, through <see cref="SafeText"/> (multi-line text line by line).</summary>
+    protected void Detail(MessageImportance importance, string message)
+    {
+        foreach (string line in message.Split('\n'))
+        {
+            Log.LogMessage(importance, SafeText.Escape(line.TrimEnd('\r')));
+        }
+    }
 
     /// <summary>
     /// Finishes a publish or merge: writes the metadata file when one is asked for and returns the output item
@@ -98,6 +112,13 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
 
     /// <summary>A client for a registry the task only reads from (pull credentials).</summary>
     protected IRegistryClient PullClient(string registry) => CreateClient(registry, pushRegistry: string.Empty);
+
+    /// <summary>
+    /// Clients for a merge: <paramref name="pushRegistry"/> with the push credentials of the environment,
+    /// <paramref name="named"/> (what the project names) with the pull ones, any other only what the docker config gives.
+    /// </summary>
+    protected RegistryClientPool ClientPool(string pushRegistry, IEnumerable<string> named) =>
+        new(pushRegistry, named, (registry, role) => new RegistryClient(registry, role: role) { OnRetry = Info });
 
     /// <summary>
     /// Annotation items as the Oci layer takes them: Include is the key, <c>Value</c> the value (null when the item has

@@ -72,7 +72,7 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
             }
             else
             {
-                Log.LogMessage(MessageImportance.Normal, $"{result.RuntimeIdentifier}: building, because {result.Decision.Reason}.");
+                Detail(MessageImportance.Normal, $"{result.RuntimeIdentifier}: building, because {result.Decision.Reason}.");
             }
         }
 

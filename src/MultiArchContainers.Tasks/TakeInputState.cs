@@ -52,7 +52,7 @@ public sealed class TakeInputState : MultiArchTask
         }
 
         files.Write(StateFile);
-        BuildSkipper.Reveal(CacheRoot, files, m => Log.LogMessage(MessageImportance.Normal, m));
+        BuildSkipper.Reveal(CacheRoot, files, m => Detail(MessageImportance.Normal, m));
         return Task.CompletedTask;
     }
 }

@@ -25,7 +25,7 @@ public sealed class TrustLoopbackRegistries : Microsoft.Build.Utilities.Task
             if (!entries.Contains(registry, StringComparer.OrdinalIgnoreCase))
             {
                 entries.Add(registry);
-                Log.LogMessage(MessageImportance.Low, $"Treating the loopback registry '{registry}' as plain HTTP.");
+                Log.LogMessage(MessageImportance.Low, SafeText.Escape($"Treating the loopback registry '{registry}' as plain HTTP."));
             }
         }
 

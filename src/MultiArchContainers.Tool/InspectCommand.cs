@@ -31,7 +31,8 @@ internal static class InspectCommand
             return;
         }
 
-        using var clients = new RegistryClients(string.Empty, console);
+        using var clients = new RegistryClientPool(string.Empty, [reference.Registry],
+            (registry, role) => new ProgressRegistryClient(new RegistryClient(registry, role: role) { OnRetry = console.Info }, console));
         IRegistryClient client = clients.For(reference.Registry);
         ManifestContent content = await client.GetManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
         if (raw)

@@ -3,18 +3,21 @@ using System.Text.Json;
 
 namespace MultiArchContainers.Tool;
 
-/// <summary>Writes an <see cref="InspectedImage"/> as a table for people or as JSON for scripts.</summary>
+/// <summary>
+/// Writes an <see cref="InspectedImage"/> as a table for people (through <see cref="SafeText"/>) or as JSON for scripts
+/// (exact: JSON escapes control characters itself).
+/// </summary>
 internal static class InspectReport
 {
     public static void WriteTable(InspectedImage image, TextWriter output)
     {
-        output.WriteLine($"Name:       {image.Name}");
-        output.WriteLine($"MediaType:  {image.Content.MediaType}");
-        output.WriteLine($"Digest:     {image.Content.Digest}");
-        output.WriteLine($"Size:       {image.Content.Content.Length}");
+        Line(output, $"Name:       {image.Name}");
+        Line(output, $"MediaType:  {image.Content.MediaType}");
+        Line(output, $"Digest:     {image.Content.Digest}");
+        Line(output, $"Size:       {image.Content.Content.Length}");
         if (image.Platform is { } platform)
         {
-            output.WriteLine($"Platform:   {platform}");
+            Line(output, $"Platform:   {platform}");
         }
 
         WriteAnnotations(output, "Annotations:", image.Annotations, "  ");
@@ -23,35 +26,38 @@ internal static class InspectReport
             output.WriteLine();
             output.WriteLine("Manifests:");
             int width = Math.Max("PLATFORM".Length, image.Manifests.Select(m => m.Platform.Length).DefaultIfEmpty(0).Max());
-            output.WriteLine($"  {"PLATFORM".PadRight(width)}  {"DIGEST",-71}  SIZE");
+            Line(output, $"  {"PLATFORM".PadRight(width)}  {"DIGEST",-71}  SIZE");
             foreach (InspectedEntry entry in image.Manifests)
             {
-                output.WriteLine($"  {entry.Platform.PadRight(width)}  {entry.Descriptor.Digest,-71}  {entry.Descriptor.Size}");
+                Line(output, $"  {entry.Platform.PadRight(width)}  {entry.Descriptor.Digest,-71}  {entry.Descriptor.Size}");
                 WriteAnnotations(output, null, entry.Descriptor.Annotations, "    ");
             }
 
             output.WriteLine();
-            output.WriteLine(image.Attestations.Count == 0 ? "Attestations: none" : "Attestations:");
+            Line(output, image.Attestations.Count == 0 ? "Attestations: none" : "Attestations:");
             foreach (InspectedEntry entry in image.Attestations)
             {
-                output.WriteLine($"  {entry.Descriptor.Digest}  {entry.Descriptor.Size}  for {entry.AttestedPlatform ?? "(an image not in this index)"} {entry.Descriptor.AttestedDigest}");
+                Line(output, $"  {entry.Descriptor.Digest}  {entry.Descriptor.Size}  for {entry.AttestedPlatform ?? "(an image not in this index)"} {entry.Descriptor.AttestedDigest}");
                 foreach (string type in entry.PredicateTypes)
                 {
-                    output.WriteLine($"    {type}");
+                    Line(output, $"    {type}");
                 }
             }
         }
         else
         {
             output.WriteLine();
-            output.WriteLine($"Config:     {image.Config!.Digest}  {image.Config.Size}");
-            output.WriteLine($"Layers:     {image.Layers.Count}, {image.Layers.Sum(l => l.Size)} bytes");
+            Line(output, $"Config:     {image.Config!.Digest}  {image.Config.Size}");
+            Line(output, $"Layers:     {image.Layers.Count}, {image.Layers.Sum(l => l.Size)} bytes");
             foreach (Descriptor layer in image.Layers)
             {
-                output.WriteLine($"  {layer.Digest}  {layer.Size}  {layer.MediaType}");
+                Line(output, $"  {layer.Digest}  {layer.Size}  {layer.MediaType}");
             }
         }
     }
+
+    /// <summary>One line of the table: every value in it came from a registry, so it goes through <see cref="SafeText"/>.</summary>
+    private static void Line(TextWriter output, string text) => output.WriteLine(SafeText.Escape(text));
 
     public static void WriteJson(InspectedImage image, Stream output)
     {
@@ -153,12 +159,12 @@ internal static class InspectReport
 
         if (heading is not null)
         {
-            output.WriteLine(heading);
+            Line(output, heading);
         }
 
         foreach ((string key, string value) in annotations.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            output.WriteLine($"{indent}{key}: {value}");
+            Line(output, $"{indent}{key}: {value}");
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Merge;
+using MultiArchContainers.Oci.Registry;
 using MultiArchContainers.Oci.Report;
 
 namespace MultiArchContainers.Tool;
@@ -96,7 +97,10 @@ internal static class MergeCommand
             Annotations = annotations,
         };
 
-        using var clients = new RegistryClients(target.Registry, console);
+        // The registries the command line names get the environment's credentials of their role; one only a metadata
+        // file names gets none.
+        using var clients = new RegistryClientPool(target.Registry, RegistryClientPool.NamedBy(arguments.Sources),
+            (registry, role) => new ProgressRegistryClient(new RegistryClient(registry, role: role) { OnRetry = console.Info }, console));
         DirectoryInfo workingDirectory = Directory.CreateTempSubdirectory("multiarch-merge-");
         try
         {

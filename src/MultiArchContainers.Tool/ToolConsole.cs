@@ -2,7 +2,7 @@ namespace MultiArchContainers.Tool;
 
 /// <summary>
 /// Where the command writes: results on standard output, everything else (messages, coded errors and warnings,
-/// progress) on standard error. Progress shows only when standard error is a terminal, on one line that each
+/// progress) on standard error, all of it through <see cref="SafeText"/> but the exact documents (--raw, JSON). Progress shows only when standard error is a terminal, on one line that each
 /// message clears first.
 /// </summary>
 internal sealed class ToolConsole
@@ -44,16 +44,20 @@ internal sealed class ToolConsole
         {
             HasErrors |= diagnostic.Severity == DiagnosticSeverity.Error;
             ClearProgress();
-            Error.WriteLine(prefix.Length == 0 ? diagnostic.Text : $"{prefix}{diagnostic.Code}: {diagnostic.Text}");
+            Error.WriteLine(SafeText.Escape(prefix.Length == 0 ? diagnostic.Text : $"{prefix}{diagnostic.Code}: {diagnostic.Text}"));
         }
     }
 
+    /// <summary>A message; multi-line text line by line, every line through <see cref="SafeText"/>.</summary>
     public void Info(string message)
     {
         lock (_gate)
         {
             ClearProgress();
-            Error.WriteLine(message);
+            foreach (string line in message.Split('\n'))
+            {
+                Error.WriteLine(SafeText.Escape(line.TrimEnd('\r')));
+            }
         }
     }
 
@@ -74,7 +78,7 @@ internal sealed class ToolConsole
             }
 
             _lastProgress = now;
-            Error.Write($"\r{text}\u001b[K");
+            Error.Write($"\r{SafeText.Escape(text)}\u001b[K");
             _progressShown = true;
         }
     }

@@ -16,7 +16,9 @@ internal static class ToolRunner
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args, ToolConsole console)
     {
-        ParseResult parsed = root.Parse(args);
+        // No response files: an argument "@x" is a source named "@x", never the words of a file x (a downloaded
+        // artifact could otherwise add options, such as --dry-run, to a merge that globs its sources).
+        ParseResult parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command == root ? root.Name : $"{root.Name} {parsed.CommandResult.Command.Name}";

@@ -87,9 +87,12 @@ public sealed class DockerConfigCredentialSource : ICredentialSource
     /// <summary>The variables of the registry's role, in the .NET SDK's order; both name and secret must be set.</summary>
     private RegistryCredential? FromEnvironment()
     {
-        string[] prefixes = _role == RegistryRole.Push
-            ? ["DOTNET_CONTAINER_PUSH_REGISTRY", "DOTNET_CONTAINER_REGISTRY", "SDK_CONTAINER_REGISTRY"]
-            : ["DOTNET_CONTAINER_PULL_REGISTRY"];
+        string[] prefixes = _role switch
+        {
+            RegistryRole.Push => ["DOTNET_CONTAINER_PUSH_REGISTRY", "DOTNET_CONTAINER_REGISTRY", "SDK_CONTAINER_REGISTRY"],
+            RegistryRole.Pull => ["DOTNET_CONTAINER_PULL_REGISTRY"],
+            _ => [],
+        };
         foreach (string prefix in prefixes)
         {
             string? user = _environment(prefix + "_UNAME");
