@@ -181,4 +181,29 @@ public class PlanMultiArchTests
         Assert.Equal(["MAC1001"], engine.ErrorCodes);
         Assert.Contains(task.Registry, engine.Errors[0].Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WhatAHostileRegistrySaysReachesTheLogEscaped()
+    {
+        // A registry (the real one behind the proxy) whose ping answers a broken status line made to drive a terminal and
+        // a CI log: .NET's own exception quotes it.
+        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        const string Hostile = "\u001b]0;PWNED\u0007\u001b[2J\u202e";
+        proxy.Answer((method, path) => path == "/v2/", 10, async stream =>
+        {
+            byte[] body = System.Text.Encoding.UTF8.GetBytes($$"""{"errors":[{"code":"DENIED","message":"no{{Hostile}}\n::error::fake"}]}""");
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"HTTP/1.1 4{Hostile}\n::error::fake 0\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
+            await stream.WriteAsync(body);
+        });
+        var engine = new TestBuildEngine();
+        PlanMultiArch task = Plan(engine, ["linux-x64"]);
+        task.Registry = proxy.Address;
+
+        Assert.False(task.Execute());
+
+        Assert.NotEmpty(engine.Errors);
+        Assert.DoesNotContain(engine.Log, c => c is '\u001b' or '\u0007' or '\u202e');
+        Assert.DoesNotContain(engine.Log.Split('\n'), line => line.TrimStart().StartsWith("::", StringComparison.Ordinal));
+        Assert.True(engine.Log.Contains("\\e", StringComparison.Ordinal), engine.Log);
+    }
 }
