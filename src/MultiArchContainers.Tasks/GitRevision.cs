@@ -80,34 +80,12 @@ internal static class GitRevision
     }
 
     /// <summary>
-    /// The URL of the remote <c>origin</c>, without any user name or password it carries (they are secrets), or null
-    /// when the work tree has none.
+    /// The URL of the remote <c>origin</c>, read as git reads its config, without any user name or password in any of
+    /// its forms (they are secrets), or null when the work tree has none or it is a path of this machine.
     /// </summary>
     public static string? Origin(string startDirectory)
     {
         string config = Locate(startDirectory) is { } git ? Path.Combine(CommonDir(git.GitDir), "config") : string.Empty;
-        if (!File.Exists(config))
-        {
-            return null;
-        }
-
-        bool inOrigin = false;
-        foreach (string raw in File.ReadLines(config))
-        {
-            string line = raw.Trim();
-            if (line.StartsWith('['))
-            {
-                inOrigin = line.Replace(" ", string.Empty, StringComparison.Ordinal) == "[remote\"origin\"]";
-            }
-            else if (inOrigin && line.StartsWith("url", StringComparison.Ordinal) && line.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals)
-            {
-                string url = line[(equals + 1)..].Trim();
-                return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.UserInfo.Length > 0
-                    ? new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.ToString()
-                    : url;
-            }
-        }
-
-        return null;
+        return File.Exists(config) ? Oci.Attest.SourceOrigin.Sanitize(Oci.Attest.SourceOrigin.ReadUrl(File.ReadLines(config))) : null;
     }
 }

@@ -101,8 +101,14 @@ public class SupplyChainTests
         await GitAsync(sandbox.Folder, "add", "-A");
         await GitAsync(sandbox.Folder, "commit", "-qm", "app");
         string commit = await GitAsync(sandbox.Folder, "rev-parse", "HEAD");
+        // An origin whose password holds ';' and '#': git writes it quoted, and the provenance names it without the password.
+        const string Canary = "canary-origin-secret";
+        await GitAsync(sandbox.Folder, "remote", "add", "origin", $"https://ci:{Canary};x#y@example.com/team/app.git");
 
-        await RunAsync(sandbox, "publish", sandbox.ProjectPath, "-t:PublishMultiArch", "-nologo", "-v:n");
+        ProcessResult published = await RunAsync(sandbox, "publish", sandbox.ProjectPath, "-t:PublishMultiArch", "-nologo", "-v:n");
+        // The .NET SDK's own source link task prints such a URL as it is, in its warning that the URL is invalid; no
+        // other line of the publish shows it.
+        Assert.DoesNotContain(published.Combined.Split('\n'), line => line.Contains(Canary, StringComparison.Ordinal) && !line.Contains("Microsoft.Build.Tasks.Git", StringComparison.Ordinal));
         string raw = await Skopeo.InspectRawAsync($"{registry}/team/attested:1.0");
         JsonArray manifests = JsonNode.Parse(raw)!["manifests"]!.AsArray();
         var images = manifests.Where(m => m!["platform"]!["os"]!.GetValue<string>() != "unknown").ToList();
@@ -130,6 +136,8 @@ public class SupplyChainTests
             JsonNode provenance = statements[1]["predicate"]!;
             JsonArray dependencies = provenance["buildDefinition"]!["resolvedDependencies"]!.AsArray();
             Assert.Contains(dependencies, d => d!["digest"]?["gitCommit"]?.GetValue<string>() == commit);
+            Assert.Contains(dependencies, d => d!["uri"]!.GetValue<string>() == $"git+https://example.com/team/app.git@{commit}");
+            Assert.All(statements, s => Assert.DoesNotContain(Canary, s.ToJsonString(), StringComparison.Ordinal));
             Assert.Contains(dependencies, d => d!["uri"]!.GetValue<string>() == $"oci://{_fixture.BaseImage}" && d["digest"]!["sha256"] is not null);
             Assert.Contains(dependencies, d => d!["uri"]!.GetValue<string>() == "pkg:nuget/Acme.Greeting@1.2.3");
             Assert.Equal("app.csproj", provenance["buildDefinition"]!["externalParameters"]!["project"]!.GetValue<string>());

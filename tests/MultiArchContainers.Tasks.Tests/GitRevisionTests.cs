@@ -1,3 +1,4 @@
+using MultiArchContainers.Testing;
 namespace MultiArchContainers.Tasks.Tests;
 
 public sealed class GitRevisionTests : IDisposable
@@ -9,7 +10,11 @@ public sealed class GitRevisionTests : IDisposable
     [Theory]
     [InlineData("https://user:s3cret-token@example.com/team/app.git", "https://example.com/team/app.git")]
     [InlineData("https://example.com/team/app.git", "https://example.com/team/app.git")]
-    [InlineData("git@example.com:team/app.git", "git@example.com:team/app.git")]
+    [InlineData("git@example.com:team/app.git", "example.com:team/app.git")]
+    [InlineData("\"https://user:pa;ss#word@example.com/team/app.git\" # a comment", "https://example.com/team/app.git")]
+    [InlineData("https://user%40corp:s3cret%40x@example.com:8443/team/app.git ; another comment", "https://example.com:8443/team/app.git")]
+    [InlineData("\"ssh://deploy:k\\\"ey@example.com/team/app.git\"", "ssh://example.com/team/app.git")]
+    [InlineData("user:secret@example.com:team/app.git", "example.com:team/app.git")]
     public void TheOriginUrlNeverCarriesAPassword(string configured, string expected)
     {
         Directory.CreateDirectory(Path.Combine(_folder, ".git"));
@@ -27,6 +32,39 @@ public sealed class GitRevisionTests : IDisposable
 
         Assert.Equal(expected, GitRevision.Origin(project));
         Assert.Equal(_folder, GitRevision.WorkTree(project));
+    }
+
+    [Theory]
+    [InlineData("/home/someone/repos/app")]
+    [InlineData("../app")]
+    [InlineData("file:///home/someone/repos/app.git")]
+    [InlineData("C:\\\\Users\\\\someone\\\\app")]
+    public void ALocalPathIsNeverAnOrigin(string configured)
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, ".git"));
+        File.WriteAllText(Path.Combine(_folder, ".git", "config"), $"[remote \"origin\"]\n\turl = {configured}\n");
+
+        Assert.Null(GitRevision.Origin(_folder));
+    }
+
+    [Theory]
+    [InlineData("https://user:canary;pass@example.com/team/app.git")]
+    [InlineData("https://user:canary#pass@example.com/team/app.git")]
+    [InlineData("https://us%40er:canary\"pass@example.com/team/app.git")]
+    [InlineData("https://user:can\\ary@example.com/team/app.git")]
+    public async Task WhatGitItselfWritesIsReadAsGitReadsItAndLosesItsPassword(string url)
+    {
+        ProcessResult init = await ProcessRunner.RunAsync("git", ["init", "-q", _folder]);
+        Assert.Equal(0, init.ExitCode);
+        ProcessResult set = await ProcessRunner.RunAsync("git", ["-C", _folder, "remote", "add", "origin", url]);
+        Assert.True(set.ExitCode == 0, set.Combined);
+        ProcessResult read = await ProcessRunner.RunAsync("git", ["-C", _folder, "remote", "get-url", "origin"]);
+        Assert.Equal(url, read.StandardOutput.Trim());
+
+        string? origin = GitRevision.Origin(_folder);
+
+        Assert.Equal("https://example.com/team/app.git", origin);
+        Assert.DoesNotContain("canary", origin ?? string.Empty, StringComparison.Ordinal);
     }
 
     [Fact]
