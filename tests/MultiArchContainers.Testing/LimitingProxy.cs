@@ -65,6 +65,18 @@ public sealed class LimitingProxy : IAsyncDisposable
     /// <summary>Refuses every request without this basic credential with 401 and a Basic challenge, as a registry with auth does.</summary>
     public void RequireBasicAuth(string user, string password) => _basicAuth = (user, password);
 
+    /// <summary>
+    /// Reads every request body at about <paramref name="bytesPerSecond"/> (a slow link, or a slow registry), through a
+    /// small receive buffer, so the client's writes wait for the reads as they would over a slow network.
+    /// </summary>
+    public void ReadBodiesAt(int bytesPerSecond)
+    {
+        _bodyBytesPerSecond = bytesPerSecond;
+        _listener.Server.ReceiveBufferSize = 64 * 1024;
+    }
+
+    private int _bodyBytesPerSecond;
+
     /// <summary>Rewrites the Location header of the registry's answers (an upload or download handed to another host).</summary>
     public void RewriteLocation(Func<string, string> rewrite) => _rewriteLocation = rewrite;
 
@@ -156,6 +168,11 @@ public sealed class LimitingProxy : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             TcpClient client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
+            if (_bodyBytesPerSecond > 0)
+            {
+                client.ReceiveBufferSize = 64 * 1024;
+            }
+
             _ = Task.Run(() => ServeAsync(client));
         }
     }
@@ -294,9 +311,12 @@ public sealed class LimitingProxy : IAsyncDisposable
         }
     }
 
-    private static async Task CopyExactlyAsync(Stream from, Stream to, long count)
+    private async Task CopyExactlyAsync(Stream from, Stream to, long count)
     {
+        int throttle = _bodyBytesPerSecond;
         var buffer = new byte[81920];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long copied = 0;
         while (count > 0)
         {
             int read = await from.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count))).ConfigureAwait(false);
@@ -307,6 +327,11 @@ public sealed class LimitingProxy : IAsyncDisposable
 
             await to.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
             count -= read;
+            copied += read;
+            if (throttle > 0 && TimeSpan.FromSeconds((double)copied / throttle) - clock.Elapsed is { Ticks: > 0 } ahead)
+            {
+                await Task.Delay(ahead).ConfigureAwait(false);
+            }
         }
     }
 

@@ -27,7 +27,7 @@ internal static class RegistryRequest
         request.Options.TryGetValue(What, out string? what) ? what : $"{request.Method} {request.RequestUri?.AbsolutePath}";
 
     /// <summary>Whether the request can go out again as it is: no body, or a body held in memory.</summary>
-    public static bool CanResend(HttpRequestMessage request) => request.Content is null or ByteArrayContent;
+    public static bool CanResend(HttpRequestMessage request) => request.Content is null or ByteArrayContent or ProgressContent { Inner: ByteArrayContent };
 
     /// <summary>A copy for a redirect: same method, Accept and options; never the Authorization header.</summary>
     public static HttpRequestMessage RedirectTo(HttpRequestMessage request, Uri target)

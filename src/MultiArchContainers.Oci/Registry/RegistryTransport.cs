@@ -40,22 +40,22 @@ internal sealed class RegistryTransport : IDisposable
     public Uri Url(string path) => new(Settings.BaseAddress, path);
 
     /// <summary>
-    /// Sends a request and returns once the answer's headers are in. No answer within the inactivity timeout, a
-    /// refused or lost connection: MAC1001 naming the registry and the request.
+    /// Sends a request and returns once the answer's headers are in. The inactivity timeout counts from the start, from
+    /// every write of the body (streamed or in memory: a slow upload whose bytes flow goes on), and from the last byte
+    /// for the headers. No progress within it, a refused or lost connection: MAC1001 naming the registry and the request.
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         string what = RegistryRequest.WhatOf(request);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // A streamed upload body is busy sending until its answer comes: only requests held in memory are timed.
-        if (RegistryRequest.CanResend(request))
+        using var watchdog = new Watchdog(cancellationToken, Settings.InactivityTimeout);
+        if (request.Content is { } content and not ProgressContent)
         {
-            limit.CancelAfter(Settings.InactivityTimeout);
+            request.Content = new ProgressContent(content, watchdog);
         }
 
         try
         {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token).ConfigureAwait(false);
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, watchdog.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
