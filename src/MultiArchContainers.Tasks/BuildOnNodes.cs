@@ -104,6 +104,11 @@ public sealed class BuildOnNodes : MultiArchTask
 
         IReadOnlyDictionary<string, string> global = BuildEngine is IBuildEngine6 engine ? engine.GetGlobalProperties() : new Dictionary<string, string>();
         var properties = NodeProperties.Merge(global, Properties.Select(p => (p.ItemSpec, p.GetMetadata(ItemMetadata.Value))));
+        if (NodeProperties.OfThisMachine(global).ToList() is { Count: > 0 } kept)
+        {
+            Detail(MessageImportance.Normal, $"Not sent to the build nodes, as they name this machine's paths: {string.Join(", ", kept)}.");
+        }
+
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (PublishPlan.Read(PlanFile).Epoch is { } epoch)
         {

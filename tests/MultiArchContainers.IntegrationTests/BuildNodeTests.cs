@@ -43,17 +43,36 @@ public class BuildNodeTests
     }
 
     [Fact]
+    [UnsupportedOSPlatform("windows")]
     public async Task ANodeBuildsItsRidAndAStoppedNodeFailsWithoutMovingATag()
     {
         await using SshdProcess sshd = await SshdProcess.StartAsync();
         string repository = "team/noded";
-        string node = $"""<ContainerBuildNode Include="arm-builder" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{sshd.Root}/work" />""";
+        // The node's dotnet writes down the command line it was started with, as the node's process list shows it.
+        string commandLog = Path.Combine(sshd.Root, "dotnet-command-lines.log");
+        string dotnet = Path.Combine(Directory.CreateDirectory(Path.Combine(sshd.Root, "logging-bin")).FullName, "dotnet");
+        File.WriteAllText(dotnet, $"#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{commandLog}'\nexec dotnet \"$@\"\n");
+        File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string node = $"""
+            <ContainerBuildNode Include="arm-builder" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{sshd.Root}/work" DotnetPath="{dotnet}" />
+            <ContainerLabel Include="com.example.token" Value="$(NodeToken)" />
+            """;
         using var sandbox = new Sandbox(_fixture, Project(repository, node));
 
-        // A property given on the command line reaches the node's build as it reaches the local ones.
-        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node", "-p:ContainerSbom=true");
+        // A property given on the command line reaches the node's build as it reaches the local ones, in a response
+        // file sent over the connection: a secret given as -p: is on no command line either machine shows. A path of
+        // this machine is not sent.
+        const string Canary = "canary-node-secret;and more";
+        ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node", "-p:ContainerSbom=true", $"-p:NodeToken=\"{Canary}\"", "-p:SolutionDir=/home/someone/src/");
         _output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
+        Assert.Contains("Not sent to the build nodes, as they name this machine's paths: SolutionDir.", result.StandardOutput, StringComparison.Ordinal);
+        string commands = File.ReadAllText(commandLog);
+        Assert.Contains("@", commands, StringComparison.Ordinal);
+        Assert.DoesNotContain("canary-node-secret", commands, StringComparison.Ordinal);
+        Assert.DoesNotContain("/home/someone/src/", commands, StringComparison.Ordinal);
+        JsonNode armLabels = (await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8"))["config"]!["Labels"]!;
+        Assert.Equal(Canary, armLabels["com.example.token"]!.GetValue<string>());
 
         Assert.Contains("linux-arm64 is built on node arm-builder", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("[arm-builder]", result.StandardOutput, StringComparison.Ordinal);

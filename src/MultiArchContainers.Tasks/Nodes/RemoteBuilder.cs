@@ -51,7 +51,7 @@ public sealed class RemoteBuilder
         string folder = made.StandardOutput.Trim();
         try
         {
-            SshResult sent = await RunAsync(node, $"tar -x -C {ShellQuote.Quote(folder)}", stream => WriteSourcesAsync(stream, request, cancellationToken), rid, cancellationToken).ConfigureAwait(false);
+            SshResult sent = await RunAsync(node, $"tar -x -C {ShellQuote.Quote(folder)}", stream => WriteSourcesAsync(stream, request, ResponseFile(request.Properties), cancellationToken), rid, cancellationToken).ConfigureAwait(false);
             if (sent.ExitCode != 0)
             {
                 _report(Diagnostic.Error(MessageIds.BuildNodeFailed, node.Name, rid, sent.ExitCode, "sending the sources: " + FirstLine(sent.StandardError, string.Empty)));
@@ -62,14 +62,15 @@ public sealed class RemoteBuilder
             string archive = folder + "/image.tar";
             var words = new List<string> { "env" };
             words.AddRange(request.Environment.Select(e => $"{e.Key}={e.Value}"));
-            words.AddRange([node.DotnetPath, "publish", $"{folder}/src/{request.ProjectFile}", "-nologo", "-t:PublishPlatformImage",
+            // The build's properties (NuGet keys, passwords given as -p:) travel in a response file over the connection,
+            // never on a command line that ps shows on either machine.
+            words.AddRange([node.DotnetPath, "publish", $"{folder}/src/{request.ProjectFile}", $"@{folder}/build.rsp", "-nologo", "-t:PublishPlatformImage",
                 $"-p:ContainerRuntimeIdentifier={rid}", $"-p:ContainerMetadataFile={metadata}"]);
             if (node.TransferArchive)
             {
                 words.Add($"-p:_MultiArchTransferArchive={archive}");
             }
 
-            words.AddRange(request.Properties.Select(p => $"-p:{p.Key}={MSBuildValue(p.Value)}"));
             // From the project's own folder, as a local build runs: global.json and the rest are found upward from there.
             string projectFolder = $"{folder}/src/{request.ProjectFile}"[..^(Path.GetFileName(request.ProjectFile).Length + 1)];
             string build = SshRunner.EndWithConnection($"cd {ShellQuote.Quote(projectFolder)} && {ShellQuote.Join(words)}");
@@ -127,9 +128,22 @@ public sealed class RemoteBuilder
         }
     }
 
-    /// <summary>Quotes a property value for MSBuild's command-line parser when it holds ';' or ','.</summary>
-    private static string MSBuildValue(string value) =>
-        value.Contains(';', StringComparison.Ordinal) || value.Contains(',', StringComparison.Ordinal) ? $"\"{value}\"" : value;
+    /// <summary>
+    /// The properties as an MSBuild response file, one <c>-p:</c> a line: a value with ';', ',' or spaces in quotes (the
+    /// same list it is here), a quote or a line break in it as MSBuild's %XX escape.
+    /// </summary>
+    private static string ResponseFile(IReadOnlyDictionary<string, string> properties)
+    {
+        var text = new StringBuilder();
+        foreach ((string name, string value) in properties)
+        {
+            string escaped = value.Replace("\"", "%22", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+            text.Append("-p:").Append(name).Append('=')
+                .Append(escaped.IndexOfAny([';', ',', ' ', '\t']) >= 0 ? $"\"{escaped}\"" : escaped).Append('\n');
+        }
+
+        return text.ToString();
+    }
 
     private async Task<SshResult> RunAsync(BuildNode node, string command, Func<Stream, Task>? input, string rid, CancellationToken cancellationToken, Action<string>? onLine = null)
     {
@@ -185,8 +199,8 @@ public sealed class RemoteBuilder
         return new NodeImage(image with { RuntimeIdentifier = rid }, attestation is null ? null : attestation with { RuntimeIdentifier = Oci.Attest.AttestationRequest.LabelFor(rid) });
     }
 
-    /// <summary>src/ (the request's source files), feed/ (this SDK's package) and a nuget.config naming feed/.</summary>
-    private static async Task WriteSourcesAsync(Stream output, RemoteBuildRequest request, CancellationToken cancellationToken)
+    /// <summary>src/ (the request's source files), feed/ (this SDK's package), a nuget.config naming feed/, and build.rsp.</summary>
+    private static async Task WriteSourcesAsync(Stream output, RemoteBuildRequest request, string responseFile, CancellationToken cancellationToken)
     {
         await using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
         foreach (string file in request.SourceFiles)
@@ -205,6 +219,7 @@ public sealed class RemoteBuilder
             </configuration>
             """);
         await writer.WriteEntryAsync(new GnuTarEntry(TarEntryType.RegularFile, "nuget.config") { DataStream = new MemoryStream(config) }, cancellationToken).ConfigureAwait(false);
+        await writer.WriteEntryAsync(new GnuTarEntry(TarEntryType.RegularFile, "build.rsp") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(responseFile)), Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite }, cancellationToken).ConfigureAwait(false);
     }
 
     private static string FirstLine(string text, string fallback)
