@@ -4,6 +4,7 @@ using MultiArchContainers.Oci.Combine;
 using MultiArchContainers.Oci.Layout;
 using MultiArchContainers.Oci.Plan;
 using MultiArchContainers.Oci.Push;
+using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Tasks;
 
@@ -42,6 +43,9 @@ public sealed class PublishImageIndex : MultiArchTask
 
     /// <summary>Where to write the metadata JSON; nothing is written when empty.</summary>
     public string MetadataFile { get; set; } = string.Empty;
+
+    /// <summary>The publish's working folder, where the push stage unpacked the images it pushed (to push one again).</summary>
+    public string WorkingDirectory { get; set; } = string.Empty;
 
     /// <summary>The pushed index: Include is its digest; metadata MediaType, Size, Registry, Repository, Tags, Names, MetadataFile.</summary>
     [Output]
@@ -87,6 +91,7 @@ public sealed class PublishImageIndex : MultiArchTask
         {
             TagPlatforms = PlatformTags,
             Confirmed = Images.Where(i => i.GetMetadata(ItemMetadata.InRepository) == here).Select(i => Digest.Parse(i.ItemSpec)).ToHashSet(),
+            RestoreChildren = (missing, token) => PushAgainAsync(client, missing, token),
         };
         Oci.Push.PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
         foreach (PlatformImage image in platformImages)
@@ -95,5 +100,19 @@ public sealed class PublishImageIndex : MultiArchTask
         }
 
         PublishedIndex = PublishedIndexItem(published, Repository, Tags, MetadataFile, registry: Registry);
+    }
+
+    /// <summary>Pushes again each missing child whose layout the push stage left in the working folder.</summary>
+    private async Task PushAgainAsync(IRegistryClient client, IReadOnlyList<PlatformImage> missing, CancellationToken cancellationToken)
+    {
+        string[] layouts = Directory.Exists(WorkingDirectory) ? Directory.GetDirectories(WorkingDirectory, "layout", SearchOption.AllDirectories) : [];
+        var pusher = new ImagePusher(client, Info);
+        foreach (PlatformImage image in missing)
+        {
+            if (layouts.FirstOrDefault(root => File.Exists(OciLayoutPaths.Blob(root, image.Manifest.Digest))) is { } root)
+            {
+                await pusher.PushAsync(image.RuntimeIdentifier, OciLayoutImage.FromManifest(root, image.Manifest.MediaType, OciLayoutImage.ReadVerified(root, image.Manifest.Digest, root), root), Repository, [], cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

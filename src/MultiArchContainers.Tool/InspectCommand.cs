@@ -16,14 +16,15 @@ internal static class InspectCommand
             DefaultValueFactory = _ => "table",
         };
         format.AcceptOnlyFromAmong("table", "json");
+        Option<bool> tags = new("--tags") { Description = "List every tag of REF's repository instead (all pages of the registry's list)" };
 
-        var command = new Command("inspect", "Show the platforms, digests, sizes, annotations and attestations of an index or image") { reference, raw, format };
+        var command = new Command("inspect", "Show the platforms, digests, sizes, annotations and attestations of an index or image") { reference, raw, format, tags };
         command.SetAction((result, cancellationToken) => ToolRunner.RunAsync("inspect", console, token => RunAsync(
-            result.GetValue(reference)!, result.GetValue(raw), result.GetValue(format) == "json", console, token), cancellationToken));
+            result.GetValue(reference)!, result.GetValue(raw), result.GetValue(format) == "json", result.GetValue(tags), console, token), cancellationToken));
         return command;
     }
 
-    private static async Task RunAsync(string text, bool raw, bool json, ToolConsole console, CancellationToken cancellationToken)
+    private static async Task RunAsync(string text, bool raw, bool json, bool listTags, ToolConsole console, CancellationToken cancellationToken)
     {
         if (ImageReference.TryParse(text, out string? error) is not { } reference || reference.Registry.Length == 0)
         {
@@ -34,6 +35,32 @@ internal static class InspectCommand
         using var clients = new RegistryClientPool(string.Empty, [reference.Registry],
             (registry, role) => new ProgressRegistryClient(new RegistryClient(registry, role: role) { OnRetry = console.Info }, console));
         IRegistryClient client = clients.For(reference.Registry);
+        if (listTags)
+        {
+            IReadOnlyList<string> names = await client.ListTagsAsync(reference.Repository, cancellationToken).ConfigureAwait(false);
+            if (json)
+            {
+                await using Stream output = Console.OpenStandardOutput();
+                await using (var writer = new System.Text.Json.Utf8JsonWriter(output))
+                {
+                    writer.WriteStartArray();
+                    names.ToList().ForEach(writer.WriteStringValue);
+                    writer.WriteEndArray();
+                }
+
+                await output.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (string name in names)
+                {
+                    console.Output.WriteLine(SafeText.Escape(name));
+                }
+            }
+
+            return;
+        }
+
         ManifestContent content = await client.GetManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
         if (raw)
         {

@@ -24,6 +24,8 @@ internal sealed class ProgressRegistryClient : IRegistryClient
 
     public Task PingAsync(CancellationToken cancellationToken) => _inner.PingAsync(cancellationToken);
 
+    public Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken) => _inner.ListTagsAsync(repository, cancellationToken);
+
     public Task<ManifestContent> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken) =>
         _inner.GetManifestAsync(repository, reference, cancellationToken);
 

@@ -93,6 +93,12 @@ public class ToolTests : IClassFixture<ToolFixture>
         ProcessResult image = await RunAsync("inspect", _fixture.Sources[1], "--format", "json");
         Assert.True(image.ExitCode == 0, image.Combined);
         Assert.Equal("linux/arm64/v8", JsonNode.Parse(image.StandardOutput)!["platform"]!.GetValue<string>());
+
+        // --tags lists the repository's tags, as skopeo reads them.
+        ProcessResult tags = await RunAsync("inspect", "--tags", $"{Registry}/tool/inspected", "--format", "json");
+        Assert.True(tags.ExitCode == 0, tags.Combined);
+        Assert.Equal(await Skopeo.ListTagsAsync($"{Registry}/tool/inspected"), JsonNode.Parse(tags.StandardOutput)!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal(["1.0"], (await RunAsync("inspect", "--tags", $"{Registry}/tool/inspected")).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]

@@ -81,4 +81,35 @@ public class IndexPublisherTests
         Assert.Equal("MAC1014", error.Diagnostic.Code);
         Assert.Empty(registry.Tags("team/app"));
     }
+
+    [Fact]
+    public async Task TheCheckBeforeTheFirstTagRunsAfterEveryOtherCheckAndBeforeAnyTagMoves()
+    {
+        var registry = new InMemoryRegistry();
+        var images = new[] { Image("a", "amd64"), Image("b", "arm64") };
+        foreach (var (_, bytes) in images)
+        {
+            registry.Add("team/app", bytes, MediaTypes.OciManifest);
+        }
+
+        ImageIndex index = IndexCombiner.Combine(images.Select(i => i.Image).ToList(), new CombineOptions());
+        List<string>? seenAtCheck = null;
+        var publisher = new IndexPublisher(registry, _ => { })
+        {
+            TagPlatforms = true,
+            BeforeFirstTag = _ =>
+            {
+                seenAtCheck = [.. registry.Calls];
+                return Task.CompletedTask;
+            },
+        };
+
+        await publisher.PublishAsync("team/app", images.Select(i => i.Image).ToList(), index, ["1.0", "latest"], CancellationToken.None);
+
+        Assert.NotNull(seenAtCheck);
+        Assert.DoesNotContain(seenAtCheck, c => c.StartsWith("PUT", StringComparison.Ordinal));
+        Assert.Equal(["HEAD 1.0-linux-amd64", "HEAD latest-linux-amd64", "HEAD 1.0-linux-arm64", "HEAD latest-linux-arm64", "HEAD 1.0", "HEAD latest"],
+            seenAtCheck.Where(c => c.StartsWith("HEAD", StringComparison.Ordinal) && !c.StartsWith("HEAD sha256:", StringComparison.Ordinal)));
+        Assert.Equal(seenAtCheck.Count, registry.Calls.FindIndex(c => c.StartsWith("PUT", StringComparison.Ordinal)));
+    }
 }

@@ -80,6 +80,53 @@ public sealed class PushAndPublishTests : IDisposable
     }
 
     [Fact]
+    public async Task AnIndexRefusedForAMissingChildIsPublishedAfterTheChildIsPushedAgainFromItsLayout()
+    {
+        string repository = "tasks/child-gone";
+        string layouts = Path.Combine(_work, "child-gone");
+        var engine = new TestBuildEngine();
+        var push = new PushPlatformImages
+        {
+            BuildEngine = engine,
+            Archives = [Archive("linux-x64", TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "child-gone"))],
+            Registry = _fixture.Registry.Address,
+            Repository = repository,
+            WorkingDirectory = layouts,
+        };
+        Assert.True(push.Execute(), engine.Log);
+        string child = push.PushedImages[0].ItemSpec;
+        string registry = _fixture.Registry.Address;
+
+        // Between the push and the index, the registry loses the child (a garbage collection) and refuses the index.
+        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        front.Answer((method, path) => method == "PUT" && path == $"/v2/{repository}/manifests/1.0", 1, async stream =>
+        {
+            using var http = new HttpClient();
+            using HttpResponseMessage deleted = await http.DeleteAsync($"http://{registry}/v2/{repository}/manifests/{child}");
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, deleted.StatusCode);
+            byte[] body = System.Text.Encoding.UTF8.GetBytes($$"""{"errors":[{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry","detail":"{{child}}"}]}""");
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
+            await stream.WriteAsync(body);
+        });
+        var publish = new PublishImageIndex
+        {
+            BuildEngine = engine,
+            Images = push.PushedImages,
+            Registry = front.Address,
+            Repository = repository,
+            Tags = ["1.0"],
+            WorkingDirectory = layouts,
+        };
+
+        Assert.True(publish.Execute(), engine.Log);
+
+        Assert.Contains("MANIFEST_BLOB_UNKNOWN", engine.Log, StringComparison.Ordinal);
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/{repository}:1.0"))!;
+        Assert.Equal(child, index["manifests"]![0]!["digest"]!.GetValue<string>());
+        Assert.NotEmpty(JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/{repository}@{child}"))!["layers"]!.AsArray());
+    }
+
+    [Fact]
     public async Task APushIsRecordedAndTheSameImageIsOnlyConfirmedNextTime()
     {
         string repository = "tasks/recorded";

@@ -31,6 +31,8 @@ public sealed class LimitingProxy : IAsyncDisposable
     private (string User, string Password)? _basicAuth;
     private Func<string, string>? _rewriteLocation;
     private Func<string, string, bool>? _tamper;
+    private readonly List<(Func<string, string, bool> Matches, long After)> _cuts = [];
+    private Func<string, string, string, string>? _rewriteHead;
 
     private sealed class Fault(Func<string, string, bool> matches, int count, int status, string? retryAfter)
     {
@@ -117,6 +119,43 @@ public sealed class LimitingProxy : IAsyncDisposable
     public IReadOnlyList<ProxiedRequest> Requests => _requests.ToArray();
 
     /// <summary>
+    /// Closes the connection of the next <paramref name="count"/> matching requests after <paramref name="after"/> bytes
+    /// of their body (a registry or gateway that goes away mid-upload: the client's next write meets a broken pipe).
+    /// </summary>
+    public void CutBodies(Func<string, string, bool> matches, int count, long after)
+    {
+        lock (_cuts)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                _cuts.Add((matches, after));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rewrites the head (status line and headers) of the registry's answers: given method, path and head, returns the
+    /// head to send (a header added or left out, as a hosted registry would).
+    /// </summary>
+    public void RewriteHead(Func<string, string, string, string> rewrite) => _rewriteHead = rewrite;
+
+    private long? TakeCut(string method, string path)
+    {
+        lock (_cuts)
+        {
+            int index = _cuts.FindIndex(c => c.Matches(method, path));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            long after = _cuts[index].After;
+            _cuts.RemoveAt(index);
+            return after;
+        }
+    }
+
+    /// <summary>
     /// Answers the next <paramref name="count"/> requests whose method and path match with <paramref name="status"/>
     /// (and a Retry-After header when given) instead of passing them on.
     /// </summary>
@@ -192,6 +231,11 @@ public sealed class LimitingProxy : IAsyncDisposable
                     }
                 }
             }
+            catch (CutException)
+            {
+                // Closed mid-body: the client's next write meets a broken pipe.
+                client.Client.Shutdown(SocketShutdown.Both);
+            }
             catch (IOException)
             {
                 // The client went away mid-request; nothing to answer.
@@ -219,6 +263,13 @@ public sealed class LimitingProxy : IAsyncDisposable
             _requests.Enqueue(new ProxiedRequest(requestLine[0], requestLine[1], length, 401, authorization));
             await downstream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"proxy\"\r\nContent-Length: 0\r\n\r\n")).ConfigureAwait(false);
             return true;
+        }
+
+        if (TakeCut(requestLine[0], requestLine[1]) is { } cutAfter)
+        {
+            await CopyExactlyAsync(downstream, Stream.Null, Math.Min(length, cutAfter)).ConfigureAwait(false);
+            _requests.Enqueue(new ProxiedRequest(requestLine[0], requestLine[1], length, -1, authorization));
+            throw new CutException();
         }
 
         if (TakeAnswer(requestLine[0], requestLine[1]) is { } respond)
@@ -273,6 +324,11 @@ public sealed class LimitingProxy : IAsyncDisposable
         {
             head = string.Join("\r\n", head.Split("\r\n").Select(line =>
                 line.StartsWith("Location:", StringComparison.OrdinalIgnoreCase) ? "Location: " + rewrite(line["Location:".Length..].Trim()) : line));
+        }
+
+        if (_rewriteHead is { } rewriteHead)
+        {
+            head = rewriteHead(method, path, head);
         }
 
         if (_tamper?.Invoke(method, path) == true && body.Length > 0)
@@ -334,6 +390,8 @@ public sealed class LimitingProxy : IAsyncDisposable
             }
         }
     }
+
+    private sealed class CutException : Exception;
 
     /// <summary>Passes writes through and counts them.</summary>
     private sealed class CountingStream(Stream inner, Action<long> counted) : Stream

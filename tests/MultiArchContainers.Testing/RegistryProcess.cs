@@ -61,7 +61,7 @@ public sealed class RegistryProcess : IAsyncDisposable
             auth:
               token:
                 realm: {tokenServer.Realm}
-                service: {TokenServer.Service}
+                service: "{TokenServer.Service}"
                 issuer: {TokenServer.Issuer}
                 rootcertbundle: {tokenServer.RootCertificatePath}
             """

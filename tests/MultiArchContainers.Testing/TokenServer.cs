@@ -9,11 +9,13 @@ namespace MultiArchContainers.Testing;
 /// <summary>
 /// A minimal token service for docker-registry's <c>auth: token</c> mode, on loopback: it checks basic credentials
 /// (<see cref="TestCredentials"/>) and answers with a JWT signed by a throwaway certificate that the registry trusts
-/// through <see cref="RootCertificatePath"/>. It grants whatever the scope asks for.
+/// through <see cref="RootCertificatePath"/>. It grants whatever the scope asks for. Like hosted token services, it
+/// is strict about the service: a request must name it exactly as the registry's challenge gave it (a name with a
+/// space and a '+', which only survive proper query encoding), or it is refused with 400.
 /// </summary>
 public sealed class TokenServer : IAsyncDisposable
 {
-    public const string Service = "multiarch-test-registry";
+    public const string Service = "multiarch test+registry";
     public const string Issuer = "multiarch-test-issuer";
 
     private readonly HttpListener _listener;
@@ -92,6 +94,12 @@ public sealed class TokenServer : IAsyncDisposable
             return;
         }
 
+        if (context.Request.QueryString["service"] != Service)
+        {
+            response.StatusCode = 400;
+            return;
+        }
+
         var access = new JsonArray();
         foreach (string scope in context.Request.QueryString.GetValues("scope") ?? [])
         {
@@ -118,7 +126,7 @@ public sealed class TokenServer : IAsyncDisposable
         {
             ["iss"] = Issuer,
             ["sub"] = TestCredentials.User,
-            ["aud"] = context.Request.QueryString["service"] ?? Service,
+            ["aud"] = Service,
             ["exp"] = now + 300,
             ["nbf"] = now - 10,
             ["iat"] = now,

@@ -20,6 +20,11 @@ public static class RemoteImageReader
         if (MediaTypes.IsIndex(manifest.MediaType))
         {
             ImageIndex index = RegistryDocuments.Parse<ImageIndex>(manifest.Content, reference.Registry, reference.ToString(), "its index");
+            if (Platform.FirstBlank(index.Manifests) is { } blank)
+            {
+                throw new MultiArchException(MessageIds.RegistryResponseInvalid, reference.Registry, $"reading {reference}", $"its index lists {blank.Digest} with a platform that names no os or no architecture");
+            }
+
             return (manifest.Digest, index.Manifests.Where(m => m.Platform is not null).Select(m => (m, (byte[]?)null)).ToList());
         }
 

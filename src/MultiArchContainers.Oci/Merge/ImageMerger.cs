@@ -144,12 +144,42 @@ public sealed class ImageMerger
         }
 
         var confirmed = new HashSet<Digest>();
+        var copied = new Dictionary<Digest, (MergeEntry Entry, byte[]? Bytes)>();
         foreach ((MergeEntry entry, byte[]? bytes) in manifests)
         {
-            confirmed.Add(await copier.EnsureAsync(entry, bytes, cancellationToken).ConfigureAwait(false));
+            Digest digest = await copier.EnsureAsync(entry, bytes, cancellationToken).ConfigureAwait(false);
+            confirmed.Add(digest);
+            copied[digest] = (entry, bytes);
         }
 
-        if (append && await AppendBase.CurrentAsync(target!, request.Repository, request.Tags[0], cancellationToken).ConfigureAwait(false) != appendedTo)
+        // An appending merge checks the index it appends to right before the first tag moves, after every other check.
+        Func<CancellationToken, Task>? beforeFirstTag = !append ? null : async token =>
+        {
+            if (await AppendBase.CurrentAsync(target!, request.Repository, request.Tags[0], token).ConfigureAwait(false) != appendedTo)
+            {
+                throw new AppendBaseMovedException();
+            }
+        };
+        var publisher = new IndexPublisher(target!, _log)
+        {
+            TagPlatforms = request.PlatformTags,
+            Confirmed = confirmed,
+            BeforeFirstTag = beforeFirstTag,
+            RestoreChildren = async (missing, token) =>
+            {
+                foreach (PlatformImage child in missing.Where(m => copied.ContainsKey(m.Manifest.Digest)))
+                {
+                    (MergeEntry entry, byte[]? bytes) = copied[child.Manifest.Digest];
+                    await copier.EnsureAsync(entry, bytes, token).ConfigureAwait(false);
+                }
+            },
+        };
+        try
+        {
+            PublishedIndex published = await publisher.PublishAsync(request.Repository, platformImages, index, request.Tags, cancellationToken).ConfigureAwait(false);
+            return new MergeResult(published, null, index);
+        }
+        catch (AppendBaseMovedException)
         {
             string name = $"{target!.Registry}/{request.Repository}:{request.Tags[0]}";
             if (attempt >= AppendAttempts)
@@ -160,11 +190,10 @@ public sealed class ImageMerger
             _log($"Append: {name} changed while this merge worked; starting over from its new content.");
             return null;
         }
-
-        var publisher = new IndexPublisher(target!, _log) { TagPlatforms = request.PlatformTags, Confirmed = confirmed };
-        PublishedIndex published = await publisher.PublishAsync(request.Repository, platformImages, index, request.Tags, cancellationToken).ConfigureAwait(false);
-        return new MergeResult(published, null, index);
     }
+
+    /// <summary>The index an appending merge appends to moved before the first tag did: the merge starts over.</summary>
+    private sealed class AppendBaseMovedException : Exception;
 
     /// <summary>
     /// Writes the manifest annotations into the images that get any (reading those manifests), and re-points the

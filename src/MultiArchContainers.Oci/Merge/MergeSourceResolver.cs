@@ -84,8 +84,13 @@ public sealed class MergeSourceResolver
             Descriptor top = named[0];
             byte[] bytes = OciLayoutImage.ReadVerified(root, top.Digest, source);
             IEnumerable<Descriptor> manifests = MediaTypes.IsIndex(top.MediaType)
-                ? OciJson.Deserialize<ImageIndex>(bytes, "the archived index").Manifests.Where(m => m.Platform is not null)
+                ? OciJson.Deserialize<ImageIndex>(bytes, "the archived index").Manifests.Where(m => m.Platform is not null).ToList()
                 : [top with { Platform = OciLayoutImage.FromManifest(root, top.MediaType, bytes, source).ManifestDescriptor.Platform, Annotations = null }];
+            if (Platform.FirstBlank(manifests) is { } blank)
+            {
+                throw new MultiArchException(MessageIds.MergeSourceInvalid, source, $"its index lists {blank.Digest} with a platform that names no os or no architecture");
+            }
+
             return manifests.Select(m => new MergeEntry(source, string.Empty, string.Empty, m, m.Platform!.ToString()) { LayoutRoot = root }).ToList();
         }
         catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)

@@ -12,8 +12,18 @@ public sealed record Descriptor
     [JsonPropertyName("digest")]
     public required Digest Digest { get; init; }
 
+    private readonly long _size;
+
+    /// <summary>
+    /// The content's size in bytes, never negative: a document that says otherwise is refused while it is read (a
+    /// negative size would otherwise read as "unknown" and a download would run to the end of whatever comes).
+    /// </summary>
     [JsonPropertyName("size")]
-    public required long Size { get; init; }
+    public required long Size
+    {
+        get => _size;
+        init => _size = value >= 0 ? value : throw new JsonException($"a descriptor's size is {value}, and a size is never negative");
+    }
 
     [JsonPropertyName("urls")]
     public IReadOnlyList<string>? Urls { get; init; }

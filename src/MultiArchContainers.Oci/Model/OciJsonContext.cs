@@ -14,6 +14,7 @@ namespace MultiArchContainers.Oci.Model;
 [JsonSerializable(typeof(ImageConfig))]
 [JsonSerializable(typeof(Descriptor))]
 [JsonSerializable(typeof(Platform))]
+[JsonSerializable(typeof(TagList))]
 [JsonSerializable(typeof(PublishPlan))]
 [JsonSerializable(typeof(NodeAssignment))]
 [JsonSerializable(typeof(MetadataDocument))]

@@ -38,6 +38,13 @@ public sealed record Platform
     [JsonIgnore]
     public bool IsAttestation => Os == "unknown" && Architecture == "unknown";
 
+    /// <summary>A platform that names no os or no architecture, which a client cannot pick by: an index with one is refused.</summary>
+    [JsonIgnore]
+    public bool IsBlank => string.IsNullOrWhiteSpace(Os) || string.IsNullOrWhiteSpace(Architecture);
+
+    /// <summary>The first entry of <paramref name="manifests"/> with a blank platform, or null.</summary>
+    public static Descriptor? FirstBlank(IEnumerable<Descriptor> manifests) => manifests.FirstOrDefault(m => m.Platform is { IsBlank: true });
+
     /// <summary><c>os/architecture[/variant]</c>, or null when <paramref name="text"/> is not of that form.</summary>
     public static Platform? TryParse(string? text)
     {

@@ -23,6 +23,18 @@ public sealed class IndexPublisher
     /// <summary>Children the caller has just confirmed in the repository (with their size); they are not asked for again.</summary>
     public IReadOnlySet<Digest> Confirmed { get; init; } = new HashSet<Digest>();
 
+    /// <summary>
+    /// Runs right before the first tag moves, after every child and tag check: an appending merge checks there that the
+    /// index it appends to did not move meanwhile (and throws to start over).
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeFirstTag { get; init; }
+
+    /// <summary>
+    /// Pushes the given children again, when the registry refuses the index because it misses one of them
+    /// (MANIFEST_BLOB_UNKNOWN); the index is then pushed once more. Without it, that refusal is the error.
+    /// </summary>
+    public Func<IReadOnlyList<PlatformImage>, CancellationToken, Task>? RestoreChildren { get; init; }
+
     public async Task<PublishedIndex> PublishAsync(string repository, IReadOnlyList<PlatformImage> images, ImageIndex index, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         IReadOnlyList<IReadOnlyList<string>> platformTags = TagPlatforms ? PlatformTags.For(images, tags) : [];
@@ -40,35 +52,77 @@ public sealed class IndexPublisher
             }
         }
 
+        var moves = new List<(string Tag, byte[] Content, string MediaType, Digest Digest)>();
         for (int i = 0; i < platformTags.Count; i++)
         {
             List<string> moving = await MovingAsync(repository, platformTags[i], images[i].Manifest.Digest, cancellationToken).ConfigureAwait(false);
-            if (moving.Count == 0)
+            if (moving.Count > 0)
             {
-                continue;
+                ManifestContent manifest = await _registry.GetManifestAsync(repository, images[i].Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
+                moves.AddRange(moving.Select(tag => (tag, manifest.Content, manifest.MediaType, images[i].Manifest.Digest)));
             }
-
-            ManifestContent manifest = await _registry.GetManifestAsync(repository, images[i].Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
-            foreach (string tag in moving)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                await _registry.PutManifestAsync(repository, tag, manifest.Content, manifest.MediaType, cancellationToken).ConfigureAwait(false);
-            }
-
-            _log($"Tagged the {images[i].Platform} image {_registry.Registry}/{repository}@{images[i].Manifest.Digest} as {string.Join(", ", moving)}");
         }
 
         byte[] content = OciJson.Serialize(index);
         Descriptor descriptor = Descriptor.For(index.MediaType ?? MediaTypes.OciIndex, content);
-        foreach (string tag in await MovingAsync(repository, tags, descriptor.Digest, cancellationToken).ConfigureAwait(false))
+        moves.AddRange((await MovingAsync(repository, tags, descriptor.Digest, cancellationToken).ConfigureAwait(false)).Select(tag => (tag, content, descriptor.MediaType, descriptor.Digest)));
+        if (moves.Count > 0 && BeforeFirstTag is { } check)
+        {
+            await check(cancellationToken).ConfigureAwait(false);
+        }
+
+        var moved = new List<string>();
+        foreach ((string tag, byte[] bytes, string mediaType, Digest digest) in moves)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await _registry.PutManifestAsync(repository, tag, content, descriptor.MediaType, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await PutTagAsync(repository, tag, bytes, mediaType, images, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MultiArchException ex) when (moved.Count > 0)
+            {
+                // Some tags moved already: say exactly which did and which did not.
+                string notMoved = string.Join(", ", moves.Select(m => m.Tag).SkipWhile(t => t != tag));
+                throw new MultiArchException(MessageIds.TagsPartlyMoved, tag, $"{_registry.Registry}/{repository}", digest, ex.Diagnostic.Text, string.Join(", ", moved), notMoved);
+            }
+
+            moved.Add(tag);
+            if (digest != descriptor.Digest)
+            {
+                _log($"Tagged the image {_registry.Registry}/{repository}@{digest} as {tag}");
+            }
         }
 
         var names = tags.Select(tag => $"{_registry.Registry}/{repository}:{tag}").ToList();
         _log($"Pushed image index {_registry.Registry}/{repository}@{descriptor.Digest} as {string.Join(", ", tags)}");
         return new PublishedIndex(content, descriptor, names, images) { PlatformTags = platformTags };
+    }
+
+    /// <summary>
+    /// Puts a tag. An index the registry refuses because a child is missing (MANIFEST_BLOB_UNKNOWN) is put once more
+    /// after <see cref="RestoreChildren"/> pushed the missing children again.
+    /// </summary>
+    private async Task PutTagAsync(string repository, string tag, byte[] content, string mediaType, IReadOnlyList<PlatformImage> images, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _registry.PutManifestAsync(repository, tag, content, mediaType, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Registry.RegistryException ex) when (ex.ErrorCode == "MANIFEST_BLOB_UNKNOWN" && RestoreChildren is { } restore && MediaTypes.IsIndex(mediaType))
+        {
+            var missing = new List<PlatformImage>();
+            foreach (PlatformImage image in images)
+            {
+                if (await _registry.ManifestSizeAsync(repository, image.Manifest.Digest, cancellationToken).ConfigureAwait(false) != image.Manifest.Size)
+                {
+                    missing.Add(image);
+                }
+            }
+
+            _log($"{_registry.Registry}/{repository} refused the index for a missing child ({ex.ErrorCode}); pushing {missing.Count} child(ren) again, then the index once more.");
+            await restore(missing, cancellationToken).ConfigureAwait(false);
+            await _registry.PutManifestAsync(repository, tag, content, mediaType, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The tags that do not point at <paramref name="digest"/> yet (one HEAD each); the others are left alone.</summary>

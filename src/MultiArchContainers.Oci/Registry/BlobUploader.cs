@@ -33,6 +33,7 @@ internal sealed class BlobUploader
         {
             bool last = attempt >= _retryDelays.Count;
             string answer;
+            TimeSpan delay = last ? TimeSpan.Zero : _retryDelays[attempt];
             try
             {
                 await UploadOnceAsync(repository, digest, size, open, last, cancellationToken).ConfigureAwait(false);
@@ -41,13 +42,14 @@ internal sealed class BlobUploader
             catch (TransientUploadFailure failure)
             {
                 answer = $"HTTP {failure.Status} ({failure.Step})";
+                delay = failure.RetryAfter ?? delay;
             }
             catch (RegistryException ex) when (!last && ex.Status is null && ex.InnerException is { } inner && RetryHandler.IsConnectionLost(inner))
             {
                 answer = "a lost connection";
             }
 
-            await RetryHandler.WaitAsync(_transport.Registry, $"uploading {digest} to {repository}", answer, _retryDelays[attempt], _onRetry, cancellationToken).ConfigureAwait(false);
+            await RetryHandler.WaitAsync(_transport.Registry, $"uploading {digest} to {repository}", answer, delay, _onRetry, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -61,13 +63,14 @@ internal sealed class BlobUploader
             body.Headers.ContentLength = size;
             using HttpRequestMessage put = RegistryRequest.Create(HttpMethod.Put, WithDigest(location, digest), PushScope(repository), $"uploading {digest} to {repository}", body, retry: false);
             using HttpResponseMessage finish = await _transport.SendAsync(put, cancellationToken).ConfigureAwait(false);
-            if (finish.StatusCode != HttpStatusCode.RequestEntityTooLarge)
+            if (!RefusedAsTooLarge(finish.StatusCode, size))
             {
                 await EnsureStepAsync(finish, $"PUT {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            // The registry (or a proxy in front of it) limits the request size: this blob and the next ones go in chunks.
+            // The registry (or a gateway in front of it) limits the request size, with 413 or, as some hosted
+            // registries do, with a bare 400 for a body above their chunk limit: this blob and the next ones go in chunks.
             Interlocked.CompareExchange(ref _chunkSizeAfterRefusal, _transport.Settings.ChunkSizeIfRefused, 0);
             chunkSize = ChunkSize!.Value;
         }
@@ -105,6 +108,13 @@ internal sealed class BlobUploader
         await EnsureStepAsync(finish, $"PUT {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Whether a one-request upload was refused for its size: 413, or 400 for a blob larger than a chunk (a registry
+    /// that caps requests says 400; a smaller blob refused with 400 is refused for another reason, which stands).
+    /// </summary>
+    private bool RefusedAsTooLarge(HttpStatusCode status, long size) =>
+        status == HttpStatusCode.RequestEntityTooLarge || (status == HttpStatusCode.BadRequest && size > _transport.Settings.ChunkSizeIfRefused);
+
     /// <summary>Opens an upload session: its location and the registry's minimum chunk size (0 when it names none).</summary>
     private async Task<(Uri Location, int MinimumChunk)> StartAsync(string repository, Digest digest, CancellationToken cancellationToken)
     {
@@ -127,28 +137,36 @@ internal sealed class BlobUploader
     {
         if (!last && RetryHandler.IsTransient(response.StatusCode))
         {
-            throw new TransientUploadFailure((int)response.StatusCode, what);
+            TimeSpan asked = RetryHandler.RetryDelay(response, TimeSpan.MinValue);
+            throw new TransientUploadFailure((int)response.StatusCode, what, asked == TimeSpan.MinValue ? null : asked);
         }
 
         await _transport.Responses.EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
     }
 
+    private Uri NextLocation(HttpResponseMessage response, Uri current) =>
+        NextLocation(_transport.Settings.BaseAddress, _transport.Registry, response.Headers.Location, current, response.StatusCode);
+
     /// <summary>
     /// The upload location a response names, made absolute; every step of an upload may move it, even to another
-    /// origin (a storage host), which then gets no credentials.
+    /// origin (a storage host), which then gets no credentials, but never from https to plain http, nor to another scheme.
     /// </summary>
-    private Uri NextLocation(HttpResponseMessage response, Uri current)
+    internal static Uri NextLocation(Uri baseAddress, string registry, Uri? location, Uri current, HttpStatusCode status)
     {
-        Uri? location = response.Headers.Location;
         if (location is null)
         {
             return current;
         }
 
-        Uri absolute = location.IsAbsoluteUri ? location : new Uri(_transport.Settings.BaseAddress, location);
+        Uri absolute = location.IsAbsoluteUri ? location : new Uri(baseAddress, location);
         if (absolute.Scheme != Uri.UriSchemeHttps && absolute.Scheme != Uri.UriSchemeHttp)
         {
-            throw RegistryResponses.Invalid(_transport.Registry, "an upload step", $"the upload location is a {absolute.Scheme} URL", response.StatusCode);
+            throw RegistryResponses.Invalid(registry, "an upload step", $"the upload location is a {absolute.Scheme} URL", status);
+        }
+
+        if (absolute.Scheme == Uri.UriSchemeHttp && current.Scheme == Uri.UriSchemeHttps)
+        {
+            throw RegistryResponses.Invalid(registry, "an upload step", $"the upload location {absolute.GetLeftPart(UriPartial.Authority)} moves the upload from https to plain http", status);
         }
 
         return absolute;
@@ -162,10 +180,13 @@ internal sealed class BlobUploader
 
     private static string PushScope(string repository) => RegistryPaths.Scope(repository, "pull,push");
 
-    private sealed class TransientUploadFailure(int status, string step) : Exception
+    private sealed class TransientUploadFailure(int status, string step, TimeSpan? retryAfter) : Exception
     {
         public int Status { get; } = status;
 
         public string Step { get; } = step;
+
+        /// <summary>The registry's Retry-After, when it gave one.</summary>
+        public TimeSpan? RetryAfter { get; } = retryAfter;
     }
 }

@@ -88,8 +88,61 @@ public sealed class RegistryClient : IRegistryClient
     public async Task<Digest?> ResolveManifestAsync(string repository, string tag, CancellationToken cancellationToken)
     {
         (bool found, _, Digest? digest) = await HeadAsync(RegistryPaths.Manifest(repository, tag), repository, acceptManifests: true, cancellationToken).ConfigureAwait(false);
-        return !found ? null
-            : digest ?? throw RegistryResponses.Invalid(Registry, $"HEAD {repository}/manifests/{tag}", "the answer names no valid Docker-Content-Digest", null);
+        if (!found)
+        {
+            return null;
+        }
+
+        // A registry that names no Docker-Content-Digest (the header is not required): the digest of what it serves.
+        return digest ?? (await GetManifestAsync(repository, tag, cancellationToken).ConfigureAwait(false)).Digest;
+    }
+
+    /// <summary>
+    /// The repository's tags, every page: a registry that pages the list names the next page in a <c>Link</c> header,
+    /// which is followed on this registry's origin only, for at most <see cref="TagPageLimit"/> pages.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken)
+    {
+        var tags = new List<string>();
+        string? path = RegistryPaths.Tags(repository);
+        for (int page = 0; path is not null; page++)
+        {
+            if (page == TagPageLimit)
+            {
+                throw RegistryResponses.Invalid(Registry, $"GET {repository}/tags/list", $"the tags list goes on past {TagPageLimit} pages", null);
+            }
+
+            string what = $"GET {repository}/tags/list";
+            using HttpResponseMessage response = await SendAsync(HttpMethod.Get, path, PullScope(repository), $"listing the tags of {repository}", cancellationToken).ConfigureAwait(false);
+            await Transport.Responses.EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
+            byte[] body = await Transport.Responses.ReadBoundedAsync(response, RegistryResponses.DocumentLimit, what, "a tags list", cancellationToken).ConfigureAwait(false);
+            tags.AddRange(RegistryDocuments.Parse<TagList>(body, Registry, repository, "its tags list").Tags ?? []);
+            path = NextPage(response, what);
+        }
+
+        return tags;
+    }
+
+    /// <summary>The most pages of a tags list read (a registry that pages forever is refused).</summary>
+    public const int TagPageLimit = 1000;
+
+    /// <summary>The path and query of the <c>rel="next"</c> page a response's Link header names, or null on the last page.</summary>
+    private string? NextPage(HttpResponseMessage response, string what)
+    {
+        string? link = response.Headers.TryGetValues("Link", out IEnumerable<string>? values) ? string.Join(",", values) : null;
+        string? target = link?.Split(',').Select(part => part.Trim())
+            .Where(part => part.Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase) || part.Contains("rel=next", StringComparison.OrdinalIgnoreCase))
+            .Select(part => part.StartsWith('<') && part.IndexOf('>', StringComparison.Ordinal) is > 0 and int end ? part[1..end] : null)
+            .FirstOrDefault();
+        if (target is null)
+        {
+            return null;
+        }
+
+        Uri next = new(Settings.BaseAddress, target);
+        return next.GetLeftPart(UriPartial.Authority) == Settings.BaseAddress.GetLeftPart(UriPartial.Authority) && next.AbsolutePath.StartsWith("/v2/", StringComparison.Ordinal)
+            ? next.PathAndQuery.TrimStart('/')
+            : throw RegistryResponses.Invalid(Registry, what, $"the next page is on another origin or path ({SafeText.Escape(next.GetLeftPart(UriPartial.Path))})", response.StatusCode);
     }
 
     public async Task<bool> BlobExistsAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
@@ -141,10 +194,18 @@ public sealed class RegistryClient : IRegistryClient
     public async Task<bool> TryMountBlobAsync(string repository, Digest digest, string fromRepository, CancellationToken cancellationToken)
     {
         string path = RegistryPaths.Mount(repository, digest, fromRepository);
-        using HttpResponseMessage response = await SendAsync(HttpMethod.Post, path, $"{PushScope(repository)} {PullScope(fromRepository)}", $"mounting {digest} into {repository}", cancellationToken, content: new ByteArrayContent([])).ConfigureAwait(false);
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(HttpMethod.Post, path, $"{PushScope(repository)} {PullScope(fromRepository)}", $"mounting {digest} into {repository}", cancellationToken, content: new ByteArrayContent([])).ConfigureAwait(false);
 
-        // 202 opens an upload session the caller does not need; the registry expires it.
-        return response.StatusCode == HttpStatusCode.Created;
+            // 202 opens an upload session the caller does not need (the blob was not mounted); the registry expires it.
+            return response.StatusCode == HttpStatusCode.Created;
+        }
+        catch (RegistryException ex) when (ex.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || ex.Diagnostic.Code == "MAC1007")
+        {
+            // No right to read the other repository (a token for both scopes is refused): the blob is uploaded instead.
+            return false;
+        }
     }
 
     /// <summary>Uploads a blob; content that is not checked on its way already (a registry's or an archive's) is checked here.</summary>

@@ -10,6 +10,8 @@ internal static class RegistryPaths
 
     public static string Blob(string repository, Digest digest) => $"v2/{Repository(repository)}/blobs/{digest}";
 
+    public static string Tags(string repository) => $"v2/{Repository(repository)}/tags/list";
+
     public static string Uploads(string repository) => $"v2/{Repository(repository)}/blobs/uploads/";
 
     public static string Mount(string repository, Digest digest, string fromRepository) =>

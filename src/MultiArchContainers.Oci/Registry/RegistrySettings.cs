@@ -9,8 +9,11 @@ namespace MultiArchContainers.Oci.Registry;
 /// </summary>
 public sealed record RegistrySettings
 {
-    /// <summary>The chunk size used when a registry refuses a blob sent in one request: 5 MiB unless configured.</summary>
-    public const int DefaultChunkSize = 5 * 1024 * 1024;
+    /// <summary>
+    /// The chunk size used when a registry refuses a blob sent in one request: 4 MiB unless configured, which hosted
+    /// registries that cap a request at 4 MiB take.
+    /// </summary>
+    public const int DefaultChunkSize = 4 * 1024 * 1024;
 
     /// <summary>The registry's host[:port] as the user named it.</summary>
     public required string Registry { get; init; }

@@ -59,8 +59,8 @@ internal sealed class RetryHandler : DelegatingHandler
     /// <summary>A connection that closed or was reset before or while the answer came.</summary>
     public static bool IsConnectionLost(Exception ex) =>
         ex is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded }
-        || ex.InnerException is IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted } }
-        || ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted };
+        || ex.InnerException is IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown } }
+        || ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown };
 
     /// <summary>Says that <paramref name="what"/> is tried again, then waits.</summary>
     public static async Task WaitAsync(string registry, string what, string answer, TimeSpan delay, Action<string>? onRetry, CancellationToken cancellationToken)
@@ -72,7 +72,8 @@ internal sealed class RetryHandler : DelegatingHandler
     private Task WaitAsync(HttpRequestMessage request, string answer, TimeSpan delay, CancellationToken cancellationToken) =>
         WaitAsync(_registry, RegistryRequest.WhatOf(request), answer, delay, _onRetry, cancellationToken);
 
-    private static TimeSpan RetryDelay(HttpResponseMessage response, TimeSpan fallback)
+    /// <summary>The registry's Retry-After (a delay or a date, at most a minute), else <paramref name="fallback"/>.</summary>
+    public static TimeSpan RetryDelay(HttpResponseMessage response, TimeSpan fallback)
     {
         TimeSpan? asked = response.Headers.RetryAfter switch
         {
