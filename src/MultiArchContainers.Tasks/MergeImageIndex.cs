@@ -53,6 +53,7 @@ public sealed class MergeImageIndex : AnnotatingTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
+        ReportDeprecatedVariables();
         var request = new MergeRequest
         {
             Sources = Sources,

@@ -70,6 +70,18 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
 
     protected void Info(string message) => Detail(MessageImportance.High, message);
 
+    /// <summary>
+    /// A MAC1019 warning for every older upload variable set (<see cref="UploadVariables"/>); called by the one task of
+    /// a publish or merge that runs once, so the warning shows once.
+    /// </summary>
+    protected void ReportDeprecatedVariables()
+    {
+        foreach (Diagnostic warning in UploadVariables.Deprecated(Environment.GetEnvironmentVariable))
+        {
+            Report(warning);
+        }
+    }
+
     /// <summary>A message at <paramref name="importance"/>, through <see cref="SafeText"/> (multi-line text line by line).</summary>
     protected void Detail(MessageImportance importance, string message)
     {

@@ -48,6 +48,7 @@ public sealed class PlanMultiArch : AnnotatingTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
+        ReportDeprecatedVariables();
         var request = new PlanRequest
         {
             RuntimeIdentifiers = RuntimeIdentifiers,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Tool;
 
@@ -36,6 +37,11 @@ internal static class ToolRunner
     /// <summary>Runs one command's work and turns its outcome into the exit code.</summary>
     public static async Task<int> RunAsync(string command, ToolConsole console, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {
+        foreach (Diagnostic warning in UploadVariables.Deprecated(Environment.GetEnvironmentVariable))
+        {
+            console.Report(warning);
+        }
+
         try
         {
             await work(cancellationToken).ConfigureAwait(false);

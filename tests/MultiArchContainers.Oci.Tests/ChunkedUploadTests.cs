@@ -17,8 +17,8 @@ public class ChunkedUploadTests
 
     private static Func<string, string?> Environment(string? force, string? size) => name => name switch
     {
-        "SDK_CONTAINER_REGISTRY_FORCE_CHUNKED_UPLOAD" => force,
-        "SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" => size,
+        "DOTNET_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD" => force,
+        "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" => size,
         _ => null,
     };
 
@@ -117,5 +117,78 @@ public class ChunkedUploadTests
     public void ChunkingIsOnOnlyWhenForced(string? force, string? size, int? expected)
     {
         Assert.Equal(expected, RegistrySettings.ChunkSettings(Environment(force, size)).Forced);
+    }
+
+    /// <summary>The SDK's names, its older names and this tool's old name, each as the only one set.</summary>
+    [Theory]
+    [InlineData("DOTNET_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD", "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES", false)]
+    [InlineData("SDK_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD", "SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES", true)]
+    [InlineData("SDK_CONTAINER_REGISTRY_FORCE_CHUNKED_UPLOAD", "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES", true)]
+    public async Task EveryNameOfTheChunkingVariablesChunksAndOnlyOlderNamesWarn(string force, string size, bool deprecated)
+    {
+        var variables = new Dictionary<string, string> { [force] = "true", [size] = "2048" };
+        Func<string, string?> environment = name => variables.GetValueOrDefault(name);
+        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: 2048);
+        using var client = new RegistryClient(proxy.Address, environment: environment);
+        byte[] layer = GzipLayer(9 * 1024, seed: 7);
+
+        await SmallImage.WithLayer(layer, force).PushAsync(client, "chunked/names", force.ToLowerInvariant());
+
+        Assert.DoesNotContain(proxy.Requests, r => r.Status == 413);
+        Assert.All(proxy.Requests.Where(r => r.Method == "PATCH"), p => Assert.InRange(p.ContentLength, 1, 2048));
+        Assert.Equal((layer.Length + 2047) / 2048 + 1, proxy.Requests.Count(r => r.Method == "PATCH"));
+        Assert.Equal(layer, await LayerAsSkopeoReadsItAsync("chunked/names", force.ToLowerInvariant(), layer));
+        IReadOnlyList<Diagnostic> warnings = UploadVariables.Deprecated(environment);
+        Assert.Equal(
+            variables.Keys.Where(k => k.StartsWith("SDK_", StringComparison.Ordinal)).Order(),
+            warnings.Select(w => w.Text.Split('\'')[1]).Order());
+        Assert.All(warnings, w => Assert.Equal(("MAC1019", DiagnosticSeverity.Warning), (w.Code, w.Severity)));
+        Assert.Equal(deprecated, warnings.Count > 0);
+    }
+
+    [Fact]
+    public void TheCurrentNameWinsOverAnOlderOne()
+    {
+        Func<string, string?> environment = name => name switch
+        {
+            "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" => "8192",
+            "SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" => "4096",
+            "SDK_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD" => "1",
+            _ => null,
+        };
+
+        Assert.Equal(8192, RegistrySettings.ChunkSettings(environment).Forced);
+        var error = Assert.ThrowsAny<MultiArchException>(() => RegistrySettings.ChunkSettings(name => name == "SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" ? "big" : null));
+        Assert.Contains("SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES is 'big'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// DOTNET_CONTAINER_REGISTRY_PARALLEL_UPLOAD=false: four blobs handed to the client at once reach the registry one
+    /// after another; unset, they overlap. The proxy reads bodies slowly so that overlapping uploads are seen.
+    /// </summary>
+    [Theory]
+    [InlineData("false", 1)]
+    [InlineData("0", 1)]
+    [InlineData(null, 2)]
+    public async Task WithoutParallelUploadsBlobsGoOneAtATime(string? parallel, int atLeast)
+    {
+        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        proxy.ReadBodiesAt(512 * 1024);
+        using var client = new RegistryClient(proxy.Address, environment: name => name == "DOTNET_CONTAINER_REGISTRY_PARALLEL_UPLOAD" ? parallel : null);
+        byte[][] blobs = Enumerable.Range(20, 4).Select(seed => GzipLayer(256 * 1024, seed)).ToArray();
+
+        await Task.WhenAll(blobs.Select(blob => Task.Run(() =>
+            client.UploadBlobAsync("chunked/parallel", Digest.Sha256(blob), blob.Length, () => new MemoryStream(blob), CancellationToken.None))));
+
+        if (atLeast == 1)
+        {
+            Assert.Equal(1, proxy.MostBodiesAtOnce);
+        }
+        else
+        {
+            Assert.InRange(proxy.MostBodiesAtOnce, atLeast, 4);
+        }
+
+        Assert.Equal(4, proxy.Requests.Count(r => r.ContentLength > 0 && r.Status is 201));
     }
 }

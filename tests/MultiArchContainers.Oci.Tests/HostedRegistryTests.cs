@@ -87,8 +87,8 @@ public class HostedRegistryTests
         proxy.RewriteHead((method, path, head) => method == "POST" && path.Contains("/blobs/uploads/", StringComparison.Ordinal) ? head + "\r\nOCI-Chunk-Min-Length: 2097152" : head);
         using var client = new RegistryClient(proxy.Address, environment: name => name switch
         {
-            "SDK_CONTAINER_REGISTRY_FORCE_CHUNKED_UPLOAD" => "true",
-            "SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" => "1048576",
+            "DOTNET_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD" => "true",
+            "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" => "1048576",
             _ => null,
         });
         byte[] layer = GzipLayer(5 * 1024 * 1024, seed: 13);

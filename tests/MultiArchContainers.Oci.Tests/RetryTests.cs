@@ -54,8 +54,8 @@ public class RetryTests
         await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: long.MaxValue);
         using var client = new RegistryClient(proxy.Address, environment: name => name switch
         {
-            "SDK_CONTAINER_REGISTRY_FORCE_CHUNKED_UPLOAD" => "true",
-            "SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" => "1024",
+            "DOTNET_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD" => "true",
+            "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" => "1024",
             _ => null,
         }) { RetryDelays = QuickRetries };
         var image = Image("chunk-retried", 5000);

@@ -68,8 +68,8 @@ public class UploadProgressTests
         using var client = new RegistryClient(proxy.Address, environment: name => name switch
         {
             "MULTIARCH_REGISTRY_INACTIVITY_TIMEOUT" => "3",
-            "SDK_CONTAINER_REGISTRY_FORCE_CHUNKED_UPLOAD" when chunked => "true",
-            "SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" when chunked => (16 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "DOTNET_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD" when chunked => "true",
+            "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES" when chunked => (16 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             _ => null,
         });
         byte[] blob = RandomNumberGenerator.GetBytes(32 * 1024 * 1024);

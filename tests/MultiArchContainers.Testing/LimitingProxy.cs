@@ -63,6 +63,8 @@ public sealed class LimitingProxy : IAsyncDisposable
     public long BytesAnswered => Interlocked.Read(ref _bytesAnswered);
 
     private long _bytesAnswered;
+    private int _bodiesNow;
+    private int _mostBodiesAtOnce;
 
     /// <summary>Refuses every request without this basic credential with 401 and a Basic challenge, as a registry with auth does.</summary>
     public void RequireBasicAuth(string user, string password) => _basicAuth = (user, password);
@@ -117,6 +119,9 @@ public sealed class LimitingProxy : IAsyncDisposable
     }
 
     public IReadOnlyList<ProxiedRequest> Requests => _requests.ToArray();
+
+    /// <summary>The most requests with a body the proxy forwarded to the registry at one time.</summary>
+    public int MostBodiesAtOnce => Volatile.Read(ref _mostBodiesAtOnce);
 
     /// <summary>
     /// Closes the connection of the next <paramref name="count"/> matching requests after <paramref name="after"/> bytes
@@ -298,9 +303,29 @@ public sealed class LimitingProxy : IAsyncDisposable
         await upstream.ConnectAsync(_upstream).ConfigureAwait(false);
         NetworkStream registry = upstream.GetStream();
         await registry.WriteAsync(Encoding.ASCII.GetBytes(forwardedHead)).ConfigureAwait(false);
-        await CopyExactlyAsync(downstream, registry, length).ConfigureAwait(false);
         var response = new MemoryStream();
-        await registry.CopyToAsync(response).ConfigureAwait(false);
+        if (length > 0)
+        {
+            int now = Interlocked.Increment(ref _bodiesNow);
+            int most;
+            while (now > (most = Volatile.Read(ref _mostBodiesAtOnce)) && Interlocked.CompareExchange(ref _mostBodiesAtOnce, now, most) != most)
+            {
+            }
+        }
+
+        try
+        {
+            await CopyExactlyAsync(downstream, registry, length).ConfigureAwait(false);
+            await registry.CopyToAsync(response).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (length > 0)
+            {
+                Interlocked.Decrement(ref _bodiesNow);
+            }
+        }
+
         byte[] bytes = Alter(requestLine[0], requestLine[1], response.ToArray());
         string statusLine = Encoding.ASCII.GetString(bytes, 0, Math.Max(0, Array.IndexOf(bytes, (byte)'\r')));
         int status = int.Parse(statusLine.Split(' ')[1], CultureInfo.InvariantCulture);

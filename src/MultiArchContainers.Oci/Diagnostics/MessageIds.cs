@@ -21,6 +21,7 @@ public static class MessageIds
     public const string DockerConfigInvalid = nameof(DockerConfigInvalid);
     public const string AppendBaseMoved = nameof(AppendBaseMoved);
     public const string TagsPartlyMoved = nameof(TagsPartlyMoved);
+    public const string DeprecatedVariable = nameof(DeprecatedVariable);
     public const string ToolTagsDiffer = nameof(ToolTagsDiffer);
     public const string ToolUsageInvalid = nameof(ToolUsageInvalid);
     public const string ToolTagNeedsRegistry = nameof(ToolTagNeedsRegistry);

@@ -14,6 +14,7 @@ public sealed class RegistryClient : IRegistryClient
     private static readonly IReadOnlyList<TimeSpan> DefaultRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
 
     private readonly Lazy<(RegistryTransport Transport, BlobUploader Uploader)> _parts;
+    private readonly SemaphoreSlim? _oneAtATime;
 
     /// <param name="registry">host[:port].</param>
     /// <param name="credentials">Where credentials come from; the docker config and the environment by default.</param>
@@ -27,6 +28,7 @@ public sealed class RegistryClient : IRegistryClient
     public RegistryClient(RegistrySettings settings, ICredentialSource credentials)
     {
         Settings = settings;
+        _oneAtATime = settings.ParallelUploads ? null : new SemaphoreSlim(1, 1);
         _parts = new(() =>
         {
             var transport = new RegistryTransport(settings, credentials, RetryDelays, OnRetry);
@@ -208,16 +210,34 @@ public sealed class RegistryClient : IRegistryClient
         }
     }
 
-    /// <summary>Uploads a blob; content that is not checked on its way already (a registry's or an archive's) is checked here.</summary>
-    public Task UploadBlobAsync(string repository, Digest digest, long size, Func<Stream> open, CancellationToken cancellationToken) =>
-        Uploader.UploadAsync(repository, digest, size, () =>
+    /// <summary>
+    /// Uploads a blob; content that is not checked on its way already (a registry's or an archive's) is checked here.
+    /// Without parallel uploads (<see cref="RegistrySettings.ParallelUploads"/>), one blob at a time.
+    /// </summary>
+    public async Task UploadBlobAsync(string repository, Digest digest, long size, Func<Stream> open, CancellationToken cancellationToken)
+    {
+        if (_oneAtATime is { } gate)
         {
-            Stream content = open();
-            return content as VerifyingStream ?? new VerifyingStream(content, digest, size, $"{repository}@{digest}", "the content to upload");
-        }, cancellationToken);
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Uploader.UploadAsync(repository, digest, size, () =>
+            {
+                Stream content = open();
+                return content as VerifyingStream ?? new VerifyingStream(content, digest, size, $"{repository}@{digest}", "the content to upload");
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneAtATime?.Release();
+        }
+    }
 
     public void Dispose()
     {
+        _oneAtATime?.Dispose();
         if (_parts.IsValueCreated)
         {
             Transport.Dispose();

@@ -30,6 +30,12 @@ public sealed record RegistrySettings
     /// <summary>The chunk size after a registry refused a one-request upload as too large.</summary>
     public int ChunkSizeIfRefused { get; init; } = DefaultChunkSize;
 
+    /// <summary>
+    /// Whether blobs are uploaded side by side (<c>DOTNET_CONTAINER_REGISTRY_PARALLEL_UPLOAD</c>, true unless set to false):
+    /// when false, the client uploads one blob at a time.
+    /// </summary>
+    public bool ParallelUploads { get; init; } = true;
+
     /// <summary>How long a TCP and TLS connection may take (<c>MULTIARCH_REGISTRY_CONNECT_TIMEOUT</c>, seconds).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -50,6 +56,7 @@ public sealed record RegistrySettings
             PlainHttp = UsesPlainHttp(registry, read),
             ForcedChunkSize = forced,
             ChunkSizeIfRefused = ifRefused,
+            ParallelUploads = UploadVariables.Flag(read, UploadVariables.ParallelUpload, unset: true),
             ConnectTimeout = Seconds(read, "MULTIARCH_REGISTRY_CONNECT_TIMEOUT") ?? TimeSpan.FromSeconds(30),
             InactivityTimeout = Seconds(read, "MULTIARCH_REGISTRY_INACTIVITY_TIMEOUT") ?? TimeSpan.FromSeconds(120),
         };
@@ -87,19 +94,11 @@ public sealed record RegistrySettings
             || (IPAddress.TryParse(host, out IPAddress? address) && IPAddress.IsLoopback(address));
     }
 
-    /// <summary>Reads the chunking variables: (chunk size when forced, else null; chunk size after a refusal).</summary>
+    /// <summary>Reads the chunking variables (<see cref="UploadVariables"/>): (chunk size when forced, else null; chunk size after a refusal).</summary>
     public static (int? Forced, int IfRefused) ChunkSettings(Func<string, string?> environment)
     {
-        int size = DefaultChunkSize;
-        string? sizeText = environment("SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES");
-        if (!string.IsNullOrWhiteSpace(sizeText)
-            && (!int.TryParse(sizeText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1024))
-        {
-            throw new MultiArchException(MessageIds.InvalidUploadChunkSize, sizeText);
-        }
-
-        string? force = environment("SDK_CONTAINER_REGISTRY_FORCE_CHUNKED_UPLOAD");
-        bool forced = force is not null && (force.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) || force.Trim() == "1");
+        int size = UploadVariables.ChunkBytes(environment);
+        bool forced = UploadVariables.Flag(environment, UploadVariables.ForceChunked, unset: false);
         return (forced ? size : null, size);
     }
 
