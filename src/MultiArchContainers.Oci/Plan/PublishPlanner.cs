@@ -94,7 +94,8 @@ public sealed class PublishPlanner
     private List<PlannedPlatform> PlanPlatforms(IReadOnlyList<string> runtimeIdentifiers)
     {
         var planned = new List<PlannedPlatform>();
-        string[] rids = runtimeIdentifiers.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        // A list may come as one text separated by ',' or ';' (the command line cannot pass ';' unquoted).
+        string[] rids = runtimeIdentifiers.SelectMany(r => r.Split([',', ';'])).Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         if (rids.Length == 0)
         {
             _report(Diagnostic.Error(MessageIds.NoRuntimeIdentifiers));
