@@ -19,6 +19,13 @@ public abstract class AnnotatingTask : MultiArchTask
     /// <summary>The <c>ContainerDescriptorAnnotation</c> items; optional <c>Platform</c> or <c>RuntimeIdentifier</c> metadata.</summary>
     public ITaskItem[] DescriptorAnnotations { get; set; } = [];
 
+    /// <summary>
+    /// The <c>ContainerAnnotation</c> items, the .NET SDK's shape: Include is the key, <c>Value</c> the value,
+    /// <c>Scope</c> the levels (<see cref="AnnotationScope"/>; the index when left out); optional <c>Platform</c> or
+    /// <c>RuntimeIdentifier</c> metadata as on the other item types.
+    /// </summary>
+    public ITaskItem[] Annotations { get; set; } = [];
+
     /// <summary>The <c>ContainerAnnotations</c> property: <c>type[,type][platform]:key=value</c> entries separated by ';'.</summary>
     public string AnnotationString { get; set; } = string.Empty;
 
@@ -75,6 +82,22 @@ public abstract class AnnotatingTask : MultiArchTask
         inputs.AddRange(ToAnnotations("ContainerIndexAnnotation", AnnotationLevel.Index, IndexAnnotations));
         inputs.AddRange(ToAnnotations("ContainerManifestAnnotation", AnnotationLevel.Manifest, ManifestAnnotations));
         inputs.AddRange(ToAnnotations("ContainerDescriptorAnnotation", AnnotationLevel.ManifestDescriptor, DescriptorAnnotations));
+        foreach (ITaskItem item in Annotations)
+        {
+            try
+            {
+                foreach (AnnotationLevel level in AnnotationScope.Parse(item.GetMetadata("Scope"), $"ContainerAnnotation item '{item.ItemSpec}'"))
+                {
+                    inputs.AddRange(ToAnnotations("ContainerAnnotation", level, [item]));
+                }
+            }
+            catch (MultiArchException ex)
+            {
+                // Reported with the other declaration errors, so one run names them all.
+                Report(ex.Diagnostic);
+            }
+        }
+
         inputs.AddRange(Oci.Annotations.AnnotationString.Parse(AnnotationString, Report));
         DateTimeOffset? created = GenerateCreated ? Time.Value : null;
         string? revision = !GenerateRevision ? null

@@ -106,6 +106,57 @@ public class AnnotationLevelsTests
         Assert.Contains(Sha256(raw), second.StandardOutput, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The .NET SDK's shape: ContainerAnnotation items with a Scope land where the scope says, exactly as the item
+    /// types of this SDK put them (compared in the same publish), and the generated values stay on both levels.
+    /// </summary>
+    [Fact]
+    public async Task ContainerAnnotationItemsLandWhereTheirScopeSays()
+    {
+        string repository = "team/scoped";
+        string reference = $"{_fixture.Registry.Address}/{repository}";
+        using var sandbox = new Sandbox(_fixture, Project(
+            repository,
+            """
+            <ContainerAnnotation Include="com.example.pipeline" Value="run: 7; id=a&amp;b" Scope="Index" />
+            <ContainerAnnotation Include="com.example.source" Value="https://example.com/team/app" Scope="Manifest,Index" />
+            <ContainerAnnotation Include="com.example.unscoped" Value="index by default" />
+            <ContainerAnnotation Include="com.example.arm" Value="arm" Scope=" manifest ; manifestdescriptor " Platform="linux/arm64" />
+            <ContainerIndexAnnotation Include="com.example.mine" Value="same" />
+            <ContainerManifestAnnotation Include="com.example.mine" Value="same" />
+            """,
+            "<Version>2.0.0</Version>"));
+        sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
+
+        ProcessResult result = await sandbox.PublishAsync();
+        _output.WriteLine(result.Combined);
+        Assert.True(result.ExitCode == 0, result.Combined);
+
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{reference}:1.0"))!;
+        Dictionary<string, string> onIndex = AnnotationsOf(index);
+        Assert.Equal("run: 7; id=a&b", onIndex["com.example.pipeline"]);
+        Assert.Equal("https://example.com/team/app", onIndex["com.example.source"]);
+        Assert.Equal("index by default", onIndex["com.example.unscoped"]);
+        Assert.Equal("same", onIndex["com.example.mine"]);
+        Assert.Equal("2.0.0", onIndex["org.opencontainers.image.version"]);
+        Assert.False(onIndex.ContainsKey("com.example.arm"));
+
+        JsonNode x64 = index["manifests"]![0]!;
+        JsonNode arm64 = index["manifests"]![1]!;
+        Assert.Empty(AnnotationsOf(x64));
+        Assert.Equal(new Dictionary<string, string> { ["com.example.arm"] = "arm" }, AnnotationsOf(arm64));
+        foreach ((JsonNode entry, bool arm) in new[] { (x64, false), (arm64, true) })
+        {
+            Dictionary<string, string> manifest = AnnotationsOf(JsonNode.Parse(await Skopeo.InspectRawAsync($"{reference}@{entry["digest"]!.GetValue<string>()}")));
+            Assert.Equal("https://example.com/team/app", manifest["com.example.source"]);
+            Assert.Equal("same", manifest["com.example.mine"]);
+            Assert.Equal("2.0.0", manifest["org.opencontainers.image.version"]);
+            Assert.Equal(arm, manifest.ContainsKey("com.example.arm"));
+            Assert.False(manifest.ContainsKey("com.example.pipeline"));
+            Assert.False(manifest.ContainsKey("com.example.unscoped"));
+        }
+    }
+
     [Fact]
     public async Task InvalidAnnotationInputsAreReportedTogetherBeforeAnyBuild()
     {
@@ -117,18 +168,20 @@ public class AnnotationLevelsTests
             <ContainerManifestAnnotation Include="com.example.s390x" Value="v" Platform="linux/s390x" />
             <ContainerDescriptorAnnotation Include="com.example.nope" Value="v" Platform="arm64" />
             <ContainerIndexAnnotation Include="colour" Value="warn only" />
+            <ContainerAnnotation Include="com.example.layer" Value="v" Scope="Manifest,Layer" />
             """));
 
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerAnnotations=\"index-descriptor:com.example.d=1;manifests:com.example.m=1\"");
         _output.WriteLine(result.Combined);
 
         Assert.NotEqual(0, result.ExitCode);
-        foreach (string code in new[] { "error MAC2011", "error MAC2012", "error MAC2016", "error MAC2013", "error MAC2015", "warning MAC2101" })
+        foreach (string code in new[] { "error MAC2011", "error MAC2012", "error MAC2016", "error MAC2013", "error MAC2015", "error MAC2027", "warning MAC2101" })
         {
             Assert.Contains(code, result.StandardOutput, StringComparison.Ordinal);
         }
 
         Assert.Contains("'last tuesday'", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("ContainerAnnotation item 'com.example.layer' has Scope 'Manifest,Layer', and 'Layer' is not a scope", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("linux-x64 (linux/amd64), linux-arm64 (linux/arm64/v8)", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(repository, await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));

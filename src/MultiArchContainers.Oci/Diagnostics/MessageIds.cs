@@ -29,6 +29,7 @@ public static class MessageIds
     public const string TaskHostUnavailable = nameof(TaskHostUnavailable);
     public const string AttestationInputInvalid = nameof(AttestationInputInvalid);
     public const string AnnotationKeyEmpty = nameof(AnnotationKeyEmpty);
+    public const string AnnotationScopeInvalid = nameof(AnnotationScopeInvalid);
     public const string AnnotationKeyInvalidCharacter = nameof(AnnotationKeyInvalidCharacter);
     public const string AnnotationValueMissing = nameof(AnnotationValueMissing);
     public const string AnnotationConflict = nameof(AnnotationConflict);
