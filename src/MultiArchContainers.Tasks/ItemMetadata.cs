@@ -5,6 +5,9 @@ internal static class ItemMetadata
 {
     public const string RuntimeIdentifier = nameof(RuntimeIdentifier);
     public const string Platform = nameof(Platform);
+
+    /// <summary>On a planned RID: the digest of the base manifest its build starts from, when the SDK cannot pick it (PlanMultiArch).</summary>
+    public const string PlatformBaseDigest = nameof(PlatformBaseDigest);
     public const string PlatformJson = nameof(PlatformJson);
     public const string Digest = nameof(Digest);
     public const string Size = nameof(Size);

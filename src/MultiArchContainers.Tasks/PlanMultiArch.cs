@@ -68,6 +68,7 @@ public sealed class PlanMultiArch : AnnotatingTask
         {
             var item = new TaskItem(p.RuntimeIdentifier);
             item.SetMetadata(ItemMetadata.Platform, p.Platform.ToString());
+            item.SetMetadata(ItemMetadata.PlatformBaseDigest, PlatformBaseDigest(p));
             return (ITaskItem)item;
         }).ToArray();
         if (PlanFile.Length > 0 && !Log.HasLoggedErrors)
@@ -80,4 +81,13 @@ public sealed class PlanMultiArch : AnnotatingTask
             RunFolders.RemoveStale(RunsFolder, DateTimeOffset.UtcNow);
         }
     }
+
+    /// <summary>
+    /// For a Windows RID, the digest of the base manifest the plan chose for its platform, which its build starts
+    /// from: the .NET SDK maps windows/amd64 of a base image to the old RID win10-x64 and refuses win-x64 from the
+    /// index, but builds from that manifest. Empty for other RIDs, whose builds pick their platform from the base
+    /// image as named.
+    /// </summary>
+    private static string PlatformBaseDigest(PlannedPlatform planned) =>
+        planned.Platform.Os == "windows" && planned.BaseManifest is { } manifest ? manifest.Digest.ToString() : string.Empty;
 }

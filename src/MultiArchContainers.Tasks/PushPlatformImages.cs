@@ -86,6 +86,9 @@ public sealed class PushPlatformImages : MultiArchTask
             GenerateBaseName = GenerateBaseName,
             GenerateBaseDigest = GenerateBaseDigest,
             BaseImage = BaseImage,
+            BaseOsVersions = plan.Platforms
+                .Where(p => p.BaseManifest?.Platform?.OsVersion is { Length: > 0 })
+                .ToDictionary(p => p.RuntimeIdentifier, p => p.BaseManifest!.Platform!.OsVersion!),
         };
         var archives = Archives.Select(a => (Rid: a.GetMetadata(ItemMetadata.RuntimeIdentifier), Path: a.ItemSpec)).ToList();
         AttestationRequest? request = Tasks.AttestationFacts.Request(Sbom, Provenance, AttestationFacts, Registry.Length > 0 && !ArchiveOnly ? $"{Registry}/{Repository}" : Repository, plan.EpochTime);

@@ -3,13 +3,14 @@ using MultiArchContainers.Oci.Registry;
 using MultiArchContainers.Testing;
 
 // seed-base REGISTRY REPOSITORY:TAG [PLATFORM...] — pushes the offline base image, linux/amd64 and linux/arm64/v8
-//                                          unless platforms (os/arch[/variant]) are named (used by build.sh's demo).
+//                                          unless platforms (os/arch[/variant][@os.version]) are named (used by build.sh's demo).
 // seed-platforms REGISTRY REPOSITORY     — pushes 8 single-platform images tagged p-<os>-<arch>[-<variant>] (bench/).
 if (args is ["seed-base", string registry, string reference, .. string[] named] && reference.Contains(':', StringComparison.Ordinal))
 {
     string[] nameAndTag = reference.Split(':', 2);
     IReadOnlyList<Platform> platforms = named.Length == 0 ? BaseImageSeeder.DefaultPlatforms
-        : [.. named.Select(p => p.Split('/')).Select(p => new Platform { Os = p[0], Architecture = p[1], Variant = p.Length > 2 ? p[2] : null })];
+        : [.. named.Select(p => p.Split('@', 2)).Select(p => (Parts: p[0].Split('/'), OsVersion: p.Length > 1 ? p[1] : null))
+            .Select(p => new Platform { Os = p.Parts[0], Architecture = p.Parts[1], Variant = p.Parts.Length > 2 ? p.Parts[2] : null, OsVersion = p.OsVersion })];
     Digest digest = await BaseImageSeeder.SeedAsync(registry, nameAndTag[0], nameAndTag[1], platforms);
     Console.WriteLine($"Seeded {registry}/{reference}@{digest} ({string.Join(", ", platforms)})");
     return 0;

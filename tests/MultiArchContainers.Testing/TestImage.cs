@@ -55,6 +55,11 @@ public sealed class TestImage
             ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(diffId.ToString()) },
             ["history"] = new JsonArray(new JsonObject { ["created"] = "2024-01-01T00:00:00Z", ["created_by"] = "multiarch test image" }),
         };
+        if (platform.OsVersion is not null)
+        {
+            config["os.version"] = platform.OsVersion;
+        }
+
         if (writeVariant && platform.Variant is not null)
         {
             config["variant"] = platform.Variant;

@@ -18,4 +18,7 @@ public sealed record CollectOptions(IReadOnlyDictionary<string, IReadOnlyDiction
 
     /// <summary>The base image's layers, by RID (<see cref="Collect.BaseLayers"/>): never rewritten. Needed with <see cref="Epoch"/>.</summary>
     public IReadOnlyDictionary<string, IReadOnlySet<Digest>> BaseLayers { get; init; } = new Dictionary<string, IReadOnlySet<Digest>>();
+
+    /// <summary>The <c>os.version</c> of the base manifest each RID's image is built on, by RID, where it names one.</summary>
+    public IReadOnlyDictionary<string, string> BaseOsVersions { get; init; } = new Dictionary<string, string>();
 }

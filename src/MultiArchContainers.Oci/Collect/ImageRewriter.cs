@@ -53,6 +53,27 @@ public static class ImageRewriter
     }
 
     /// <summary>
+    /// The image with <c>os.version</c> in its config when the config has none: the .NET SDK leaves out the base
+    /// image's <c>os.version</c> (a Windows base names its build), which a Windows host needs to pick its image.
+    /// </summary>
+    public static OciLayoutImage WithOsVersion(OciLayoutImage image, string? osVersion)
+    {
+        if (string.IsNullOrEmpty(osVersion) || !string.IsNullOrEmpty(image.Config.OsVersion))
+        {
+            return image;
+        }
+
+        JsonObject config = JsonNode.Parse(image.ReadBlob(image.Manifest.Config.Digest))!.AsObject();
+        config["os.version"] = osVersion;
+        byte[] configBytes = Serialize(config);
+        Digest configDigest = image.WriteBlob(configBytes);
+        JsonObject manifest = JsonNode.Parse(image.ManifestBytes)!.AsObject();
+        manifest["config"]!["digest"] = configDigest.ToString();
+        manifest["config"]!["size"] = configBytes.LongLength;
+        return OciLayoutImage.FromManifest(image.Root, image.ManifestDescriptor.MediaType, Serialize(manifest), image.Root);
+    }
+
+    /// <summary>
     /// Makes the layers the .NET SDK added, and the config, independent of when the build ran: tar entries sorted by
     /// name with <paramref name="epoch"/> as their time, gzip written the same way every time, the config's
     /// <c>created</c>, the SDK's history entries and created labels set to <paramref name="epoch"/>, and

@@ -51,6 +51,8 @@ public static class PlatformImageCollector
             image = ImageRewriter.Normalize(image, epoch, baseLayers);
         }
 
+        image = ImageRewriter.WithOsVersion(image, options.BaseOsVersions.GetValueOrDefault(rid));
+
         return ImageRewriter.Annotate(image, ManifestAnnotations(rid, image, options));
     }
 
