@@ -16,6 +16,8 @@ prerequisites() {
   command -v ssh >/dev/null || missing+=(openssh-client)
   command -v git >/dev/null || missing+=(git)
   command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
+  # The local-engine publish is tested against the real Podman.
+  command -v podman >/dev/null || missing+=(podman)
   # The native multiarch command links with clang or gcc.
   command -v clang >/dev/null || command -v gcc >/dev/null || missing+=(gcc)
   [ ${#missing[@]} -eq 0 ] && return 0

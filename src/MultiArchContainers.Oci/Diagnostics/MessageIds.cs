@@ -73,4 +73,10 @@ public static class MessageIds
     public const string BuildNodePackageMissing = nameof(BuildNodePackageMissing);
     public const string BuildNodesAllUnreachable = nameof(BuildNodesAllUnreachable);
     public const string BuildNodeSourceRootInvalid = nameof(BuildNodeSourceRootInvalid);
+    public const string NoLocalEngine = nameof(NoLocalEngine);
+    public const string LocalRegistryInvalid = nameof(LocalRegistryInvalid);
+    public const string EngineHostPlatformMissing = nameof(EngineHostPlatformMissing);
+    public const string EngineDropsIndexAnnotations = nameof(EngineDropsIndexAnnotations);
+    public const string EngineLoadsHostPlatformOnly = nameof(EngineLoadsHostPlatformOnly);
+    public const string EngineCommandFailed = nameof(EngineCommandFailed);
 }

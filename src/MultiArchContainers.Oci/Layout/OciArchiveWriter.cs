@@ -88,6 +88,16 @@ public sealed class OciArchiveWriter
             .ToList(),
         };
 
+        WriteLayout(path, layoutIndex.Manifests);
+    }
+
+    /// <summary>
+    /// Writes the archive with <paramref name="entries"/> as its index.json, each with its own annotations (a local
+    /// container engine reads names from them); the blobs they name were added before.
+    /// </summary>
+    public void WriteLayout(string path, IReadOnlyList<Descriptor> entries)
+    {
+        var layoutIndex = new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = entries };
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
         {
