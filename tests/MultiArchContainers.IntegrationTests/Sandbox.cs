@@ -50,7 +50,10 @@ public sealed class Sandbox : IDisposable
     public Task<ProcessResult> PublishAsync(params string[] extraArguments) =>
         DotnetAsync(["publish", ProjectPath, "-t:PublishMultiArch", "-nologo", "-v:n", .. extraArguments]);
 
-    public async Task<ProcessResult> DotnetAsync(IEnumerable<string> arguments)
+    public Task<ProcessResult> DotnetAsync(IEnumerable<string> arguments) => RunAsync("dotnet", arguments);
+
+    /// <summary>Runs <paramref name="program"/> in the project folder with the sandbox's environment (and <paramref name="workingDirectory"/> instead, when given).</summary>
+    public async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (string name in System.Environment.GetEnvironmentVariables().Keys.Cast<string>())
@@ -71,7 +74,7 @@ public sealed class Sandbox : IDisposable
             environment[key] = value;
         }
 
-        return await ProcessRunner.RunAsync("dotnet", arguments, Folder, environment, TimeSpan.FromMinutes(8));
+        return await ProcessRunner.RunAsync(program, arguments, workingDirectory ?? Folder, environment, TimeSpan.FromMinutes(8));
     }
 
     public void Dispose()
