@@ -59,7 +59,7 @@ public sealed class FindPlatformImage : MultiArchTask
         if (store.Use(InputKey))
         {
             FoundArchive = store.PathOf(InputKey);
-            Info($"{RuntimeIdentifier}: up to date; the image built before from the same inputs is reused");
+            Detail(MessageImportance.Normal, $"{RuntimeIdentifier}: up to date; the image built before from the same inputs is reused");
         }
     }
 }

@@ -22,6 +22,12 @@ internal static class ItemMetadata
     public const string Value = nameof(Value);
     public const string LayoutRoot = nameof(LayoutRoot);
 
+    /// <summary>On a RID's image archive: built, reused (kept from a build of the same inputs) or up to date (its build skipped).</summary>
+    public const string Outcome = nameof(Outcome);
+
+    /// <summary>On a RID's image archive: how long its per-RID build took, in milliseconds (none when skipped).</summary>
+    public const string ElapsedMilliseconds = nameof(ElapsedMilliseconds);
+
     /// <summary>registry/repository where this publish has pushed or confirmed the image; the index need not ask again.</summary>
     public const string InRepository = nameof(InRepository);
 

@@ -31,6 +31,10 @@ public sealed class LoadIntoEngine : MultiArchTask
     [Required]
     public string WorkingDirectory { get; set; } = string.Empty;
 
+    /// <summary>The names the index has in the engine (repository:tag).</summary>
+    [Output]
+    public string[] Names { get; private set; } = [];
+
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var engine = new LocalEngine(Engine == "podman" ? EngineKind.Podman : EngineKind.Docker, EngineVersion, HoldsIndexes);
@@ -43,11 +47,8 @@ public sealed class LoadIntoEngine : MultiArchTask
         try
         {
             var loader = new EngineLoader(engine, new EngineCli(), Report, line => Detail(MessageImportance.Normal, line));
-            IReadOnlyList<string> names = await loader.LoadAsync(ArchivePath, Repository, Tags, folder, cancellationToken).ConfigureAwait(false);
-            if (!Log.HasLoggedErrors)
-            {
-                Info($"Loaded the image index into {engine.Kind} {engine.Version} as {string.Join(", ", names)}");
-            }
+            Names = [.. await loader.LoadAsync(ArchivePath, Repository, Tags, folder, cancellationToken).ConfigureAwait(false)];
+            Detail(MessageImportance.Normal, $"Loaded the image index into {engine.Kind} {engine.Version} as {string.Join(", ", Names)}");
         }
         finally
         {

@@ -47,7 +47,7 @@ public sealed class PrepareCompile : MultiArchTask
             ImmutableRoots);
         (CompilePreparer.Outcome outcome, string? notShared) = CompilePreparer.Prepare(
             signature, Outputs.ToDictionary(o => o.ItemSpec, o => o.GetMetadata(ItemMetadata.Value), StringComparer.Ordinal), RecordFile, SharedRecordFile);
-        Detail(outcome == CompilePreparer.Outcome.Shared ? MessageImportance.High : MessageImportance.Low, outcome switch
+        Detail(outcome == CompilePreparer.Outcome.Shared ? MessageImportance.Normal : MessageImportance.Low, outcome switch
         {
             CompilePreparer.Outcome.Shared => $"{ProjectName}: compiled once for every RID; this RID's compile would read the same inputs, so it takes that assembly",
             CompilePreparer.Outcome.Compile => $"{ProjectName}: compiling, because its compile inputs changed",

@@ -80,14 +80,14 @@ public sealed class PublishImageIndex : MultiArchTask
             }
 
             Oci.Push.PublishedIndex written = writer.WriteIndex(path, Repository, index, platformImages, Tags, annotations.For(AnnotationLevel.IndexDescriptor), PlatformTags);
-            Info($"Wrote image index {written.Descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags.Concat(written.PlatformTags.SelectMany(t => t)))} to the OCI archive {path}");
+            Detail(MessageImportance.Normal, $"Wrote image index {written.Descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags.Concat(written.PlatformTags.SelectMany(t => t)))} to the OCI archive {path}");
             PublishedIndex = PublishedIndexItem(written, Repository, Tags, MetadataFile, archivePath: path);
             return;
         }
 
         using var client = CreateClient(Registry, Registry);
         string here = $"{Registry}/{Repository}";
-        var publisher = new IndexPublisher(client, Info)
+        var publisher = new IndexPublisher(client, line => Detail(MessageImportance.Normal, line))
         {
             TagPlatforms = PlatformTags,
             Confirmed = Images.Where(i => i.GetMetadata(ItemMetadata.InRepository) == here).Select(i => Digest.Parse(i.ItemSpec)).ToHashSet(),
@@ -96,7 +96,7 @@ public sealed class PublishImageIndex : MultiArchTask
         Oci.Push.PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
         foreach (PlatformImage image in platformImages)
         {
-            Info($"  {image.Platform} ({image.RuntimeIdentifier}): {image.Manifest.Digest}");
+            Detail(MessageImportance.Normal, $"  {image.Platform} ({image.RuntimeIdentifier}): {image.Manifest.Digest}");
         }
 
         PublishedIndex = PublishedIndexItem(published, Repository, Tags, MetadataFile, registry: Registry);
@@ -106,7 +106,7 @@ public sealed class PublishImageIndex : MultiArchTask
     private async Task PushAgainAsync(IRegistryClient client, IReadOnlyList<PlatformImage> missing, CancellationToken cancellationToken)
     {
         string[] layouts = Directory.Exists(WorkingDirectory) ? Directory.GetDirectories(WorkingDirectory, "layout", SearchOption.AllDirectories) : [];
-        var pusher = new ImagePusher(client, Info);
+        var pusher = new ImagePusher(client, line => Detail(MessageImportance.Normal, line));
         foreach (PlatformImage image in missing)
         {
             if (layouts.FirstOrDefault(root => File.Exists(OciLayoutPaths.Blob(root, image.Manifest.Digest))) is { } root)

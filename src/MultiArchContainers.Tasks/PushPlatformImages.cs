@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Attest;
@@ -100,13 +101,17 @@ public sealed class PushPlatformImages : MultiArchTask
             if (!Log.HasLoggedErrors)
             {
                 PushedImages = collected.SelectMany(k => KeepForArchive(k.Rid, k.Image, request?.Attest(k.Image, k.Rid))).ToArray();
+                foreach ((string rid, OciLayoutImage image) in collected)
+                {
+                    Summarize(rid, image.ManifestDescriptor.Digest);
+                }
             }
 
             return;
         }
 
         using var client = CreateClient(Registry, Registry);
-        var pusher = new ImagePusher(client, Info);
+        var pusher = new ImagePusher(client, line => Detail(MessageImportance.Normal, line));
 
         // An image whose last push made manifests the repository still holds is confirmed with a HEAD each and not
         // unpacked again; the others are collected (rewritten, annotated, attested) and pushed, and their push recorded.
@@ -149,12 +154,31 @@ public sealed class PushPlatformImages : MultiArchTask
         }
 
         var results = pushed.Select(p => p!.Value).ToList();
+        foreach ((PlatformImage image, _) in results)
+        {
+            Summarize(image.RuntimeIdentifier, image.Manifest.Digest);
+        }
+
         PushedImages = results.SelectMany(p => new[] { p.Image, p.Attestation }.OfType<PlatformImage>())
             .Select(i => PlatformImageItems.ToItem(i, inRepository: $"{Registry}/{Repository}")).ToArray();
         if (MetadataFile.Length > 0 && results.Count == 1)
         {
             Oci.Report.MetadataFile.Write(MetadataFile, MetadataDocument.ForImage(results[0].Image, Registry, Repository, results[0].Attestation));
         }
+    }
+
+    /// <summary>
+    /// The one line of a RID at the default verbosity: built (with the time of its per-RID build), reused (the image
+    /// built before from the same inputs) or up to date (its build skipped), and its image; the details are at -v:n.
+    /// </summary>
+    private void Summarize(string rid, Digest image)
+    {
+        ITaskItem? archive = Archives.FirstOrDefault(a => a.GetMetadata(ItemMetadata.RuntimeIdentifier) == rid);
+        string outcome = archive?.GetMetadata(ItemMetadata.Outcome) is { Length: > 0 } known ? known : "built";
+        string time = double.TryParse(archive?.GetMetadata(ItemMetadata.ElapsedMilliseconds), NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds)
+            ? string.Create(CultureInfo.InvariantCulture, $" in {milliseconds / 1000:0.0} s")
+            : string.Empty;
+        Info($"{rid}: {outcome}{time}, image {image}");
     }
 
     private string RecordFolder(string rid) => Path.Combine(CacheRoot, rid);

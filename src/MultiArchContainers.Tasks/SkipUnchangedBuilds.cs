@@ -68,7 +68,7 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
         {
             if (result.Decision.UpToDate)
             {
-                Info($"{result.RuntimeIdentifier}: up to date; nothing it is built from changed, so its build is skipped and the image built before is reused");
+                Detail(MessageImportance.Normal, $"{result.RuntimeIdentifier}: up to date; nothing it is built from changed, so its build is skipped and the image built before is reused");
             }
             else
             {
@@ -81,6 +81,7 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
             var item = new TaskItem(r.Archive);
             item.SetMetadata(ItemMetadata.RuntimeIdentifier, r.RuntimeIdentifier);
             item.SetMetadata("Kind", "archive");
+            item.SetMetadata(ItemMetadata.Outcome, "up to date");
             return (ITaskItem)item;
         })];
         Stale = [.. Platforms.Where(p => results.Any(r => r.RuntimeIdentifier == p.ItemSpec && !r.Decision.UpToDate))];

@@ -42,7 +42,7 @@ public class LocalEngineTests
             ProcessResult result = await sandbox.PublishAsync();
             _output.WriteLine(result.Combined);
             Assert.True(result.ExitCode == 0, result.Combined);
-            Assert.Contains($"as {repository}:1.0, {repository}:latest", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"app -> {repository}:1.0, {repository}:latest in podman ", result.StandardOutput, StringComparison.Ordinal);
 
             int major = int.Parse((await PodmanAsync("version", "--format", "{{.Client.Version}}")).StandardOutput.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
             foreach (string tag in new[] { "1.0", "latest" })

@@ -85,4 +85,28 @@ public sealed partial class InputCoverageTests
 
     [GeneratedRegex(@"[$@]\([A-Za-z_][A-Za-z0-9_.\-]*\)")]
     private static partial Regex Reference();
+
+    /// <summary>
+    /// The per-RID image is made by QuietCreateNewImage with the parameters of the SDK's _PublishSingleContainer: every
+    /// attribute and output of the installed SDK's CreateNewImage call is in ours, with the same value, and the task
+    /// declares each of them (a parameter the SDK adds fails here, not silently in a user's build).
+    /// </summary>
+    [Fact]
+    public async Task TheQuietImageStepPassesWhatTheSdksOwnPasses()
+    {
+        string sdkTargets = Path.Combine(await InstalledSdkAsync(), "Containers", "build", "Microsoft.NET.Build.Containers.targets");
+        XElement theirs = XDocument.Load(sdkTargets).Descendants().Single(e => e.Name.LocalName == "Target" && (string?)e.Attribute("Name") == "_PublishSingleContainer")
+            .Descendants().Single(e => e.Name.LocalName == "CreateNewImage");
+        XElement ours = XDocument.Load(Path.Combine(SdkFolder(), "MultiArchContainers.PlatformBuild.targets")).Descendants().Single(e => e.Name.LocalName == "QuietCreateNewImage");
+
+        static Dictionary<string, string> Attributes(XElement e) => e.Attributes().ToDictionary(a => a.Name.LocalName, a => a.Value);
+        static List<string> Outputs(XElement e) => e.Elements().Select(o => string.Join(' ', o.Attributes().Select(a => $"{a.Name.LocalName}={a.Value}"))).ToList();
+        Dictionary<string, string> mine = Attributes(ours);
+        Assert.Equal("$(ContainerCustomTasksAssembly)", mine["SdkTasksAssembly"]);
+        mine.Remove("SdkTasksAssembly");
+        Assert.Equal(Attributes(theirs).OrderBy(a => a.Key), mine.OrderBy(a => a.Key));
+        Assert.Equal(Outputs(theirs), Outputs(ours));
+        string[] declared = typeof(QuietCreateNewImage).GetProperties().Select(p => p.Name).ToArray();
+        Assert.All(Attributes(theirs).Keys.Concat(theirs.Elements().Select(o => (string)o.Attribute("TaskParameter")!)), name => Assert.Contains(name, declared));
+    }
 }
