@@ -64,7 +64,10 @@ pack() {
 run_tests() {
   rm -rf artifacts/test-results
   # The packages that check the CI templates (exact versions in its package.json; no lock file is kept).
-  [ -d tests/ci-templates/node_modules ] || npm install --prefix tests/ci-templates --no-package-lock --no-audit --no-fund --silent
+  if ! cmp -s tests/node-checks/package.json tests/node-checks/node_modules/.installed-from; then
+    npm install --prefix tests/node-checks --no-package-lock --no-audit --no-fund --silent
+    cp tests/node-checks/package.json tests/node-checks/node_modules/.installed-from
+  fi
   dotnet test MultiArchContainers.sln -c Release --no-build -nologo \
     --logger "trx" --logger "console;verbosity=normal" --results-directory artifacts/test-results
 }

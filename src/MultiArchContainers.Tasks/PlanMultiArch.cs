@@ -46,9 +46,24 @@ public sealed class PlanMultiArch : AnnotatingTask
     [Output]
     public ITaskItem[] Platforms { get; private set; } = [];
 
+    /// <summary>ContainerSigningKey: checked here, before anything is built, so a key that cannot sign fails at once.</summary>
+    public string SigningKey { get; set; } = string.Empty;
+
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         ReportDeprecatedVariables();
+        if (SigningKey.Length > 0)
+        {
+            try
+            {
+                Oci.Sign.SigningKey.Load(SigningKey, Environment.GetEnvironmentVariable).Dispose();
+            }
+            catch (MultiArchException ex)
+            {
+                Report(ex.Diagnostic);
+            }
+        }
+
         var request = new PlanRequest
         {
             RuntimeIdentifiers = RuntimeIdentifiers,

@@ -3,6 +3,7 @@ using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Merge;
 using MultiArchContainers.Oci.Registry;
 using MultiArchContainers.Oci.Report;
+using MultiArchContainers.Oci.Sign;
 
 namespace MultiArchContainers.Tool;
 
@@ -35,6 +36,7 @@ internal static class MergeCommand
         Option<bool> platformTags = new("--platform-tags") { Description = "Also tag every image on its own as TAG-PLATFORM" };
         Option<string> metadataFile = new("--metadata-file") { Description = "Write the merged index's metadata (digest, names, images) to this JSON file" };
         Option<string> archive = new("--archive") { Description = "Write the index and every image into this OCI archive (.tar) instead of a registry" };
+        Option<string> signKey = new("--sign-key") { Description = "Sign every merged image and the index with this ECDSA P-256 private key (PKCS#8 PEM; an encrypted one's password from CONTAINER_SIGNING_KEY_PASSWORD), in cosign's format" };
         Argument<string[]> sources = new("SOURCE")
         {
             Description = "Image references with their registry (an image or an index, by tag or digest), metadata files written by a publish, or OCI archives (PATH[:TAG])",
@@ -43,7 +45,7 @@ internal static class MergeCommand
 
         var command = new Command("merge", "Merge per-platform images into one multi-platform index and push it with every tag")
         {
-            tags, annotations, platforms, append, dryRun, platformTags, metadataFile, archive, sources,
+            tags, annotations, platforms, append, dryRun, platformTags, metadataFile, archive, signKey, sources,
         };
         command.SetAction((result, cancellationToken) => ToolRunner.RunAsync("merge", console, token => RunAsync(
             new Arguments(
@@ -55,6 +57,7 @@ internal static class MergeCommand
                 result.GetValue(platformTags),
                 result.GetValue(metadataFile) ?? string.Empty,
                 result.GetValue(archive) ?? string.Empty,
+                result.GetValue(signKey) ?? string.Empty,
                 result.GetValue(sources) ?? []),
             console,
             token), cancellationToken));
@@ -63,7 +66,7 @@ internal static class MergeCommand
 
     private sealed record Arguments(
         string[] Tags, string[] Annotations, string[] Platforms, bool Append, bool DryRun, bool PlatformTags,
-        string MetadataFile, string Archive, string[] Sources);
+        string MetadataFile, string Archive, string SignKey, string[] Sources);
 
     private static async Task RunAsync(Arguments arguments, ToolConsole console, CancellationToken cancellationToken)
     {
@@ -78,6 +81,8 @@ internal static class MergeCommand
             annotations.AddRange(AnnotationString.ParseOne(entry, $"--annotation '{entry}'", console.Report));
         }
 
+        // The key is checked before anything is copied: a key that cannot sign fails at once.
+        using System.Security.Cryptography.ECDsa? key = arguments.SignKey.Length > 0 ? SigningKey.Load(arguments.SignKey, Environment.GetEnvironmentVariable) : null;
         if (console.HasErrors)
         {
             return;
@@ -121,6 +126,17 @@ internal static class MergeCommand
                 if (result.ArchivePath is { } path)
                 {
                     console.Info($"Wrote image index {published.Descriptor.Digest} with {published.Images.Count} image(s) as {string.Join(", ", target.Tags)} to the OCI archive {path}");
+                }
+
+                if (key is not null && result.ArchivePath is null)
+                {
+                    var signer = new ImageSigner(clients.For(target.Registry), target.Repository, key);
+                    foreach (Digest digest in published.Images.Select(i => i.Manifest.Digest).Distinct().Append(published.Descriptor.Digest))
+                    {
+                        await signer.SignAsync(digest, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    console.Info($"Signed the image index {published.Descriptor.Digest} and its {published.Images.Count} manifest(s) with {arguments.SignKey}");
                 }
 
                 console.Output.WriteLine(published.Descriptor.Digest);

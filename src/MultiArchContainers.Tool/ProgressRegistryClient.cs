@@ -22,6 +22,8 @@ internal sealed class ProgressRegistryClient : IRegistryClient
 
     public string Registry => _inner.Registry;
 
+    public Task<byte[]?> GetReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken) => _inner.GetReferrersAsync(repository, subject, cancellationToken);
+
     public Task PingAsync(CancellationToken cancellationToken) => _inner.PingAsync(cancellationToken);
 
     public Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken) => _inner.ListTagsAsync(repository, cancellationToken);

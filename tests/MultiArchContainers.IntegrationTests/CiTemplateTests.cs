@@ -15,7 +15,7 @@ public class CiTemplateTests
 {
     private static readonly string Workflow = Path.Combine(RepositoryLayout.Root, ".github", "workflows", "multiarch.yml");
     private static readonly string AzureTemplate = Path.Combine(RepositoryLayout.Root, "ci", "azure-pipelines", "multiarch.yml");
-    private static readonly string Checker = Path.Combine(RepositoryLayout.Root, "tests", "ci-templates", "check.mjs");
+    private static readonly string Checker = Path.Combine(RepositoryLayout.Root, "tests", "node-checks", "check.mjs");
 
     private readonly PublishFixture _fixture;
     private readonly ITestOutputHelper _output;
@@ -28,7 +28,7 @@ public class CiTemplateTests
 
     private static async Task<JsonNode> CheckAsync(string command, string file)
     {
-        Assert.True(Directory.Exists(Path.Combine(Path.GetDirectoryName(Checker)!, "node_modules")), "Run ./build.sh test (it installs tests/ci-templates' npm packages).");
+        Assert.True(Directory.Exists(Path.Combine(Path.GetDirectoryName(Checker)!, "node_modules")), "Run ./build.sh test (it installs tests/node-checks' npm packages).");
         ProcessResult result = await ProcessRunner.RunAsync("node", [Checker, command, file], timeout: TimeSpan.FromMinutes(1));
         Assert.True(result.ExitCode == 0, result.Combined);
         return JsonNode.Parse(result.StandardOutput)!;

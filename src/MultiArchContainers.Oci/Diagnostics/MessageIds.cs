@@ -79,4 +79,7 @@ public static class MessageIds
     public const string EngineDropsIndexAnnotations = nameof(EngineDropsIndexAnnotations);
     public const string EngineLoadsHostPlatformOnly = nameof(EngineLoadsHostPlatformOnly);
     public const string EngineCommandFailed = nameof(EngineCommandFailed);
+    public const string SigningKeyInvalid = nameof(SigningKeyInvalid);
+    public const string NotSigned = nameof(NotSigned);
+    public const string ReferrersTagTaken = nameof(ReferrersTagTaken);
 }

@@ -8,4 +8,10 @@ public interface IRegistryClient : IManifestStore, IBlobStore, IDisposable
 
     /// <summary>Every tag of <paramref name="repository"/>, across the pages a registry splits the list into.</summary>
     Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The registry's referrers API for <paramref name="subject"/> (OCI distribution 1.1): the index it answers, or
+    /// null when it has no such API (any answer but 200 with an OCI index).
+    /// </summary>
+    Task<byte[]?> GetReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken);
 }

@@ -80,6 +80,18 @@ public sealed class RegistryClient : IRegistryClient
         return new ManifestContent(content, mediaType, actual);
     }
 
+    public async Task<byte[]?> GetReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken)
+    {
+        string what = $"GET {repository}/referrers/{subject}";
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, RegistryPaths.Referrers(repository, subject), PullScope(repository), $"reading the referrers of {repository}@{subject}", cancellationToken, acceptManifests: true).ConfigureAwait(false);
+        if (response.StatusCode != System.Net.HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != MediaTypes.OciIndex)
+        {
+            return null;
+        }
+
+        return await Transport.Responses.ReadBoundedAsync(response, RegistryResponses.DocumentLimit, what, "a referrers index", cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<long?> ManifestSizeAsync(string repository, Digest digest, CancellationToken cancellationToken)
     {
         (bool found, long? length, _) = await HeadAsync(RegistryPaths.Manifest(repository, digest.ToString()), repository, acceptManifests: true, cancellationToken).ConfigureAwait(false);

@@ -12,6 +12,8 @@ internal static class RegistryPaths
 
     public static string Tags(string repository) => $"v2/{Repository(repository)}/tags/list";
 
+    public static string Referrers(string repository, Digest subject) => $"v2/{Repository(repository)}/referrers/{subject}";
+
     public static string Uploads(string repository) => $"v2/{Repository(repository)}/blobs/uploads/";
 
     public static string Mount(string repository, Digest digest, string fromRepository) =>
