@@ -108,4 +108,28 @@ public class ToolSigningTests : IClassFixture<ToolFixture>
         Assert.DoesNotContain("bm90IGEga2V5", result.Combined, StringComparison.Ordinal);
         Assert.DoesNotContain("signed/never", await RegistryCatalog.RepositoriesAsync(Registry));
     }
+
+    /// <summary>
+    /// A registry that answers manifest PUTs with OCI-Subject but has no referrers API (a proxy in front of the real
+    /// one): the merge asks the referrers API, and since it does not list the bundle, writes the fallback tag.
+    /// </summary>
+    [Fact]
+    public async Task AnOciSubjectAnswerAloneIsNotTakenAsAWorkingReferrersApi()
+    {
+        (string key, string pub) = await KeyAsync("subject");
+        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        proxy.RewriteHead((method, path, head) => method == "PUT" && path.Contains("/manifests/sha256:", StringComparison.Ordinal)
+            ? head + "\r\nOCI-Subject: sha256:" + new string('0', 64)
+            : head);
+
+        ProcessResult merged = await RunAsync(["merge", "-t", $"{proxy.Address}/signed/subject:1.0", "--sign-key", key, .. _fixture.Sources.Take(1)]);
+
+        Assert.True(merged.ExitCode == 0, merged.Combined);
+        string digest = merged.StandardOutput.Trim();
+        Assert.Contains(proxy.Requests, r => r.Method == "GET" && r.Path.EndsWith("/referrers/" + digest, StringComparison.Ordinal));
+        JsonNode fallback = JsonNode.Parse(await Skopeo.InspectRawAsync($"{Registry}/signed/subject:{digest.Replace(':', '-')}"))!;
+        Assert.Equal("application/vnd.dev.sigstore.bundle.v0.3+json", Assert.Single(fallback["manifests"]!.AsArray())!["artifactType"]!.GetValue<string>());
+        ProcessResult verified = await RunAsync("verify", "--key", pub, $"{proxy.Address}/signed/subject:1.0");
+        Assert.True(verified.ExitCode == 0, verified.Combined);
+    }
 }
