@@ -131,5 +131,16 @@ public class ToolSigningTests : IClassFixture<ToolFixture>
         Assert.Equal("application/vnd.dev.sigstore.bundle.v0.3+json", Assert.Single(fallback["manifests"]!.AsArray())!["artifactType"]!.GetValue<string>());
         ProcessResult verified = await RunAsync("verify", "--key", pub, $"{proxy.Address}/signed/subject:1.0");
         Assert.True(verified.ExitCode == 0, verified.Combined);
+
+        // A merge of the signed index into another repository, without a key: the images keep their signatures there.
+        ProcessResult copied = await RunAsync("merge", "-t", $"{Registry}/signed/copy:1.0", $"{Registry}/signed/subject:1.0");
+        Assert.True(copied.ExitCode == 0, copied.Combined);
+        ProcessResult copiedVerified = await RunAsync("verify", "--key", pub, $"{Registry}/signed/copy:1.0");
+        string[] lines = copiedVerified.StandardOutput.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("UNSIGNED", lines[0], StringComparison.Ordinal); // the new index: no key, not signed
+        Assert.StartsWith("signed", lines[1], StringComparison.Ordinal);   // the image: its signatures came along
+        Assert.Contains("(cosign, bundle)", lines[1], StringComparison.Ordinal);
+        Assert.True(verified.ExitCode == 0, verified.Combined);
     }
 }

@@ -150,6 +150,19 @@ public sealed class ImageMerger
             Digest digest = await copier.EnsureAsync(entry, bytes, cancellationToken).ConfigureAwait(false);
             confirmed.Add(digest);
             copied[digest] = (entry, bytes);
+
+            // An image copied as it is from another repository keeps its signatures and referrers there; one whose
+            // manifest a manifest annotation changed is another image, which they do not sign.
+            if (bytes is null && entry.LayoutRoot is null
+                && !(entry.Registry.Equals(target!.Registry, StringComparison.OrdinalIgnoreCase) && entry.Repository == request.Repository))
+            {
+                int signatures = await new Sign.SignatureCopier(_clients(entry.Registry), entry.Repository, target, request.Repository, _log)
+                    .CopyAsync(digest, cancellationToken).ConfigureAwait(false);
+                if (signatures > 0)
+                {
+                    _log($"{entry.Label}: copied {signatures} signature manifest(s) and referrer(s) of {digest} from {entry.Registry}/{entry.Repository}");
+                }
+            }
         }
 
         // An appending merge checks the index it appends to right before the first tag moves, after every other check.

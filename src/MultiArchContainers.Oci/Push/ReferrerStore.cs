@@ -50,14 +50,23 @@ public sealed class ReferrerStore(IRegistryClient client, string repository)
             ["annotations"] = annotationObject,
         };
 
-        // Whatever the PUT answered (OCI-Subject or not), the API itself has to list it.
-        if (await ApiListAsync(subject.Digest, cancellationToken).ConfigureAwait(false) is { } listed && listed.Any(e => (string?)e["digest"] == digest.ToString()))
+        await AttachAsync(subject.Digest, entry, cancellationToken).ConfigureAwait(false);
+        return entry;
+    }
+
+    /// <summary>
+    /// Makes the referrer <paramref name="entry"/> (a manifest in this repository whose subject is
+    /// <paramref name="subject"/>) findable: whatever its push answered (OCI-Subject or not), the referrers API itself
+    /// has to list it; else the fallback tag does.
+    /// </summary>
+    public async Task AttachAsync(Digest subject, JsonObject entry, CancellationToken cancellationToken)
+    {
+        if (await ApiListAsync(subject, cancellationToken).ConfigureAwait(false) is { } listed && listed.Any(e => (string?)e["digest"] == (string?)entry["digest"]))
         {
-            return entry;
+            return;
         }
 
-        await AddToFallbackTagAsync(subject.Digest, entry, cancellationToken).ConfigureAwait(false);
-        return entry;
+        await AddToFallbackTagAsync(subject, entry, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The referrers of <paramref name="subject"/>: what the referrers API lists, else what the fallback tag's index lists.</summary>

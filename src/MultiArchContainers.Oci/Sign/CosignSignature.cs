@@ -51,15 +51,18 @@ public static class CosignSignature
         }
     }
 
-    /// <summary>Whether <paramref name="payload"/> names exactly <paramref name="digest"/> in <paramref name="dockerReference"/>.</summary>
-    public static bool Names(byte[] payload, string dockerReference, Digest digest)
+    /// <summary>
+    /// Whether <paramref name="payload"/> is a cosign payload for exactly <paramref name="digest"/>. As with cosign's own
+    /// verification, the digest is what is bound: a signature copied along with its image into another repository still
+    /// names the repository it was made in.
+    /// </summary>
+    public static bool Signs(byte[] payload, Digest digest)
     {
         try
         {
             JsonNode? critical = JsonNode.Parse(payload)?["critical"];
             return critical?["type"]?.GetValue<string>() == PayloadType
-                && critical["image"]?["docker-manifest-digest"]?.GetValue<string>() == digest.ToString()
-                && critical["identity"]?["docker-reference"]?.GetValue<string>() == dockerReference;
+                && critical["image"]?["docker-manifest-digest"]?.GetValue<string>() == digest.ToString();
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {

@@ -69,7 +69,7 @@ public sealed class SignatureStore(IRegistryClient client, string repository)
             }
 
             byte[] payload = await client.GetBlobAsync(repository, payloadDigest, cancellationToken).ConfigureAwait(false);
-            if (CosignSignature.Names(payload, DockerReference, digest) && CosignSignature.Verify(key, payload, signature))
+            if (CosignSignature.Signs(payload, digest) && CosignSignature.Verify(key, payload, signature))
             {
                 return true;
             }
