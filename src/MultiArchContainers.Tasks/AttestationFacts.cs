@@ -45,6 +45,7 @@ internal static class AttestationFacts
         {
             AssetsPath = Fact("AssetsFile"),
             SelfContained = Fact("SelfContained").Equals("true", StringComparison.OrdinalIgnoreCase),
+            Artifact = Fact("AttestationArtifact").Equals("true", StringComparison.OrdinalIgnoreCase),
         };
     }
 }

@@ -20,19 +20,30 @@ public sealed record Attestation(byte[] Config, IReadOnlyList<byte[]> Statements
     /// <summary>Every blob besides the manifest: the config and the statements.</summary>
     public IEnumerable<byte[]> Blobs => Statements.Prepend(Config);
 
+    /// <summary>The artifactType of an attestation manifest written as an OCI 1.1 artifact.</summary>
+    public const string ArtifactType = "application/vnd.docker.attestation.manifest.v1+json";
+
+    /// <summary>The empty config of an OCI 1.1 artifact.</summary>
+    public const string EmptyMediaType = "application/vnd.oci.empty.v1+json";
+
     /// <summary>
     /// The attestation of <paramref name="image"/> (its manifest descriptor) named <paramref name="subjectName"/>,
-    /// holding one statement per predicate, in the order given.
+    /// holding one statement per predicate, in the order given. With <paramref name="artifact"/>, the manifest is also an
+    /// OCI 1.1 artifact, as BuildKit writes it with <c>oci-artifact=true</c>: <c>artifactType</c>, an empty config and
+    /// <c>subject</c> = the image, so the registry's referrers API finds it; its index entry stays the same.
     /// </summary>
-    public static Attestation Create(Descriptor image, string subjectName, IReadOnlyList<(string PredicateType, byte[] Predicate)> predicates)
+    public static Attestation Create(Descriptor image, string subjectName, IReadOnlyList<(string PredicateType, byte[] Predicate)> predicates, bool artifact = false)
     {
         List<byte[]> statements = predicates.Select(p => Statement(image.Digest, subjectName, p.PredicateType, p.Predicate)).ToList();
         string diffIds = string.Join(',', statements.Select(s => $"\"{Digest.Sha256(s)}\""));
-        byte[] config = Encoding.UTF8.GetBytes($"{{\"architecture\":\"unknown\",\"os\":\"unknown\",\"config\":{{}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{diffIds}]}}}}");
+        byte[] config = artifact ? "{}"u8.ToArray()
+            : Encoding.UTF8.GetBytes($"{{\"architecture\":\"unknown\",\"os\":\"unknown\",\"config\":{{}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{diffIds}]}}}}");
         byte[] manifest = OciJson.Serialize(new ImageManifest
         {
             MediaType = MediaTypes.OciManifest,
-            Config = Descriptor.For(MediaTypes.OciConfig, config),
+            ArtifactType = artifact ? ArtifactType : null,
+            Subject = artifact ? new Descriptor { MediaType = image.MediaType, Digest = image.Digest, Size = image.Size } : null,
+            Config = Descriptor.For(artifact ? EmptyMediaType : MediaTypes.OciConfig, config),
             Layers = statements.Select((s, i) => Descriptor.For(StatementMediaType, s) with
             {
                 Annotations = new Dictionary<string, string> { [PredicateTypeKey] = predicates[i].PredicateType },

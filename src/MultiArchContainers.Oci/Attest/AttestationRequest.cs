@@ -16,6 +16,9 @@ public sealed record AttestationRequest(bool Sbom, bool Provenance, BuildFacts F
     /// <summary>Self-contained apps carry the runtime packs, which the SBOM lists too.</summary>
     public bool SelfContained { get; init; }
 
+    /// <summary>Write each attestation manifest as an OCI 1.1 artifact too (<see cref="Attestation.Create"/>).</summary>
+    public bool Artifact { get; init; }
+
     /// <summary>
     /// Makes the attestation of <paramref name="image"/> (its final manifest) built for <paramref name="runtimeIdentifier"/>,
     /// and writes its blobs (manifest included) into the image's layout, beside the image's own.
@@ -44,7 +47,7 @@ public sealed record AttestationRequest(bool Sbom, bool Provenance, BuildFacts F
         }
 
         string subject = $"pkg:docker/{facts.ImageName}?platform={Uri.EscapeDataString(facts.Platform.ToString())}";
-        Attestation attestation = Attestation.Create(image.ManifestDescriptor, subject, predicates);
+        Attestation attestation = Attestation.Create(image.ManifestDescriptor, subject, predicates, Artifact);
         foreach (byte[] blob in attestation.Blobs.Append(attestation.Manifest))
         {
             image.WriteBlob(blob);

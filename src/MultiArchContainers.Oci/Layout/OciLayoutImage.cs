@@ -79,7 +79,9 @@ public sealed class OciLayoutImage
         {
             ImageManifest manifest = OciJson.Deserialize<ImageManifest>(manifestBytes, "the manifest");
             ImageConfig config = OciJson.Deserialize<ImageConfig>(ReadVerified(root, manifest.Config.Digest, name), "the image config");
+            // An OCI 1.1 artifact (an attestation manifest in that form) has an empty config and runs nowhere.
             Platform platform = config.ToPlatform()
+                ?? (manifest.ArtifactType is { Length: > 0 } && manifest.Config.MediaType == Attest.Attestation.EmptyMediaType ? new Platform { Os = "unknown", Architecture = "unknown" } : null)
                 ?? throw new MultiArchException(MessageIds.ArchiveInvalid, name, "the image config has no os or architecture");
             var descriptor = new Descriptor
             {

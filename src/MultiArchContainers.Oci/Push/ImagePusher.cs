@@ -8,12 +8,14 @@ namespace MultiArchContainers.Oci.Push;
 /// <summary>Pushes one image from an OCI layout into a repository by digest, with no tag.</summary>
 public sealed class ImagePusher
 {
+    private readonly IRegistryClient _client;
     private readonly IBlobStore _blobs;
     private readonly IManifestStore _manifests;
     private readonly Action<string> _log;
 
     public ImagePusher(IRegistryClient client, Action<string> log)
     {
+        _client = client;
         _blobs = client;
         _manifests = client;
         _log = log;
@@ -74,6 +76,18 @@ public sealed class ImagePusher
         string label = Attest.AttestationRequest.LabelFor(runtimeIdentifier);
         OciLayoutImage manifest = OciLayoutImage.FromManifest(layoutRoot, MediaTypes.OciManifest, attestation.Manifest, $"the attestation of {runtimeIdentifier}");
         await PushAsync(label, manifest, repository, [], cancellationToken).ConfigureAwait(false);
+        if (manifest.Manifest.Subject is { } subject)
+        {
+            // The artifact form: findable through the referrers API, or the fallback tag where there is none.
+            await new ReferrerStore(_client, repository).AttachAsync(subject.Digest, new System.Text.Json.Nodes.JsonObject
+            {
+                ["mediaType"] = MediaTypes.OciManifest,
+                ["digest"] = attestation.Descriptor.Digest.ToString(),
+                ["size"] = attestation.Descriptor.Size,
+                ["artifactType"] = manifest.Manifest.ArtifactType,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
         return new PlatformImage(label, attestation.Descriptor);
     }
 
