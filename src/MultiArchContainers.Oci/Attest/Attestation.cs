@@ -23,9 +23,6 @@ public sealed record Attestation(byte[] Config, IReadOnlyList<byte[]> Statements
     /// <summary>The artifactType of an attestation manifest written as an OCI 1.1 artifact.</summary>
     public const string ArtifactType = "application/vnd.docker.attestation.manifest.v1+json";
 
-    /// <summary>The empty config of an OCI 1.1 artifact.</summary>
-    public const string EmptyMediaType = "application/vnd.oci.empty.v1+json";
-
     /// <summary>
     /// The attestation of <paramref name="image"/> (its manifest descriptor) named <paramref name="subjectName"/>,
     /// holding one statement per predicate, in the order given. With <paramref name="artifact"/>, the manifest is also an
@@ -43,7 +40,7 @@ public sealed record Attestation(byte[] Config, IReadOnlyList<byte[]> Statements
             MediaType = MediaTypes.OciManifest,
             ArtifactType = artifact ? ArtifactType : null,
             Subject = artifact ? new Descriptor { MediaType = image.MediaType, Digest = image.Digest, Size = image.Size } : null,
-            Config = Descriptor.For(artifact ? EmptyMediaType : MediaTypes.OciConfig, config),
+            Config = Descriptor.For(artifact ? MediaTypes.OciEmpty : MediaTypes.OciConfig, config),
             Layers = statements.Select((s, i) => Descriptor.For(StatementMediaType, s) with
             {
                 Annotations = new Dictionary<string, string> { [PredicateTypeKey] = predicates[i].PredicateType },

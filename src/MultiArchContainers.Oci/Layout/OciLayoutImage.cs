@@ -81,7 +81,7 @@ public sealed class OciLayoutImage
             ImageConfig config = OciJson.Deserialize<ImageConfig>(ReadVerified(root, manifest.Config.Digest, name), "the image config");
             // An OCI 1.1 artifact (an attestation manifest in that form) has an empty config and runs nowhere.
             Platform platform = config.ToPlatform()
-                ?? (manifest.ArtifactType is { Length: > 0 } && manifest.Config.MediaType == Attest.Attestation.EmptyMediaType ? new Platform { Os = "unknown", Architecture = "unknown" } : null)
+                ?? (manifest.ArtifactType is { Length: > 0 } && manifest.Config.MediaType == MediaTypes.OciEmpty ? new Platform { Os = "unknown", Architecture = "unknown" } : null)
                 ?? throw new MultiArchException(MessageIds.ArchiveInvalid, name, "the image config has no os or architecture");
             var descriptor = new Descriptor
             {

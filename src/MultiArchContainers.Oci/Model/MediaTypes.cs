@@ -7,6 +7,9 @@ public static class MediaTypes
     public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
     public const string OciConfig = "application/vnd.oci.image.config.v1+json";
     public const string OciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+    /// <summary>The empty descriptor's media type (content <c>{}</c>): the config of an OCI 1.1 artifact.</summary>
+    public const string OciEmpty = "application/vnd.oci.empty.v1+json";
     public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
     public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
 

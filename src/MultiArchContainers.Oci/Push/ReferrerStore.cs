@@ -13,8 +13,6 @@ namespace MultiArchContainers.Oci.Push;
 /// </summary>
 public sealed class ReferrerStore(IRegistryClient client, string repository)
 {
-    public const string EmptyMediaType = "application/vnd.oci.empty.v1+json";
-
     private static readonly byte[] Empty = "{}"u8.ToArray();
 
     /// <summary>The fallback tag of <paramref name="subject"/>'s referrers.</summary>
@@ -26,15 +24,15 @@ public sealed class ReferrerStore(IRegistryClient client, string repository)
     /// </summary>
     public async Task<JsonObject> PushAsync(Descriptor subject, string artifactType, byte[] content, IReadOnlyDictionary<string, string> annotations, CancellationToken cancellationToken)
     {
-        await UploadAsync(Empty, cancellationToken).ConfigureAwait(false);
-        await UploadAsync(content, cancellationToken).ConfigureAwait(false);
+        await client.EnsureBlobAsync(repository, Empty, cancellationToken).ConfigureAwait(false);
+        await client.EnsureBlobAsync(repository, content, cancellationToken).ConfigureAwait(false);
         var annotationObject = new JsonObject([.. annotations.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => KeyValuePair.Create(a.Key, (JsonNode?)JsonValue.Create(a.Value)))]);
         byte[] manifest = Encoding.UTF8.GetBytes(new JsonObject
         {
             ["schemaVersion"] = 2,
             ["mediaType"] = MediaTypes.OciManifest,
             ["artifactType"] = artifactType,
-            ["config"] = new JsonObject { ["mediaType"] = EmptyMediaType, ["digest"] = Digest.Sha256(Empty).ToString(), ["size"] = Empty.Length },
+            ["config"] = new JsonObject { ["mediaType"] = MediaTypes.OciEmpty, ["digest"] = Digest.Sha256(Empty).ToString(), ["size"] = Empty.Length },
             ["layers"] = new JsonArray(new JsonObject { ["mediaType"] = artifactType, ["digest"] = Digest.Sha256(content).ToString(), ["size"] = content.LongLength }),
             ["subject"] = new JsonObject { ["mediaType"] = subject.MediaType, ["digest"] = subject.Digest.ToString(), ["size"] = subject.Size },
             ["annotations"] = annotationObject.DeepClone(),
@@ -118,13 +116,4 @@ public sealed class ReferrerStore(IRegistryClient client, string repository)
 
     private static List<JsonObject> Entries(byte[] index) =>
         JsonNode.Parse(index)?["manifests"] is JsonArray manifests ? [.. manifests.OfType<JsonObject>().Select(m => (JsonObject)m.DeepClone())] : [];
-
-    private async Task UploadAsync(byte[] content, CancellationToken cancellationToken)
-    {
-        Digest digest = Digest.Sha256(content);
-        if (!await client.BlobExistsAsync(repository, digest, cancellationToken).ConfigureAwait(false))
-        {
-            await client.UploadBlobAsync(repository, digest, content.LongLength, () => new MemoryStream(content), cancellationToken).ConfigureAwait(false);
-        }
-    }
 }

@@ -27,7 +27,7 @@ public sealed class SignatureStore(IRegistryClient client, string repository)
             return false;
         }
 
-        await UploadAsync(payload, cancellationToken).ConfigureAwait(false);
+        await client.EnsureBlobAsync(repository, payload, cancellationToken).ConfigureAwait(false);
         layers.Add(new JsonObject
         {
             ["mediaType"] = CosignSignature.PayloadMediaType,
@@ -45,7 +45,7 @@ public sealed class SignatureStore(IRegistryClient client, string repository)
             ["os"] = string.Empty,
             ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray([.. layers.Select(l => (JsonNode)JsonValue.Create((string)l["digest"]!)!)]) },
         }.ToJsonString());
-        await UploadAsync(config, cancellationToken).ConfigureAwait(false);
+        await client.EnsureBlobAsync(repository, config, cancellationToken).ConfigureAwait(false);
         byte[] manifest = System.Text.Encoding.UTF8.GetBytes(new JsonObject
         {
             ["schemaVersion"] = 2,
@@ -88,14 +88,5 @@ public sealed class SignatureStore(IRegistryClient client, string repository)
 
         ManifestContent existing = await client.GetManifestAsync(repository, CosignSignature.Tag(digest), cancellationToken).ConfigureAwait(false);
         return JsonNode.Parse(existing.Content)?["layers"] is JsonArray layers ? [.. layers.OfType<JsonObject>().Select(l => (JsonObject)l.DeepClone())] : [];
-    }
-
-    private async Task UploadAsync(byte[] content, CancellationToken cancellationToken)
-    {
-        Digest digest = Digest.Sha256(content);
-        if (!await client.BlobExistsAsync(repository, digest, cancellationToken).ConfigureAwait(false))
-        {
-            await client.UploadBlobAsync(repository, digest, content.LongLength, () => new MemoryStream(content), cancellationToken).ConfigureAwait(false);
-        }
     }
 }
