@@ -217,6 +217,7 @@ public sealed class PushPlatformImages : MultiArchTask
         {
             ["epoch"] = $"{options.Epoch?.ToUnixTimeSeconds()}",
             ["generated base annotations"] = $"{options.GenerateBaseName}/{options.GenerateBaseDigest}/{options.BaseImage}",
+            ["base os.version"] = options.BaseOsVersions.GetValueOrDefault(rid) ?? string.Empty,
         };
         foreach ((string key, string value) in options.ManifestAnnotations.GetValueOrDefault(rid) ?? new Dictionary<string, string>())
         {
@@ -225,7 +226,7 @@ public sealed class PushPlatformImages : MultiArchTask
 
         if (request is not null)
         {
-            settings["attestations"] = $"{request.Sbom}/{request.Provenance}/{request.SelfContained}/{request.AssetsPath}";
+            settings["attestations"] = $"{request.Sbom}/{request.Provenance}/{request.SelfContained}/{request.AssetsPath}/{request.Artifact}";
             // Every scalar fact as the record prints it; its lists are filled per image from the archive and the
             // assets file, which the key holds already.
             settings["attestation facts"] = request.Facts.ToString();
