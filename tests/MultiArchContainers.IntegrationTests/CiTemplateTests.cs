@@ -118,7 +118,7 @@ public class CiTemplateTests
         }
 
         File.WriteAllText(Path.Combine(work, "nuget.config"), $"""
-            <configuration><packageSources><add key="multiarch-tool" value="{RepositoryLayout.PackagesFolder}" /></packageSources></configuration>
+            <configuration><packageSources><clear /><add key="multiarch-tool" value="{RepositoryLayout.PackagesFolder}" /></packageSources></configuration>
             """);
         var merge = new Dictionary<string, string>
         {
