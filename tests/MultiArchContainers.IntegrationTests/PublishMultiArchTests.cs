@@ -281,6 +281,33 @@ public class PublishMultiArchTests
     }
 
     [Fact]
+    public async Task TargetPublishMultiArchPublishesTheImageAloneUnlessPublishIsNamedToo()
+    {
+        string registry = _fixture.Registry.Address;
+        string repository = "team/no-folder";
+        using var sandbox = new Sandbox(_fixture, Project(repository, registry, """
+            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+            <ContainerImageTags>1.0</ContainerImageTags>
+            """, sdkVersion: _fixture.PackageVersion));
+        string output = Path.Combine(sandbox.Folder, "bin", "Release", "net10.0");
+
+        // dotnet publish -t:PublishMultiArch: the folder without a RID, which dotnet publish makes first, is not made.
+        ProcessResult result = await sandbox.PublishAsync();
+        AssertSucceeded(result);
+        Assert.Contains("no folder without a runtime identifier is published", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(["linux-arm64", "linux-x64"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
+
+        // Naming Publish as well asks for the folder, and gets it beside the image.
+        ProcessResult both = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-t:Publish;PublishMultiArch", "-nologo", "-v:n",
+            "-p:ContainerImageTags=2.0"]);
+        AssertSucceeded(both);
+        Assert.DoesNotContain("no folder without a runtime identifier is published", both.StandardOutput, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "publish", "app.dll")));
+        Assert.Equal(["1.0", "2.0"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
+    }
+
+    [Fact]
     public async Task SelfContainedProjectsGetTheRuntimeOfEachPlatform()
     {
         string registry = _fixture.Registry.Address;
