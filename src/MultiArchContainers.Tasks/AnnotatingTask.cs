@@ -79,16 +79,16 @@ public abstract class AnnotatingTask : MultiArchTask
     protected List<AnnotationInput> AllAnnotations()
     {
         var inputs = new List<AnnotationInput>();
-        inputs.AddRange(ToAnnotations("ContainerIndexAnnotation", AnnotationLevel.Index, IndexAnnotations));
-        inputs.AddRange(ToAnnotations("ContainerManifestAnnotation", AnnotationLevel.Manifest, ManifestAnnotations));
-        inputs.AddRange(ToAnnotations("ContainerDescriptorAnnotation", AnnotationLevel.ManifestDescriptor, DescriptorAnnotations));
+        inputs.AddRange(AnnotationItems.ToAnnotations("ContainerIndexAnnotation", AnnotationLevel.Index, IndexAnnotations));
+        inputs.AddRange(AnnotationItems.ToAnnotations("ContainerManifestAnnotation", AnnotationLevel.Manifest, ManifestAnnotations));
+        inputs.AddRange(AnnotationItems.ToAnnotations("ContainerDescriptorAnnotation", AnnotationLevel.ManifestDescriptor, DescriptorAnnotations));
         foreach (ITaskItem item in Annotations)
         {
             try
             {
                 foreach (AnnotationLevel level in AnnotationScope.Parse(item.GetMetadata("Scope"), $"ContainerAnnotation item '{item.ItemSpec}'"))
                 {
-                    inputs.AddRange(ToAnnotations("ContainerAnnotation", level, [item]));
+                    inputs.AddRange(AnnotationItems.ToAnnotations("ContainerAnnotation", level, [item]));
                 }
             }
             catch (MultiArchException ex)

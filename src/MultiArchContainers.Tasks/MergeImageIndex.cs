@@ -90,7 +90,7 @@ public sealed class MergeImageIndex : AnnotatingTask
                     Info($"Wrote image index {published.Descriptor.Digest} with {published.Images.Count} manifest(s) as {string.Join(", ", Tags.Concat(published.PlatformTags.SelectMany(t => t)))} to the OCI archive {path}");
                 }
 
-                PublishedIndex = PublishedIndexItem(published, Repository, Tags, MetadataFile, registry: result.ArchivePath is null ? Registry : null, archivePath: result.ArchivePath);
+                PublishedIndex = PublishedIndexItems.ToItem(published, Repository, Tags, MetadataFile, registry: result.ArchivePath is null ? Registry : null, archivePath: result.ArchivePath);
             }
         }
         finally

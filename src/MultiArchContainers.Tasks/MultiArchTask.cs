@@ -1,11 +1,6 @@
-using System.Globalization;
 using Microsoft.Build.Framework;
-using MultiArchContainers.Oci.Annotations;
-using MultiArchContainers.Oci.Push;
 using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Oci.Report;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
-using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace MultiArchContainers.Tasks;
 
@@ -92,29 +87,6 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
     }
 
     /// <summary>
-    /// Finishes a publish or merge: writes the metadata file when one is asked for and returns the output item
-    /// (Include the index digest; MediaType, Size, Registry or ArchivePath, Repository, Tags, Names, MetadataFile).
-    /// </summary>
-    protected ITaskItem PublishedIndexItem(PublishedIndex published, string repository, IReadOnlyList<string> tags, string metadataFile, string? registry = null, string? archivePath = null)
-    {
-        if (metadataFile.Length > 0)
-        {
-            MetadataFile.Write(metadataFile, MetadataDocument.ForIndex(published));
-        }
-
-        var item = new TaskItem(published.Descriptor.Digest.ToString());
-        item.SetMetadata(ItemMetadata.MediaType, published.Descriptor.MediaType);
-        item.SetMetadata(ItemMetadata.Size, published.Descriptor.Size.ToString(CultureInfo.InvariantCulture));
-        item.SetMetadata(ItemMetadata.Registry, registry ?? string.Empty);
-        item.SetMetadata(ItemMetadata.ArchivePath, archivePath ?? string.Empty);
-        item.SetMetadata(ItemMetadata.Repository, repository);
-        item.SetMetadata(ItemMetadata.Tags, string.Join(';', tags));
-        item.SetMetadata(ItemMetadata.Names, string.Join(';', published.Names));
-        item.SetMetadata(ItemMetadata.MetadataFile, metadataFile);
-        return item;
-    }
-
-    /// <summary>
     /// A client for <paramref name="registry"/> whose retries after transient answers show in the log. The registry the
     /// task pushes to (<paramref name="pushRegistry"/>) gets the push credentials of the environment; any other only
     /// the pull ones, as the .NET SDK does.
@@ -131,24 +103,4 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
     /// </summary>
     protected RegistryClientPool ClientPool(string pushRegistry, IEnumerable<string> named) =>
         new(pushRegistry, named, (registry, role) => new RegistryClient(registry, role: role) { OnRetry = Info });
-
-    /// <summary>
-    /// Annotation items as the Oci layer takes them: Include is the key, <c>Value</c> the value (null when the item has
-    /// no such metadata), <c>Platform</c> and <c>RuntimeIdentifier</c> optional qualifiers.
-    /// </summary>
-    protected static IEnumerable<AnnotationInput> ToAnnotations(string itemType, AnnotationLevel level, ITaskItem[] items) =>
-        items.Select(item => new AnnotationInput(
-            $"{itemType} item",
-            level,
-            item.ItemSpec,
-            HasMetadata(item, "Value") ? item.GetMetadata("Value") : null)
-        {
-            Platform = NonEmpty(item.GetMetadata(ItemMetadata.Platform)),
-            RuntimeIdentifier = NonEmpty(item.GetMetadata(ItemMetadata.RuntimeIdentifier)),
-        });
-
-    private static bool HasMetadata(ITaskItem item, string name) =>
-        item.MetadataNames.Cast<string>().Contains(name, StringComparer.OrdinalIgnoreCase);
-
-    private static string? NonEmpty(string value) => value.Length == 0 ? null : value;
 }

@@ -81,7 +81,7 @@ public sealed class PublishImageIndex : MultiArchTask
 
             Oci.Push.PublishedIndex written = writer.WriteIndex(path, Repository, index, platformImages, Tags, annotations.For(AnnotationLevel.IndexDescriptor), PlatformTags);
             Detail(MessageImportance.Normal, $"Wrote image index {written.Descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags.Concat(written.PlatformTags.SelectMany(t => t)))} to the OCI archive {path}");
-            PublishedIndex = PublishedIndexItem(written, Repository, Tags, MetadataFile, archivePath: path);
+            PublishedIndex = PublishedIndexItems.ToItem(written, Repository, Tags, MetadataFile, archivePath: path);
             return;
         }
 
@@ -99,7 +99,7 @@ public sealed class PublishImageIndex : MultiArchTask
             Detail(MessageImportance.Normal, $"  {image.Platform} ({image.RuntimeIdentifier}): {image.Manifest.Digest}");
         }
 
-        PublishedIndex = PublishedIndexItem(published, Repository, Tags, MetadataFile, registry: Registry);
+        PublishedIndex = PublishedIndexItems.ToItem(published, Repository, Tags, MetadataFile, registry: Registry);
     }
 
     /// <summary>Pushes again each missing child whose layout the push stage left in the working folder.</summary>

@@ -71,10 +71,9 @@ public class BuildNodeParsingTests
     public void RequiredNodesWithoutAClaimAreMac3006()
     {
         var engine = new TestBuildEngine();
-        var task = new BuildOnNodes
+        var task = new AssignBuildNodes
         {
             BuildEngine = engine,
-            AssignOnly = true,
             Platforms = [new TaskItem("linux-x64"), new TaskItem("linux-arm64")],
             NodeList = "arm=ssh://arm-host|linux-arm64",
             RequireBuildNodes = true,
@@ -91,10 +90,9 @@ public class BuildNodeParsingTests
     public void UnclaimedRidsStayLocal()
     {
         var engine = new TestBuildEngine();
-        var task = new BuildOnNodes
+        var task = new AssignBuildNodes
         {
             BuildEngine = engine,
-            AssignOnly = true,
             Platforms = [new TaskItem("linux-x64")],
             NodeList = "arm=ssh://arm-host|linux-arm64",
             ProjectPath = "/tmp/app.csproj",

@@ -74,10 +74,9 @@ public sealed class NodeSourcesTests : IDisposable
         var node = new TaskItem("arm");
         node.SetMetadata("Address", "ssh://nobody@127.0.0.1:1");
         node.SetMetadata("RuntimeIdentifiers", "linux-arm64");
-        var task = new BuildOnNodes
+        var task = new AssignBuildNodes
         {
             BuildEngine = engine,
-            AssignOnly = true,
             Platforms = [new TaskItem("linux-arm64")],
             Nodes = [node],
             ProjectPath = Path.Combine(project, "App.csproj"),

@@ -45,8 +45,8 @@ public sealed class PushAndPublishTests : IDisposable
         };
 
         Assert.True(push.Execute(), engine.Log);
-        Assert.Equal(["linux-x64", "linux-arm64"], push.PushedImages.Select(i => i.GetMetadata("RuntimeIdentifier")));
-        Assert.Equal(["linux/amd64", "linux/arm64/v8"], push.PushedImages.Select(i => i.GetMetadata("Platform")));
+        Assert.Equal(["linux-x64", "linux-arm64"], push.Images.Select(i => i.GetMetadata("RuntimeIdentifier")));
+        Assert.Equal(["linux/amd64", "linux/arm64/v8"], push.Images.Select(i => i.GetMetadata("Platform")));
         Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
 
         string metadataFile = Path.Combine(_work, "out", "metadata.json");
@@ -55,7 +55,7 @@ public sealed class PushAndPublishTests : IDisposable
         var publish = new PublishImageIndex
         {
             BuildEngine = engine,
-            Images = push.PushedImages,
+            Images = push.Images,
             PlanFile = planFile,
             Registry = _fixture.Registry.Address,
             Repository = repository,
@@ -68,7 +68,7 @@ public sealed class PushAndPublishTests : IDisposable
         string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:latest");
         JsonNode index = JsonNode.Parse(raw)!;
         Assert.Equal("https://example.com/x:1;y=2&z'ü%3B%25", index["annotations"]!["org.opencontainers.image.source"]!.GetValue<string>());
-        Assert.Equal(push.PushedImages.Select(i => i.ItemSpec), index["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()));
+        Assert.Equal(push.Images.Select(i => i.ItemSpec), index["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()));
         Assert.Equal("v8", index["manifests"]![1]!["platform"]!["variant"]!.GetValue<string>());
         Assert.Equal(["1.0", "latest"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
 
@@ -94,7 +94,7 @@ public sealed class PushAndPublishTests : IDisposable
             WorkingDirectory = layouts,
         };
         Assert.True(push.Execute(), engine.Log);
-        string child = push.PushedImages[0].ItemSpec;
+        string child = push.Images[0].ItemSpec;
         string registry = _fixture.Registry.Address;
 
         // Between the push and the index, the registry loses the child (a garbage collection) and refuses the index.
@@ -111,7 +111,7 @@ public sealed class PushAndPublishTests : IDisposable
         var publish = new PublishImageIndex
         {
             BuildEngine = engine,
-            Images = push.PushedImages,
+            Images = push.Images,
             Registry = front.Address,
             Repository = repository,
             Tags = ["1.0"],
@@ -151,8 +151,8 @@ public sealed class PushAndPublishTests : IDisposable
         var engine = new TestBuildEngine();
         var second = Push(engine, "second", repository);
         Assert.True(second.Execute(), engine.Log);
-        Assert.Equal(first.PushedImages.Select(i => i.ItemSpec), second.PushedImages.Select(i => i.ItemSpec));
-        Assert.Equal($"{_fixture.Registry.Address}/{repository}", second.PushedImages[0].GetMetadata("InRepository"));
+        Assert.Equal(first.Images.Select(i => i.ItemSpec), second.Images.Select(i => i.ItemSpec));
+        Assert.Equal($"{_fixture.Registry.Address}/{repository}", second.Images[0].GetMetadata("InRepository"));
         Assert.Contains(engine.Messages, m => m.Message!.Contains("is there already", StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(_work, "second")));
 
@@ -160,7 +160,7 @@ public sealed class PushAndPublishTests : IDisposable
         var elsewhere = Push(new TestBuildEngine(), "elsewhere", "tasks/recorded-elsewhere");
         Assert.True(elsewhere.Execute());
         Assert.True(Directory.Exists(Path.Combine(_work, "elsewhere", "linux-x64", "layout")));
-        JsonNode pushedThere = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/tasks/recorded-elsewhere@{first.PushedImages[0].ItemSpec}"))!;
+        JsonNode pushedThere = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/tasks/recorded-elsewhere@{first.Images[0].ItemSpec}"))!;
         Assert.NotEmpty(pushedThere["layers"]!.AsArray());
         string[] both = Directory.GetFiles(records, "*.json");
         Assert.Equal(2, both.Length);
@@ -175,7 +175,7 @@ public sealed class PushAndPublishTests : IDisposable
 
         var third = Push(new TestBuildEngine(), "third", "tasks/recorded-elsewhere");
         Assert.True(third.Execute());
-        Assert.Equal(first.PushedImages[0].ItemSpec, third.PushedImages[0].ItemSpec);
+        Assert.Equal(first.Images[0].ItemSpec, third.Images[0].ItemSpec);
         Assert.True(Directory.Exists(Path.Combine(_work, "third", "linux-x64", "layout")));
 
         // With a record that holds, the archive is only read: nothing is unpacked.

@@ -48,7 +48,6 @@ public sealed class TargetTests : IDisposable
         File.WriteAllText(path, $"""
             <Project>
               <Import Project="Sdk.props" Sdk="Microsoft.NET.Sdk" />
-              <Import Project="{SdkFolder}/MultiArchContainers.Sdk.props" />
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
                 <TargetFramework>net10.0</TargetFramework>

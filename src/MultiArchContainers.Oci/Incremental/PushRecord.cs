@@ -17,11 +17,57 @@ public sealed record PushRecord(
     public const int Kept = 20;
 
     /// <summary>
+    /// The key of pushing the image <paramref name="archivePath"/> (one RID's, <paramref name="runtimeIdentifier"/>) holds
+    /// to <paramref name="repository"/> of <paramref name="registry"/>: what the archive holds and every setting that
+    /// shapes what is pushed from it. Null when the archive cannot be read (the collection then reports why).
+    /// </summary>
+    public static string? KeyFor(string runtimeIdentifier, string archivePath, string registry, string repository, Collect.CollectOptions options, Attest.AttestationRequest? attestation)
+    {
+        if (runtimeIdentifier.Length == 0 || !File.Exists(archivePath))
+        {
+            return null;
+        }
+
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["epoch"] = $"{options.Epoch?.ToUnixTimeSeconds()}",
+            ["generated base annotations"] = $"{options.GenerateBaseName}/{options.GenerateBaseDigest}/{options.BaseImage}",
+            ["base os.version"] = options.BaseOsVersions.GetValueOrDefault(runtimeIdentifier) ?? string.Empty,
+        };
+        foreach ((string key, string value) in options.ManifestAnnotations.GetValueOrDefault(runtimeIdentifier) ?? new Dictionary<string, string>())
+        {
+            settings["annotation " + key] = value;
+        }
+
+        if (attestation is not null)
+        {
+            settings["attestations"] = $"{attestation.Sbom}/{attestation.Provenance}/{attestation.SelfContained}/{attestation.AssetsPath}/{attestation.Artifact}";
+            // Every scalar fact as the record prints it; its lists are filled per image from the archive and the
+            // assets file, which the key holds already.
+            settings["attestation facts"] = attestation.Facts.ToString();
+            if (attestation.AssetsPath.Length > 0)
+            {
+                settings["assets file"] = FileState.Of(attestation.AssetsPath).Content;
+            }
+        }
+
+        try
+        {
+            return ArchiveKey(archivePath, registry, repository, settings);
+        }
+        catch (Exception ex) when (ex is MultiArchException or IOException or UnauthorizedAccessException)
+        {
+            // The archive cannot be read: no key, and the collection reports why.
+            return null;
+        }
+    }
+
+    /// <summary>
     /// The key of pushing the image <paramref name="archivePath"/> holds to <paramref name="repository"/> of
     /// <paramref name="registry"/>, shaped by the named <paramref name="settings"/> (the publish's time, the manifest
     /// annotations, the attestations).
     /// </summary>
-    public static string KeyFor(string archivePath, string registry, string repository, IEnumerable<KeyValuePair<string, string>> settings)
+    private static string ArchiveKey(string archivePath, string registry, string repository, IEnumerable<KeyValuePair<string, string>> settings)
     {
         var key = new KeyBuilder()
             .Add("tool", typeof(PushRecord).Assembly.ManifestModule.ModuleVersionId.ToString())
