@@ -54,7 +54,7 @@ public abstract class AnnotatingTask : MultiArchTask
     public bool Reproducible { get; set; } = true;
 
     /// <summary>The time of this publish (<see cref="BuildTime"/>), resolved once.</summary>
-    protected BuildTime Time => _time ??= Resolve();
+    private protected BuildTime Time => _time ??= Resolve();
 
     private BuildTime? _time;
 
@@ -76,7 +76,7 @@ public abstract class AnnotatingTask : MultiArchTask
     protected bool DockerFormat => ImageFormat.Equals("Docker", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every declaration: the three item types, the string, and the generated values for index and manifests.</summary>
-    protected List<AnnotationInput> AllAnnotations()
+    private protected List<AnnotationInput> AllAnnotations()
     {
         var inputs = new List<AnnotationInput>();
         inputs.AddRange(AnnotationItems.ToAnnotations("ContainerIndexAnnotation", AnnotationLevel.Index, IndexAnnotations));

@@ -46,7 +46,7 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
     /// Every text of these tasks reaches the log here, through <see cref="SafeText"/>: values a registry, an archive, a
     /// file or an annotation controls can neither drive the console nor start a line of their own.
     /// </summary>
-    protected void Report(Diagnostic diagnostic)
+    private protected void Report(Diagnostic diagnostic)
     {
         string text = SafeText.Escape(diagnostic.Text);
         switch (diagnostic.Severity)
@@ -91,16 +91,16 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
     /// task pushes to (<paramref name="pushRegistry"/>) gets the push credentials of the environment; any other only
     /// the pull ones, as the .NET SDK does.
     /// </summary>
-    protected RegistryClient CreateClient(string registry, string pushRegistry) =>
+    private protected RegistryClient CreateClient(string registry, string pushRegistry) =>
         new(registry, role: registry.Equals(pushRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryRole.Push : RegistryRole.Pull) { OnRetry = Info };
 
     /// <summary>A client for a registry the task only reads from (pull credentials).</summary>
-    protected IRegistryClient PullClient(string registry) => CreateClient(registry, pushRegistry: string.Empty);
+    private protected IRegistryClient PullClient(string registry) => CreateClient(registry, pushRegistry: string.Empty);
 
     /// <summary>
     /// Clients for a merge: <paramref name="pushRegistry"/> with the push credentials of the environment,
     /// <paramref name="named"/> (what the project names) with the pull ones, any other only what the docker config gives.
     /// </summary>
-    protected RegistryClientPool ClientPool(string pushRegistry, IEnumerable<string> named) =>
+    private protected RegistryClientPool ClientPool(string pushRegistry, IEnumerable<string> named) =>
         new(pushRegistry, named, (registry, role) => new RegistryClient(registry, role: role) { OnRetry = Info });
 }

@@ -27,7 +27,7 @@ public abstract class NodeTask : MultiArchTask
     public string AssignmentFile { get; set; } = string.Empty;
 
     /// <summary>The nodes the project declares (problems reported) and the folder sent to them (null without nodes).</summary>
-    protected (List<BuildNode> Nodes, string? SourceRoot) ReadNodes()
+    private protected (List<BuildNode> Nodes, string? SourceRoot) ReadNodes()
     {
         var nodes = Nodes.Select(item => BuildNode.Parse(item.ItemSpec, item.GetMetadata("Address"), item.GetMetadata("RuntimeIdentifiers"),
             item.MetadataNames.Cast<string>().ToDictionary(n => n, item.GetMetadata, StringComparer.OrdinalIgnoreCase), Report)).OfType<BuildNode>().ToList();
@@ -37,5 +37,5 @@ public abstract class NodeTask : MultiArchTask
         return (nodes, sourceRoot);
     }
 
-    protected RemoteBuilder CreateBuilder() => new(new SshRunner(AcceptUnknownHostKeys), Report, Info);
+    private protected RemoteBuilder CreateBuilder() => new(new SshRunner(AcceptUnknownHostKeys), Report, Info);
 }

@@ -62,11 +62,11 @@ public abstract class PlatformImageTask : MultiArchTask
     [Output]
     public ITaskItem[] Images { get; protected set; } = [];
 
-    protected IReadOnlyList<PlatformArchive> PlatformArchives =>
+    private protected IReadOnlyList<PlatformArchive> PlatformArchives =>
         Archives.Select(a => new PlatformArchive(a.GetMetadata(ItemMetadata.RuntimeIdentifier), a.ItemSpec)).ToList();
 
     /// <summary>The publisher of these archives; the attestations name the images <paramref name="imageName"/>.</summary>
-    protected PlatformImagePublisher CreatePublisher(string imageName, string cacheRoot = "")
+    private protected PlatformImagePublisher CreatePublisher(string imageName, string cacheRoot = "")
     {
         PublishPlan plan = PublishPlan.Read(PlanFile);
         AnnotationSet annotations = plan.AnnotationSet();
@@ -96,7 +96,7 @@ public abstract class PlatformImageTask : MultiArchTask
     /// reused (the image built before from the same inputs) or up to date (its build skipped), and its image; and the
     /// metadata file when one image was made.
     /// </summary>
-    protected void Finish(IReadOnlyList<PreparedPlatformImage> prepared, string? inRepository)
+    private protected void Finish(IReadOnlyList<PreparedPlatformImage> prepared, string? inRepository)
     {
         foreach (PreparedPlatformImage image in prepared)
         {

@@ -8,7 +8,7 @@ namespace MultiArchContainers.Tasks;
 /// normal importance: at the default verbosity it is not shown, at -v:n and in a binary log it is. Warnings and errors
 /// pass unchanged.
 /// </summary>
-public class QuietBuildEngine : DispatchProxy
+internal class QuietBuildEngine : DispatchProxy
 {
     private IBuildEngine10 _inner = null!;
 

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Microsoft.Build.Framework;
 using MultiArchContainers.Oci;
+using MultiArchContainers.Oci.Processes;
 
 namespace MultiArchContainers.Tasks;
 
@@ -31,35 +31,19 @@ public sealed class RestoreRuntimeIdentifiers : MultiArchTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(DotnetPath.Length > 0 ? DotnetPath : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         string rids = string.Join(';', RuntimeIdentifiers.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal));
         // MSBuild's own command-line parser keeps a quoted value with ';' as one property.
-        foreach (string argument in new[] { "restore", ProjectPath, "-nologo", "-v:q", $"-p:RuntimeIdentifiers=\"{rids}\"", $"-p:MSBuildProjectExtensionsPath={ExtensionsPath}" })
+        string dotnet = DotnetPath.Length > 0 ? DotnetPath : "dotnet";
+        ChildProcessResult? restore = await ChildProcess.RunAsync(new ChildProcessStart(dotnet,
+            ["restore", ProjectPath, "-nologo", "-v:q", $"-p:RuntimeIdentifiers=\"{rids}\"", $"-p:MSBuildProjectExtensionsPath={ExtensionsPath}"])
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> error = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
+            Timeout = TimeSpan.FromMinutes(30),
+        }, cancellationToken).ConfigureAwait(false);
+        if (restore is not { Succeeded: true })
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        if (process.ExitCode != 0)
-        {
-            string log = ((await output.ConfigureAwait(false)) + (await error.ConfigureAwait(false))).Trim();
+            string log = restore is null ? $"{dotnet} could not be started"
+                : restore.End == ChildProcessEnd.TimedOut ? "it did not finish within 30 minutes and was ended"
+                : (restore.Output + restore.Error).Trim();
             Report(Diagnostic.Error(MessageIds.RestoreFailed, rids, ProjectPath, log));
         }
     }

@@ -5,7 +5,7 @@ using MultiArchContainers.Oci.Registry;
 namespace MultiArchContainers.Testing;
 
 /// <summary>Pushes a small multi-platform base image (one <see cref="TestImage"/> per platform, plus its index) into a registry.</summary>
-public static class BaseImageSeeder
+internal static class BaseImageSeeder
 {
     /// <summary>The platforms seeded unless told otherwise: what PublishMultiArch's tests build for.</summary>
     public static readonly IReadOnlyList<Platform> DefaultPlatforms =

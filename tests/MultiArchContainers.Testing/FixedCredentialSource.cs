@@ -3,7 +3,7 @@ using MultiArchContainers.Oci.Registry;
 namespace MultiArchContainers.Testing;
 
 /// <summary>The same credential (or none) for every registry, for clients in tests.</summary>
-public sealed class FixedCredentialSource(RegistryCredential? credential) : ICredentialSource
+internal sealed class FixedCredentialSource(RegistryCredential? credential) : ICredentialSource
 {
     public static FixedCredentialSource TestUser { get; } = new(new RegistryCredential(TestCredentials.User, TestCredentials.Password));
 

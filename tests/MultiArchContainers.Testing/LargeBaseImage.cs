@@ -12,7 +12,7 @@ namespace MultiArchContainers.Testing;
 /// so every run makes the same bytes) adding up to about <c>megabytes</c>, and a config with a history entry per layer,
 /// as real base images have, or none at all, as some image builders write.
 /// </summary>
-public static class LargeBaseImage
+internal static class LargeBaseImage
 {
     /// <summary>The share of the size each layer gets, largest first, like an OS layer, a runtime and small tools.</summary>
     private static readonly double[] LayerShares = [0.5, 0.3, 0.15, 0.05];

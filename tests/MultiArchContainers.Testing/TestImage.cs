@@ -11,7 +11,7 @@ namespace MultiArchContainers.Testing;
 /// A small, real single-platform image: one gzip tar layer holding /etc/os-release, a config with os,
 /// architecture and variant, and an OCI manifest. Fixed timestamps keep the digests stable.
 /// </summary>
-public sealed class TestImage
+internal sealed class TestImage
 {
     private TestImage(byte[] layer, byte[] config, byte[] manifest, Platform platform)
     {

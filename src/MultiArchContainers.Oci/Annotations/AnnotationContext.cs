@@ -3,7 +3,7 @@ using MultiArchContainers.Oci.Model;
 namespace MultiArchContainers.Oci.Annotations;
 
 /// <summary>What the resolution checks besides the declarations themselves.</summary>
-public sealed record AnnotationContext(IReadOnlyList<(string Rid, Platform Platform)> Platforms)
+internal sealed record AnnotationContext(IReadOnlyList<(string Rid, Platform Platform)> Platforms)
 {
     /// <summary>Whether the output is an OCI archive (the only place index-descriptor annotations can go).</summary>
     public bool ArchiveOutput { get; init; }

@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Annotations;
 /// <param name="Level">Where it goes.</param>
 /// <param name="Key">The annotation key.</param>
 /// <param name="Value">The value, or null when the declaration gave none.</param>
-public sealed record AnnotationInput(string Source, AnnotationLevel Level, string Key, string? Value)
+internal sealed record AnnotationInput(string Source, AnnotationLevel Level, string Key, string? Value)
 {
     public string? Platform { get; init; }
 

@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Annotations;
 
 /// <summary>Where an annotation goes.</summary>
-public enum AnnotationLevel
+internal enum AnnotationLevel
 {
     /// <summary>The image index itself.</summary>
     Index,

@@ -6,7 +6,7 @@ using MultiArchContainers.Oci.Model;
 namespace MultiArchContainers.Oci.Annotations;
 
 /// <summary>Checks declared annotations and places each at its level and platform.</summary>
-public static partial class AnnotationResolver
+internal static partial class AnnotationResolver
 {
     /// <summary>The keys the OCI image spec predefines in its reserved <c>org.opencontainers.</c> namespace.</summary>
     public static readonly IReadOnlySet<string> PredefinedKeys = new HashSet<string>(StringComparer.Ordinal)

@@ -6,7 +6,7 @@ namespace MultiArchContainers.Oci.Annotations;
 /// separated by ',' or ';', in any case. A multi-platform publish puts an item without a scope on the index, as the
 /// SDK does for a multi-platform image.
 /// </summary>
-public static class AnnotationScope
+internal static class AnnotationScope
 {
     private static readonly Dictionary<string, AnnotationLevel> Names = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Annotations;
 
 /// <summary>The annotations of one publish, by level and, below the index, by runtime identifier.</summary>
-public sealed class AnnotationSet
+internal sealed class AnnotationSet
 {
     private readonly Dictionary<(AnnotationLevel, string), SortedDictionary<string, string>> _maps = [];
 

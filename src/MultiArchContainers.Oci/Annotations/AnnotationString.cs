@@ -9,7 +9,7 @@ namespace MultiArchContainers.Oci.Annotations;
 /// An entry without a type prefix is an index annotation. <c>\;</c>, <c>\,</c> and <c>\\</c> stand for
 /// <c>;</c>, <c>,</c> and <c>\</c> anywhere in an entry.
 /// </summary>
-public static class AnnotationString
+internal static class AnnotationString
 {
     public const string SourceName = "ContainerAnnotations";
 

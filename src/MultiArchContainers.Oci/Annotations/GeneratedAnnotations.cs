@@ -4,7 +4,7 @@ namespace MultiArchContainers.Oci.Annotations;
 /// The generated annotations of a publish: the project's facts (version, source, title, …) plus
 /// <c>org.opencontainers.image.created</c> and <c>.revision</c>, for the index and every manifest. Declared values win.
 /// </summary>
-public static class GeneratedAnnotations
+internal static class GeneratedAnnotations
 {
     public const string RevisionKey = "org.opencontainers.image.revision";
 

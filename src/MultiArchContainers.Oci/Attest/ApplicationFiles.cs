@@ -6,7 +6,7 @@ using MultiArchContainers.Oci.Layout;
 namespace MultiArchContainers.Oci.Attest;
 
 /// <summary>The application's files as the image holds them: every regular file of its top layer (the app layer the .NET SDK adds), hashed.</summary>
-public static class ApplicationFiles
+internal static class ApplicationFiles
 {
     public static IReadOnlyList<ApplicationFile> Read(OciLayoutImage image)
     {

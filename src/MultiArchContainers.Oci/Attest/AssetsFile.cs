@@ -6,7 +6,7 @@ namespace MultiArchContainers.Oci.Attest;
 /// What NuGet's <c>project.assets.json</c> says about one RID of one target framework: every package of the resolved
 /// graph with its SHA-512, and the runtime packs a self-contained publish of that RID carries. Read once, asked per RID.
 /// </summary>
-public sealed class AssetsFile
+internal sealed class AssetsFile
 {
     private readonly JsonElement _root;
 

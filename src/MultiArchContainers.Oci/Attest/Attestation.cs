@@ -10,7 +10,7 @@ namespace MultiArchContainers.Oci.Attest;
 /// the image manifest, listed in the index as platform <c>unknown/unknown</c> with the
 /// <c>vnd.docker.reference.type=attestation-manifest</c> and <c>vnd.docker.reference.digest</c> annotations.
 /// </summary>
-public sealed record Attestation(byte[] Config, IReadOnlyList<byte[]> Statements, byte[] Manifest, Descriptor Descriptor)
+internal sealed record Attestation(byte[] Config, IReadOnlyList<byte[]> Statements, byte[] Manifest, Descriptor Descriptor)
 {
     public const string StatementMediaType = "application/vnd.in-toto+json";
     public const string PredicateTypeKey = "in-toto.io/predicate-type";

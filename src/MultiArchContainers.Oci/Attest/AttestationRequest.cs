@@ -5,7 +5,7 @@ namespace MultiArchContainers.Oci.Attest;
 /// <see cref="BuildFacts.RuntimeIdentifier"/> and <see cref="BuildFacts.Platform"/> of <see cref="Facts"/> are
 /// replaced per image.
 /// </summary>
-public sealed record AttestationRequest(bool Sbom, bool Provenance, BuildFacts Facts)
+internal sealed record AttestationRequest(bool Sbom, bool Provenance, BuildFacts Facts)
 {
     /// <summary>NuGet's assets file of the build, for the packages of each RID.</summary>
     public string AssetsPath { get; init; } = string.Empty;

@@ -1,13 +1,13 @@
 namespace MultiArchContainers.Oci.Attest;
 
 /// <summary>A file of the application as the image holds it: its path in the image and its hashes (hex).</summary>
-public sealed record ApplicationFile(string Path, string Sha256, string Sha1);
+internal sealed record ApplicationFile(string Path, string Sha256, string Sha1);
 
 /// <summary>
 /// What the SBOM and the provenance of one platform image say, gathered from MSBuild and the image itself. Nothing
 /// here depends on the clock or on chance: <see cref="Time"/> follows the timestamp policy of the publish.
 /// </summary>
-public sealed record BuildFacts
+internal sealed record BuildFacts
 {
     /// <summary>The image's name without tag: registry/repository, or the repository alone for an archive.</summary>
     public required string ImageName { get; init; }

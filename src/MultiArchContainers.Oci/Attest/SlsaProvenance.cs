@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Attest;
 /// version, with the .NET SDK's), the project, configuration and RID, and the resolved dependencies (the git commit,
 /// the base image and each NuGet package). Its times are the publish's, so it is as reproducible as the image.
 /// </summary>
-public static class SlsaProvenance
+internal static class SlsaProvenance
 {
     public const string PredicateType = "https://slsa.dev/provenance/v1";
 

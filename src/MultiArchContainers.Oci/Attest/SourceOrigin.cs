@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Attest;
 /// git reads it (sections, quoted values, escapes, comments), without any user name or password in any of its forms,
 /// and never a path of the build machine.
 /// </summary>
-public static class SourceOrigin
+internal static class SourceOrigin
 {
     /// <summary>The first <c>url</c> of <c>[remote "origin"]</c> in the git config text, as git reads the value; null when there is none.</summary>
     public static string? ReadUrl(IEnumerable<string> configLines)

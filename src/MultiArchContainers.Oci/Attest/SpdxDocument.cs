@@ -11,7 +11,7 @@ namespace MultiArchContainers.Oci.Attest;
 /// app, and the base image as a dependency. Identical facts give identical bytes: the document namespace is derived
 /// from the content and the time is the publish's.
 /// </summary>
-public static class SpdxDocument
+internal static class SpdxDocument
 {
     public const string PredicateType = "https://spdx.dev/Document";
 

@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Collect;
 /// Those stay the base image's bytes; only the other layers (the ones the SDK added) are made reproducible. History
 /// entries cannot tell: the SDK writes one for every layer when the base image's config has none.
 /// </summary>
-public static class BaseLayers
+internal static class BaseLayers
 {
     /// <summary>
     /// The layer digests of the base manifest <paramref name="planned"/> (the one the plan chose for the platform), or,

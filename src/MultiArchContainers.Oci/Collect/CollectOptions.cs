@@ -2,7 +2,7 @@ namespace MultiArchContainers.Oci.Collect;
 
 /// <summary>What turns one RID's image archive into the image that is pushed or archived.</summary>
 /// <param name="ManifestAnnotations">The resolved manifest annotations, by RID.</param>
-public sealed record CollectOptions(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ManifestAnnotations)
+internal sealed record CollectOptions(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ManifestAnnotations)
 {
     /// <summary>Rewrite each image so its digest depends only on its content (the SOURCE_DATE_EPOCH time).</summary>
     public DateTimeOffset? Epoch { get; init; }

@@ -12,7 +12,7 @@ namespace MultiArchContainers.Oci.Collect;
 /// Rewrites a per-RID image before it is pushed: manifest annotations, and (with a source date epoch) the parts of
 /// the .NET SDK's output that carry the build's wall-clock time. Unknown fields of the manifest and config are kept.
 /// </summary>
-public static class ImageRewriter
+internal static class ImageRewriter
 {
     /// <summary>The history author the .NET SDK writes for the layers it adds on top of the base image.</summary>
     public const string SdkHistoryAuthor = ".NET SDK";

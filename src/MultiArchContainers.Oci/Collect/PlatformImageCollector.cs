@@ -6,7 +6,7 @@ namespace MultiArchContainers.Oci.Collect;
 /// The Collect stage for images built here: opens the OCI layout archive the .NET SDK wrote for one RID (as
 /// untrusted input), makes it reproducible when asked, and writes the manifest annotations into it.
 /// </summary>
-public static class PlatformImageCollector
+internal static class PlatformImageCollector
 {
     public const string BaseNameKey = "org.opencontainers.image.base.name";
     public const string BaseDigestKey = "org.opencontainers.image.base.digest";

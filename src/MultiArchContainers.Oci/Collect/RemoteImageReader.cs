@@ -3,7 +3,7 @@ using MultiArchContainers.Oci.Registry;
 namespace MultiArchContainers.Oci.Collect;
 
 /// <summary>Reads what an image reference stands for: the images of an index, or one image with the platform of its config.</summary>
-public static class RemoteImageReader
+internal static class RemoteImageReader
 {
     /// <summary>
     /// The manifest descriptors <paramref name="reference"/> names: an index's entries (those without a platform are

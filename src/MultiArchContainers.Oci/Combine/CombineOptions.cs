@@ -3,7 +3,7 @@ using MultiArchContainers.Oci.Annotations;
 namespace MultiArchContainers.Oci.Combine;
 
 /// <summary>Everything the index gets besides its children.</summary>
-public sealed record CombineOptions
+internal sealed record CombineOptions
 {
     /// <summary>Annotations of the index itself, exactly as declared.</summary>
     public IReadOnlyDictionary<string, string> IndexAnnotations { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);

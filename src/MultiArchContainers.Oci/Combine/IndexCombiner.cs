@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Combine;
 
 /// <summary>Builds an image index from per-platform images. Pure: no I/O.</summary>
-public static class IndexCombiner
+internal static class IndexCombiner
 {
     public static ImageIndex Combine(IReadOnlyList<PlatformImage> images, CombineOptions options)
     {

@@ -4,7 +4,7 @@ using System.Resources;
 namespace MultiArchContainers.Oci.Diagnostics;
 
 /// <summary>A coded message from Resources/Strings.resx: <c>MACnnnn</c> plus the formatted text.</summary>
-public sealed record Diagnostic(DiagnosticSeverity Severity, string Code, string Text)
+internal sealed record Diagnostic(DiagnosticSeverity Severity, string Code, string Text)
 {
     private static readonly ResourceManager Resources =
         new("MultiArchContainers.Oci.Resources.Strings", typeof(Diagnostic).Assembly);

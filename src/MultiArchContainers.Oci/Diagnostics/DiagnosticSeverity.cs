@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Diagnostics;
 
 /// <summary>Severity of a <see cref="Diagnostic"/>.</summary>
-public enum DiagnosticSeverity
+internal enum DiagnosticSeverity
 {
     Message,
     Warning,

@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Diagnostics;
 
 /// <summary>Names of the messages in Resources/Strings.resx; each message starts with its MAC code.</summary>
-public static class MessageIds
+internal static class MessageIds
 {
     public const string RegistryUnreachable = nameof(RegistryUnreachable);
     public const string RegistryUnauthorized = nameof(RegistryUnauthorized);

@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Diagnostics;
 
 /// <summary>A known failure that carries its coded diagnostic; tasks turn it into an MSBuild error.</summary>
-public class MultiArchException : Exception
+internal class MultiArchException : Exception
 {
     public MultiArchException(Diagnostic diagnostic, Exception? inner = null)
         : base(diagnostic.ToString(), inner)

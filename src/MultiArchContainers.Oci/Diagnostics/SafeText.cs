@@ -11,7 +11,7 @@ namespace MultiArchContainers.Oci.Diagnostics;
 /// title or turns into a CI workflow command. Everything else, other scripts and accents included, stays as it is.
 /// Exact output (<c>--raw</c>, JSON) does not go through here: JSON escapes controls itself.
 /// </summary>
-public static class SafeText
+internal static class SafeText
 {
     public static string Escape(string? text)
     {

@@ -14,7 +14,7 @@ namespace MultiArchContainers.Oci.Engine;
 /// </list>
 /// Attestation manifests (platform unknown/unknown) run nowhere and are not loaded.
 /// </summary>
-public sealed class EngineLoader
+internal sealed class EngineLoader
 {
     private readonly LocalEngine _engine;
     private readonly EngineCli _cli;

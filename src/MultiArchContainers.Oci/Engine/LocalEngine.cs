@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Engine;
 
 /// <summary>The local container engines an image can be loaded into.</summary>
-public enum EngineKind
+internal enum EngineKind
 {
     Docker,
     Podman,
@@ -16,7 +16,7 @@ public enum EngineKind
 /// <param name="Version">The engine's version as its CLI reports it.</param>
 /// <param name="HoldsIndexes">Whether the engine keeps an index with every platform: Podman (as a manifest list) and
 /// Docker with the containerd image store; Docker's classic store keeps one platform per name.</param>
-public sealed record LocalEngine(EngineKind Kind, string Version, bool HoldsIndexes)
+internal sealed record LocalEngine(EngineKind Kind, string Version, bool HoldsIndexes)
 {
     public string Program => Kind == EngineKind.Docker ? "docker" : "podman";
 

@@ -3,7 +3,7 @@ using MultiArchContainers.Oci.Registry;
 namespace MultiArchContainers.Oci.Incremental;
 
 /// <summary>What a base image reference names now, as the keys of kept images and build inputs record it.</summary>
-public static class BaseImageDigest
+internal static class BaseImageDigest
 {
     /// <summary>
     /// The digest <paramref name="baseImage"/> names now: the one this publish's plan read when it is the same

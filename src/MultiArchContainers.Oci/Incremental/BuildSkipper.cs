@@ -4,7 +4,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// Decides, for each RID of a publish, whether its build is skipped (<see cref="ReuseDecision"/>), from the state now
 /// and the RID's <see cref="InputRecord"/>, and names the kept image a skipped RID uses.
 /// </summary>
-public static class BuildSkipper
+internal static class BuildSkipper
 {
     /// <summary>One RID's decision; <paramref name="Archive"/> is the kept image when it is up to date.</summary>
     public sealed record Result(string RuntimeIdentifier, ReuseDecision Decision, string? Archive);

@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// (0700, like the publish's own run folders), each file written whole or not at all (a temporary name, then a rename),
 /// and read back as nothing when it is missing or damaged.
 /// </summary>
-public static class CacheFolder
+internal static class CacheFolder
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 

@@ -4,4 +4,4 @@ namespace MultiArchContainers.Oci.Incremental;
 /// One file a compile reads, as the compiler gets it: its role (the compiler parameter: Sources, References,
 /// Analyzers, …), its path, and the item metadata the compiler uses (aliases, resource names).
 /// </summary>
-public sealed record CompileInput(string Role, string Path, string Metadata);
+internal sealed record CompileInput(string Role, string Path, string Metadata);

@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// without a RID) takes that compile's outputs instead of compiling; a compile whose signature changed has its
 /// assembly removed, so the compiler runs.
 /// </summary>
-public static class CompilePreparer
+internal static class CompilePreparer
 {
     public enum Outcome
     {

@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// beside the outputs in the intermediate folder. The compile without a RID keeps one for the per-RID builds: a RID
 /// whose compile would have the same signature takes those outputs instead of compiling (compile once).
 /// </summary>
-public sealed record CompileRecord(
+internal sealed record CompileRecord(
     [property: JsonPropertyName("signature")] InputKey Signature,
     [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, string> Outputs)
 {

@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// content. A file that did not exist has size -1 and no hash. The content hash is what decides; the time only says
 /// whether MSBuild, which compares times, can see a change (<see cref="InputRecord"/>).
 /// </summary>
-public sealed record FileState(
+internal sealed record FileState(
     [property: JsonPropertyName("path")] string Path,
     [property: JsonPropertyName("size")] long Size,
     [property: JsonPropertyName("time")] long Ticks,

@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// and content), each setting the SDK's image builder takes, and the base image digest. Two builds with one key make
 /// the same image, so the second one reuses the first's (<see cref="ImageStore"/>).
 /// </summary>
-public static class ImageKey
+internal static class ImageKey
 {
     public static InputKey Of(string publishFolder, IEnumerable<KeyValuePair<string, string>> settings, Digest baseDigest)
     {

@@ -6,7 +6,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// chose a key reads the image of that key, whatever another publish of the project keeps at the same time. The
 /// newest few are kept; older ones go when a new one is added.
 /// </summary>
-public sealed class ImageStore(string folder)
+internal sealed class ImageStore(string folder)
 {
     /// <summary>Images kept per RID besides any used in the last hour (a publish still running may need it).</summary>
     public const int Kept = 3;

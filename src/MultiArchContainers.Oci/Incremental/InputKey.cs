@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace MultiArchContainers.Oci.Incremental;
 
 /// <summary>A key made by <see cref="KeyBuilder"/>: the digest of every field, and the fields, by name.</summary>
-public sealed record InputKey(
+internal sealed record InputKey(
     [property: JsonPropertyName("value")] string Value,
     [property: JsonPropertyName("fields")] IReadOnlyDictionary<string, string> Fields)
 {

@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// folder under the digest of its state (the last few; a publish that alternates between two states finds both), and
 /// the last one also as <see cref="FileName"/>: what the outputs in obj were last built from.
 /// </summary>
-public sealed record InputRecord(
+internal sealed record InputRecord(
     [property: JsonPropertyName("state")] InputState State,
     [property: JsonPropertyName("imageKey")] string ImageKey,
     [property: JsonPropertyName("completedAt")] long CompletedAtTicks)

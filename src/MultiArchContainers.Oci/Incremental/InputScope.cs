@@ -6,7 +6,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// the files MSBuild, NuGet and the compiler look for in every folder above them (<see cref="ProbeNames"/>, tracked
 /// whether they exist or not), and the files the project's items name outside those folders.
 /// </summary>
-public sealed class InputScope
+internal sealed class InputScope
 {
     /// <summary>Files looked for in the folders above a project; a new one is a change.</summary>
     public static readonly IReadOnlyList<string> ProbeNames =

@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// file of the <see cref="InputScope"/> with its content hash. Kept with the image a build made
 /// (<see cref="InputRecord"/>), it lets the next publish prove that nothing changed.
 /// </summary>
-public sealed record InputState(
+internal sealed record InputState(
     [property: JsonPropertyName("settings")] InputKey Settings,
     [property: JsonPropertyName("files")] IReadOnlyList<FileState> Files,
     [property: JsonPropertyName("takenAt")] long TakenAtTicks)

@@ -9,7 +9,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// alike. With a secret, field values are hashed with it (HMAC-SHA256), so a key kept on disk does not let anyone
 /// test guesses of a value (an environment variable, a property given on the command line).
 /// </summary>
-public sealed class KeyBuilder
+internal sealed class KeyBuilder
 {
     private readonly SortedDictionary<string, string> _fields = new(StringComparer.Ordinal);
     private readonly byte[]? _secret;

@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// through another one, from the assets file NuGet wrote (<c>libraries</c> of type <c>project</c>), and the NuGet
 /// configuration files that restore read.
 /// </summary>
-public static class ProjectClosure
+internal static class ProjectClosure
 {
     /// <summary>Full paths of the referenced project files and of the NuGet config files; null when the file cannot be read.</summary>
     public static (IReadOnlyList<string> Projects, IReadOnlyList<string> ConfigFiles)? FromAssets(string assetsFile, string projectDirectory)

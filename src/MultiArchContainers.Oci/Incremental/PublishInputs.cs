@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// a build without a file: the tool, the command line, the environment, the toolset, the base image and the commit.
 /// <see cref="TakeFiles"/> and <see cref="Complete"/> turn them into an <see cref="InputState"/>.
 /// </summary>
-public sealed partial record PublishInputs
+internal sealed partial record PublishInputs
 {
     /// <summary>Environment variables that shells change on their own and no build reads.</summary>
     private static readonly HashSet<string> VolatileVariables = new(StringComparer.Ordinal) { "_", "OLDPWD", "PWD", "SHLVL" };

@@ -5,7 +5,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// there), so a second one waits until the first has finished, and each pushes the image it built. The lock is the
 /// exclusive open of a file below obj; the operating system releases it when the process ends, whatever happened.
 /// </summary>
-public static class PublishLock
+internal static class PublishLock
 {
     /// <summary>
     /// Opens <paramref name="path"/> exclusively, waiting while another process holds it (<paramref name="waiting"/>

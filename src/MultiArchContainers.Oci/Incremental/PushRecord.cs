@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// one per key, never replaced by another), so the push of an unchanged image confirms those manifests with one HEAD
 /// each instead of unpacking and rewriting the archive again.
 /// </summary>
-public sealed record PushRecord(
+internal sealed record PushRecord(
     [property: JsonPropertyName("key")] string Key,
     [property: JsonPropertyName("manifest")] Descriptor Manifest,
     [property: JsonPropertyName("attestation")] Descriptor? Attestation)

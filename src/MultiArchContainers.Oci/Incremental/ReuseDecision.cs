@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Incremental;
 /// keeps times or two saves within one tick of the clock make). MSBuild compares times, so the caller sets those
 /// files' time to now before building: when in doubt, build.
 /// </summary>
-public sealed record ReuseDecision(string? Reason, IReadOnlyList<string> Invisible)
+internal sealed record ReuseDecision(string? Reason, IReadOnlyList<string> Invisible)
 {
     public bool UpToDate => Reason is null;
 

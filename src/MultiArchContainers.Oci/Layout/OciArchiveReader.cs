@@ -9,7 +9,7 @@ namespace MultiArchContainers.Oci.Layout;
 /// <c>blobs/&lt;algorithm&gt;/&lt;hex&gt;</c> of a valid digest), each once, within size bounds. Anything else fails at
 /// once with MAC4002, before a special file could block or a name could escape the folder.
 /// </summary>
-public static class OciArchiveReader
+internal static class OciArchiveReader
 {
     /// <summary>oci-layout and index.json are small documents; index.json lists at most a few thousand images.</summary>
     public const long DocumentLimit = 4 * 1024 * 1024;

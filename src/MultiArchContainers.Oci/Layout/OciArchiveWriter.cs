@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Layout;
 /// Writes an OCI image layout as a tarball: <c>oci-layout</c>, <c>index.json</c> naming the index once per tag
 /// (<c>org.opencontainers.image.ref.name</c>) and <c>blobs/</c>. Blobs are streamed from files, never held whole.
 /// </summary>
-public sealed class OciArchiveWriter
+internal sealed class OciArchiveWriter
 {
     private readonly SortedDictionary<string, Func<Stream>> _blobs = new(StringComparer.Ordinal);
 

@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Layout;
 /// One image in an OCI image layout folder (<c>oci-layout</c>, <c>index.json</c>, <c>blobs/</c>), as the .NET SDK
 /// writes it for <c>ContainerArchiveOutputPath</c>. The manifest and config are read and verified; layers stay on disk.
 /// </summary>
-public sealed class OciLayoutImage
+internal sealed class OciLayoutImage
 {
     private OciLayoutImage(string root, Descriptor manifestDescriptor, byte[] manifestBytes, ImageManifest manifest, ImageConfig config)
     {

@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Layout;
 
 /// <summary>Where an OCI image layout keeps things: the one home of the blob path rule.</summary>
-public static class OciLayoutPaths
+internal static class OciLayoutPaths
 {
     /// <summary><c>blobs/&lt;algorithm&gt;/&lt;encoded&gt;</c> inside an archive or layout, always with '/'.</summary>
     public static string BlobName(Digest digest) => $"blobs/{digest.Algorithm}/{digest.Encoded}";

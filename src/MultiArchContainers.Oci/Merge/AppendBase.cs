@@ -3,7 +3,7 @@ using MultiArchContainers.Oci.Registry;
 namespace MultiArchContainers.Oci.Merge;
 
 /// <summary>For an appending merge: the entries of the index already at the first tag that no source replaces.</summary>
-public static class AppendBase
+internal static class AppendBase
 {
     /// <summary>
     /// The kept entries of <paramref name="registry"/>/<paramref name="repository"/>:<paramref name="tag"/> (none when it

@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Merge;
 /// mounted when the source is on the same registry, streamed (never held whole in memory) and verified while they
 /// stream when it is not.
 /// </summary>
-public sealed class ImageCopier
+internal sealed class ImageCopier
 {
     private readonly Func<string, IRegistryClient> _clients;
     private readonly IRegistryClient? _target;

@@ -12,7 +12,7 @@ namespace MultiArchContainers.Oci.Merge;
 /// annotations change an image's digest, and its attestations follow), then copies what the target lacks and pushes
 /// the index under every tag once every child is present, or writes an OCI archive, or only shows the index.
 /// </summary>
-public sealed class ImageMerger
+internal sealed class ImageMerger
 {
     private readonly Func<string, IRegistryClient> _clients;
     private readonly string _workingDirectory;

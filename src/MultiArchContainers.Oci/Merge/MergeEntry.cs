@@ -4,7 +4,7 @@ namespace MultiArchContainers.Oci.Merge;
 /// One manifest a merge takes over: where it lives now and its descriptor (platform included). <see cref="Label"/>
 /// names it in messages and annotation qualifiers: the RID when known, else the platform.
 /// </summary>
-public sealed record MergeEntry(string Source, string Registry, string Repository, Descriptor Manifest, string Label)
+internal sealed record MergeEntry(string Source, string Registry, string Repository, Descriptor Manifest, string Label)
 {
     /// <summary>For a source that is an OCI archive: the unpacked layout holding the blobs; else null.</summary>
     public string? LayoutRoot { get; init; }

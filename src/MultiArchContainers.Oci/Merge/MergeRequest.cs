@@ -3,7 +3,7 @@ using MultiArchContainers.Oci.Annotations;
 namespace MultiArchContainers.Oci.Merge;
 
 /// <summary>What MergeMultiArch asks for.</summary>
-public sealed record MergeRequest
+internal sealed record MergeRequest
 {
     /// <summary>Metadata files, image references (registry/repo:tag or @digest), indexes, OCI archives (PATH[:TAG]).</summary>
     public IReadOnlyList<string> Sources { get; init; } = [];

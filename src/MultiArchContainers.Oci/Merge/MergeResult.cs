@@ -3,4 +3,4 @@ using MultiArchContainers.Oci.Push;
 namespace MultiArchContainers.Oci.Merge;
 
 /// <summary>What a merge did: the index pushed or written (null for a dry run), and where an archive went.</summary>
-public sealed record MergeResult(PublishedIndex? Published, string? ArchivePath, ImageIndex Index);
+internal sealed record MergeResult(PublishedIndex? Published, string? ArchivePath, ImageIndex Index);

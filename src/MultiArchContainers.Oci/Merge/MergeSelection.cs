@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Merge;
 
 /// <summary>Which of the resolved entries a merge keeps: the platform filter, and one image per platform.</summary>
-public static class MergeSelection
+internal static class MergeSelection
 {
     /// <summary>
     /// The entries whose platform one of <paramref name="platforms"/> selects, with the attestations of those images;

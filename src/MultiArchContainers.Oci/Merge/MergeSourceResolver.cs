@@ -9,7 +9,7 @@ namespace MultiArchContainers.Oci.Merge;
 /// Turns merge sources (metadata files, image references, indexes, OCI archives) into the manifests they stand for.
 /// Archives are unpacked below <c>workingDirectory</c> as untrusted input.
 /// </summary>
-public sealed class MergeSourceResolver
+internal sealed class MergeSourceResolver
 {
     private readonly Func<string, IRegistryClient> _clients;
     private readonly string _workingDirectory;

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>The runtime part (<c>config</c>) of an image configuration.</summary>
-public sealed record ContainerConfig
+internal sealed record ContainerConfig
 {
     [JsonPropertyName("Labels")]
     public IReadOnlyDictionary<string, string>? Labels { get; init; }

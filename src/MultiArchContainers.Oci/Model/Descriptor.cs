@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>An OCI content descriptor. Fields this tool does not know are kept as they were read.</summary>
-public sealed record Descriptor
+internal sealed record Descriptor
 {
     [JsonPropertyName("mediaType")]
     public required string MediaType { get; init; }

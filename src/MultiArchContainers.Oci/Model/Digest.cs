@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Model;
 /// can verify: sha256, sha384 and sha512, each with exactly its length of lowercase hex digits.
 /// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(DigestJsonConverter))]
-public readonly record struct Digest
+internal readonly record struct Digest
 {
     private Digest(string algorithm, string encoded)
     {

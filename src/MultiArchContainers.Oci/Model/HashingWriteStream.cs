@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>Writes through to another stream and hashes every byte on the way, so content is digested while it is written.</summary>
-public sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : Stream
+internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : Stream
 {
     public override bool CanRead => false;
 

@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Model;
 /// The parts of an image configuration this tool reads: the platform fields and labels.
 /// Everything else is carried in <see cref="Unknown"/> so the document round-trips.
 /// </summary>
-public sealed record ImageConfig
+internal sealed record ImageConfig
 {
     [JsonPropertyName("architecture")]
     public string? Architecture { get; init; }

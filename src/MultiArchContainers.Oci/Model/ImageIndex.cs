@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>An OCI image index (or Docker manifest list, which has the same shape).</summary>
-public sealed record ImageIndex
+internal sealed record ImageIndex
 {
     [JsonPropertyName("schemaVersion")]
     public int SchemaVersion { get; init; } = 2;

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>An OCI image manifest (or Docker schema 2 manifest).</summary>
-public sealed record ImageManifest
+internal sealed record ImageManifest
 {
     [JsonPropertyName("schemaVersion")]
     public int SchemaVersion { get; init; } = 2;

@@ -6,7 +6,7 @@ namespace MultiArchContainers.Oci.Model;
 /// An image reference in the grammar of the distribution project's <c>reference</c> package:
 /// <c>[registry/]repository[:tag][@digest]</c>. <see cref="Registry"/> is empty when the reference names none.
 /// </summary>
-public sealed partial record ImageReference(string Registry, string Repository, string? Tag, Digest? Digest)
+internal sealed partial record ImageReference(string Registry, string Repository, string? Tag, Digest? Digest)
 {
     private const int MaxNameLength = 255;
 

@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>Media types of the OCI image spec and their Docker schema 2 counterparts.</summary>
-public static class MediaTypes
+internal static class MediaTypes
 {
     public const string OciIndex = "application/vnd.oci.image.index.v1+json";
     public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";

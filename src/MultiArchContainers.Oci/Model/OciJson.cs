@@ -6,7 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>How this tool reads and writes OCI JSON documents.</summary>
-public static class OciJson
+internal static class OciJson
 {
     /// <summary>
     /// Compact output, no nulls, and text kept readable: annotation values are stored as the user wrote them

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>The <c>platform</c> object of an index descriptor.</summary>
-public sealed record Platform
+internal sealed record Platform
 {
     [JsonPropertyName("architecture")]
     public string Architecture { get; init; } = string.Empty;

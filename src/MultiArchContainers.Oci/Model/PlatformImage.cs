@@ -4,7 +4,7 @@ namespace MultiArchContainers.Oci.Model;
 /// One image of an index: the RID it was built for (or, when it came from elsewhere, a label such as its platform)
 /// and its manifest descriptor, platform included.
 /// </summary>
-public sealed record PlatformImage(string RuntimeIdentifier, Descriptor Manifest)
+internal sealed record PlatformImage(string RuntimeIdentifier, Descriptor Manifest)
 {
     public Platform Platform => Manifest.Platform
         ?? throw new InvalidOperationException($"The image for '{RuntimeIdentifier}' has no platform.");

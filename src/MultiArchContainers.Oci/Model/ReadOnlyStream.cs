@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>The parts every forward-only, read-only stream of this tool shares; subclasses read.</summary>
-public abstract class ReadOnlyStream : Stream
+internal abstract class ReadOnlyStream : Stream
 {
     public override bool CanRead => true;
 

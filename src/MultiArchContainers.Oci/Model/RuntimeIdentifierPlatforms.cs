@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>Maps .NET runtime identifiers to the container platform their images run on.</summary>
-public static class RuntimeIdentifierPlatforms
+internal static class RuntimeIdentifierPlatforms
 {
     private static readonly Dictionary<string, string> Architectures = new(StringComparer.Ordinal)
     {

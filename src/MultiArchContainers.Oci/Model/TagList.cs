@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>One page of a repository's tags list (<c>GET /v2/&lt;name&gt;/tags/list</c>).</summary>
-public sealed record TagList
+internal sealed record TagList
 {
     [JsonPropertyName("name")]
     public string? Name { get; init; }

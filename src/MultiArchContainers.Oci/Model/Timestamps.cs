@@ -5,7 +5,7 @@ using MultiArchContainers.Oci.Diagnostics;
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>The one home of timestamps: the <c>SOURCE_DATE_EPOCH</c> setting and the RFC 3339 form images carry.</summary>
-public static partial class Timestamps
+internal static partial class Timestamps
 {
     /// <summary>
     /// <c>SOURCE_DATE_EPOCH</c> as a time: null when it is empty, MAC2018 when it is not a whole number of seconds.

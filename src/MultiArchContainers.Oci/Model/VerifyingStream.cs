@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Model;
 /// and at the end the length and the hash must both match, or the last read fails. Whoever consumes the stream
 /// (an upload, an archive, a file) therefore never completes with unverified bytes.
 /// </summary>
-public sealed class VerifyingStream : ReadOnlyStream
+internal sealed class VerifyingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly Digest _digest;

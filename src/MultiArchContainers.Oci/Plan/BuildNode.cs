@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace MultiArchContainers.Oci.Plan;
 
 /// <summary>A remote machine that builds some RIDs' images over SSH.</summary>
-public sealed partial record BuildNode
+internal sealed partial record BuildNode
 {
     public required string Name { get; init; }
 

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Globalization;
+using MultiArchContainers.Oci.Processes;
 
 namespace MultiArchContainers.Oci.Plan;
 
 /// <summary>Where the time written into images came from.</summary>
-public enum BuildTimeSource
+internal enum BuildTimeSource
 {
     /// <summary>The <c>SOURCE_DATE_EPOCH</c> variable.</summary>
     SourceDateEpoch,
@@ -21,7 +21,7 @@ public enum BuildTimeSource
 /// label and annotation): <c>SOURCE_DATE_EPOCH</c>, else the commit time of <c>HEAD</c>, else now. Two clean
 /// publishes of one commit therefore give the same digests without anyone setting anything.
 /// </summary>
-public sealed record BuildTime(DateTimeOffset Value, BuildTimeSource Source)
+internal sealed record BuildTime(DateTimeOffset Value, BuildTimeSource Source)
 {
     /// <summary>Whether images made with this time are the same on every publish of the same inputs.</summary>
     public bool Reproducible => Source != BuildTimeSource.Now;
@@ -53,38 +53,14 @@ public sealed record BuildTime(DateTimeOffset Value, BuildTimeSource Source)
             return null;
         }
 
-        var start = new ProcessStartInfo("git")
+        ChildProcessResult? git = ChildProcess.Run(new ChildProcessStart("git", ["log", "-1", "--format=%ct", "HEAD"])
         {
             WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { "log", "-1", "--format=%ct", "HEAD" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        try
-        {
-            using Process git = Process.Start(start)!;
-            Task<string> errors = git.StandardError.ReadToEndAsync();
-            string output = git.StandardOutput.ReadToEnd();
-            if (!git.WaitForExit(TimeSpan.FromSeconds(30)))
-            {
-                git.Kill(entireProcessTree: true);
-                return null;
-            }
-
-            _ = errors.Result;
-            return git.ExitCode == 0 && long.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
-                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // No git on this machine: as outside a repository.
-            return null;
-        }
+            Timeout = TimeSpan.FromSeconds(30),
+        });
+        // No git on this machine: as outside a repository.
+        return git is { Succeeded: true } && long.TryParse(git.Output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
     }
 }

@@ -4,7 +4,7 @@ namespace MultiArchContainers.Oci.Plan;
 /// Gives each RID that a node claims the first of its claiming nodes that answers; every other RID is built here.
 /// Every candidate node is probed once, all at the same time.
 /// </summary>
-public static class NodeAssigner
+internal static class NodeAssigner
 {
     /// <param name="rids">The planned RIDs, in index order.</param>
     /// <param name="nodes">The declared nodes, in declaration order (the order of preference).</param>

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultiArchContainers.Oci.Plan;
 
 /// <summary>Which node builds which RID. Passed to the project instance that drives the nodes as a JSON file, never as a string.</summary>
-public sealed record NodeAssignment
+internal sealed record NodeAssignment
 {
     /// <summary>RID to node name.</summary>
     [JsonPropertyName("nodes")]

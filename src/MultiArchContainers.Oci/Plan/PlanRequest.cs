@@ -3,7 +3,7 @@ using MultiArchContainers.Oci.Annotations;
 namespace MultiArchContainers.Oci.Plan;
 
 /// <summary>What a multi-arch publish asks for, as the project declared it.</summary>
-public sealed record PlanRequest
+internal sealed record PlanRequest
 {
     /// <summary>The RIDs in the order the index lists them (blank and repeated entries are dropped).</summary>
     public IReadOnlyList<string> RuntimeIdentifiers { get; init; } = [];

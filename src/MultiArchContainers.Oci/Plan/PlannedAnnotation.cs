@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace MultiArchContainers.Oci.Plan;
 
 /// <summary>One resolved annotation: its level (index, manifest, manifest-descriptor, index-descriptor), RID below the index, key and value.</summary>
-public sealed record PlannedAnnotation(
+internal sealed record PlannedAnnotation(
     [property: JsonPropertyName("level")] string Level,
     [property: JsonPropertyName("rid")] string? RuntimeIdentifier,
     [property: JsonPropertyName("key")] string Key,

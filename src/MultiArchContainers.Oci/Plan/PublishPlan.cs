@@ -9,7 +9,7 @@ namespace MultiArchContainers.Oci.Plan;
 /// from stage to stage as this JSON file under <c>obj/multiarch/</c>, so values reach the image byte for byte and are
 /// never unescaped by MSBuild on the way.
 /// </summary>
-public sealed record PublishPlan
+internal sealed record PublishPlan
 {
     [JsonPropertyName("platforms")]
     public IReadOnlyList<PlannedPlatform> Platforms { get; init; } = [];

@@ -10,7 +10,7 @@ namespace MultiArchContainers.Oci.Plan;
 /// the platform tags, the annotations, the registry reachable with credentials accepted, the base image offering
 /// every platform) and reports every problem found in one run.
 /// </summary>
-public sealed class PublishPlanner
+internal sealed class PublishPlanner
 {
     private readonly Func<string, IRegistryClient> _clients;
     private readonly Action<Diagnostic> _report;

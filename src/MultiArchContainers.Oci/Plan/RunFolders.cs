@@ -5,7 +5,7 @@ namespace MultiArchContainers.Oci.Plan;
 /// A successful publish removes its own; the folders of publishes that failed or were stopped are removed by a later
 /// publish once they are old enough that no publish can still be using them.
 /// </summary>
-public static class RunFolders
+internal static class RunFolders
 {
     /// <summary>How old a run folder must be before another publish removes it.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromDays(1);

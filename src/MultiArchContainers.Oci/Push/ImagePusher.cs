@@ -6,7 +6,7 @@ using MultiArchContainers.Oci.Registry;
 namespace MultiArchContainers.Oci.Push;
 
 /// <summary>Pushes one image from an OCI layout into a repository by digest, with no tag.</summary>
-public sealed class ImagePusher
+internal sealed class ImagePusher
 {
     private readonly IRegistryClient _client;
     private readonly IBlobStore _blobs;

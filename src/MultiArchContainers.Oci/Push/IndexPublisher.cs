@@ -3,7 +3,7 @@ using MultiArchContainers.Oci.Registry;
 namespace MultiArchContainers.Oci.Push;
 
 /// <summary>Pushes an index under every tag, but only once every child is confirmed present in the repository.</summary>
-public sealed class IndexPublisher
+internal sealed class IndexPublisher
 {
     private readonly IManifestStore _registry;
     private readonly Action<string> _log;

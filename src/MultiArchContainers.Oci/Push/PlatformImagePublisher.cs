@@ -9,10 +9,10 @@ using MultiArchContainers.Oci.Registry;
 namespace MultiArchContainers.Oci.Push;
 
 /// <summary>One per-RID image archive a build wrote, by RID.</summary>
-public sealed record PlatformArchive(string RuntimeIdentifier, string Path);
+internal sealed record PlatformArchive(string RuntimeIdentifier, string Path);
 
 /// <summary>A per-RID image made ready: in the target repository, or kept in a layout folder (<see cref="LayoutRoot"/>) for an archive.</summary>
-public sealed record PreparedPlatformImage(PlatformImage Image, PlatformImage? Attestation, string? LayoutRoot = null);
+internal sealed record PreparedPlatformImage(PlatformImage Image, PlatformImage? Attestation, string? LayoutRoot = null);
 
 /// <summary>
 /// The per-RID path of a publish after its builds: each archive the .NET SDK wrote is collected (made reproducible,
@@ -20,7 +20,7 @@ public sealed record PreparedPlatformImage(PlatformImage Image, PlatformImage? A
 /// in the image cache, or kept for an archive. An archive whose last push made manifests the repository still holds is
 /// confirmed with a HEAD each and not unpacked again (<see cref="PushRecord"/>).
 /// </summary>
-public sealed class PlatformImagePublisher(PublishPlan plan, CollectOptions options, AttestationRequest? attestation, Action<Diagnostic> report)
+internal sealed class PlatformImagePublisher(PublishPlan plan, CollectOptions options, AttestationRequest? attestation, Action<Diagnostic> report)
 {
     /// <summary>Where the archives are unpacked.</summary>
     public required string WorkingDirectory { get; init; }

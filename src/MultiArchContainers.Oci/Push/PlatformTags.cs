@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Push;
 
 /// <summary>The tags an image gets of its own with <c>ContainerPlatformTags</c>: <c>&lt;tag&gt;-&lt;rid&gt;</c>, or the platform for images of unknown RID.</summary>
-public static class PlatformTags
+internal static class PlatformTags
 {
     /// <summary>Why a platform tag can be invalid and what to do, for MAC2010.</summary>
     public const string Rule = ImageReference.TagRule + "; shorten ContainerImageTags or turn ContainerPlatformTags off";

@@ -11,7 +11,7 @@ namespace MultiArchContainers.Oci.Push;
 /// the fallback tag <c>sha256-&lt;hex&gt;</c> holds an index of the referrers, updated without losing any entry
 /// others wrote there.
 /// </summary>
-public sealed class ReferrerStore(IRegistryClient client, string repository)
+internal sealed class ReferrerStore(IRegistryClient client, string repository)
 {
     private static readonly byte[] Empty = "{}"u8.ToArray();
 

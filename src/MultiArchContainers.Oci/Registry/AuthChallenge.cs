@@ -3,7 +3,7 @@ using System.Text;
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>The parameters of a <c>WWW-Authenticate</c> challenge.</summary>
-public static class AuthChallenge
+internal static class AuthChallenge
 {
     /// <summary>Parses <c>key="value", key=value</c> pairs; a quoted value may hold ',' and escaped quotes.</summary>
     public static Dictionary<string, string> Parse(string parameters)

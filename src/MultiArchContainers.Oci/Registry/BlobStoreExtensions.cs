@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>Small documents a tool writes itself (signatures, bundles, empty configs), uploaded from memory.</summary>
-public static class BlobStoreExtensions
+internal static class BlobStoreExtensions
 {
     /// <summary>Uploads <paramref name="content"/> unless the repository has a blob of its digest already.</summary>
     public static async Task EnsureBlobAsync(this IBlobStore blobs, string repository, byte[] content, CancellationToken cancellationToken)

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MultiArchContainers.Oci.Processes;
 
 namespace MultiArchContainers.Oci.Registry;
 
@@ -12,7 +12,7 @@ namespace MultiArchContainers.Oci.Registry;
 /// host: <c>credHelpers</c>, <c>auths</c>, <c>credsStore</c>. Credential helpers run with a time limit and
 /// cancellation; their answer is never shown, since it may hold the secret. Each registry is looked up once.
 /// </summary>
-public sealed class DockerConfigCredentialSource : ICredentialSource
+internal sealed class DockerConfigCredentialSource : ICredentialSource
 {
     /// <summary>How long a credential helper may take unless <c>MULTIARCH_CREDENTIAL_HELPER_TIMEOUT</c> (seconds) says otherwise.</summary>
     public static readonly TimeSpan DefaultHelperTimeout = TimeSpan.FromSeconds(30);
@@ -195,55 +195,40 @@ public sealed class DockerConfigCredentialSource : ICredentialSource
             return null;
         }
 
-        var start = new ProcessStartInfo(path)
+        TimeSpan timeout = HelperTimeout();
+        ChildProcessResult result = await ChildProcess.RunAsync(new ChildProcessStart(path, ["get"])
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("get");
-        using (Process process = Process.Start(start)!)
+            Input = (input, token) => input.WriteAsync(Encoding.UTF8.GetBytes(registry), token).AsTask(),
+            Timeout = timeout,
+        }, cancellationToken).ConfigureAwait(false)
+            ?? throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, "it could not be started");
+        switch (result.End)
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            TimeSpan timeout = HelperTimeout();
-            limit.CancelAfter(timeout);
-            Task<string> output = process.StandardOutput.ReadToEndAsync(limit.Token);
-            Task<string> errors = process.StandardError.ReadToEndAsync(limit.Token);
-            try
-            {
-                await process.StandardInput.WriteAsync(registry.AsMemory(), limit.Token).ConfigureAwait(false);
-                process.StandardInput.Close();
-                await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-                await Task.WhenAll(output, errors).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException)
-            {
-                process.Kill(entireProcessTree: true);
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, ex is IOException ? "it closed its input early" : $"it did not answer within {timeout.TotalSeconds:0} s");
-            }
+            case ChildProcessEnd.InputClosed:
+                throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, "it closed its input early");
+            case ChildProcessEnd.TimedOut:
+                throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, $"it did not answer within {timeout.TotalSeconds:0} s");
+        }
 
-            string answer = output.Result.Trim();
-            if (process.ExitCode != 0)
-            {
-                return answer == NotFound ? null
-                    : throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, $"it exited with code {process.ExitCode}");
-            }
+        string answer = result.Output.Trim();
+        if (result.ExitCode != 0)
+        {
+            return answer == NotFound ? null
+                : throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, $"it exited with code {result.ExitCode}");
+        }
 
-            try
-            {
-                using JsonDocument json = JsonDocument.Parse(answer);
-                string? user = Property(json.RootElement, "Username") is { ValueKind: JsonValueKind.String } u ? u.GetString() : null;
-                string? secret = Property(json.RootElement, "Secret") is { ValueKind: JsonValueKind.String } p ? p.GetString() : null;
-                return !string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(secret)
-                    ? new RegistryCredential(user, secret)
-                    : throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, "its answer has no Username and Secret");
-            }
-            catch (JsonException)
-            {
-                throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, "its answer is not JSON");
-            }
+        try
+        {
+            using JsonDocument json = JsonDocument.Parse(answer);
+            string? user = Property(json.RootElement, "Username") is { ValueKind: JsonValueKind.String } u ? u.GetString() : null;
+            string? secret = Property(json.RootElement, "Secret") is { ValueKind: JsonValueKind.String } p ? p.GetString() : null;
+            return !string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(secret)
+                ? new RegistryCredential(user, secret)
+                : throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, "its answer has no Username and Secret");
+        }
+        catch (JsonException)
+        {
+            throw new MultiArchException(MessageIds.CredentialHelperFailed, helper, registry, "its answer is not JSON");
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>The blob half of a registry: configs and layers, addressed by digest.</summary>
-public interface IBlobStore
+internal interface IBlobStore
 {
     Task<bool> BlobExistsAsync(string repository, Digest digest, CancellationToken cancellationToken);
 

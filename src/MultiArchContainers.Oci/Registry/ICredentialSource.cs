@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>Supplies credentials for a registry host, or null for anonymous access.</summary>
-public interface ICredentialSource
+internal interface ICredentialSource
 {
     Task<RegistryCredential?> GetAsync(string registry, CancellationToken cancellationToken);
 }

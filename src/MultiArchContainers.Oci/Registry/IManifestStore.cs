@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>The manifest half of a registry: what pushing an index by the "children before tags" rule needs.</summary>
-public interface IManifestStore
+internal interface IManifestStore
 {
     /// <summary>The registry's host[:port] as the user named it.</summary>
     string Registry { get; }

@@ -1,4 +1,4 @@
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>A manifest as read from a registry: its exact bytes, media type and verified digest.</summary>
-public sealed record ManifestContent(byte[] Content, string MediaType, Digest Digest);
+internal sealed record ManifestContent(byte[] Content, string MediaType, Digest Digest);

@@ -9,7 +9,7 @@ namespace MultiArchContainers.Oci.Registry;
 /// blob existence, cross-repository mount and upload. Auth, retries and redirects are handlers of its transport;
 /// uploads are its <see cref="BlobUploader"/>'s. Everything read by digest is verified, and every read is bounded.
 /// </summary>
-public sealed class RegistryClient : IRegistryClient
+internal sealed class RegistryClient : IRegistryClient
 {
     private static readonly IReadOnlyList<TimeSpan> DefaultRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
 

@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Registry;
 /// file of a CI artifact) none at all: a tampered file cannot collect the environment's secrets. Docker config
 /// credentials and helpers stay per registry for all of them.
 /// </summary>
-public sealed class RegistryClientPool : IDisposable
+internal sealed class RegistryClientPool : IDisposable
 {
     private readonly Dictionary<string, IRegistryClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly string _pushRegistry;

@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>A user name and secret for one registry. <see cref="ToString"/> never shows the secret.</summary>
-public sealed record RegistryCredential(string UserName, string Secret)
+internal sealed record RegistryCredential(string UserName, string Secret)
 {
     public override string ToString() => $"{UserName} (secret hidden)";
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>Parses a manifest, index or config read from a registry: JSON that is not the document it should be is MAC1012.</summary>
-public static class RegistryDocuments
+internal static class RegistryDocuments
 {
     public static T Parse<T>(byte[] content, string registry, string source, string what)
     {

@@ -6,7 +6,7 @@ namespace MultiArchContainers.Oci.Registry;
 /// A registry's refusal: its coded diagnostic plus the HTTP status and the distribution error code (such as
 /// <c>MANIFEST_UNKNOWN</c>) when the registry gave them, so callers decide on those, never on message text.
 /// </summary>
-public sealed class RegistryException : MultiArchException
+internal sealed class RegistryException : MultiArchException
 {
     public RegistryException(Diagnostic diagnostic, HttpStatusCode? status, string? errorCode, Exception? inner = null)
         : base(diagnostic, inner)

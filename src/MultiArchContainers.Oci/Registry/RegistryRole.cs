@@ -1,7 +1,7 @@
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>What a registry is to a publish, which decides the environment credentials it gets, as the .NET SDK does.</summary>
-public enum RegistryRole
+internal enum RegistryRole
 {
     /// <summary>The registry pushed to: <c>DOTNET_CONTAINER_PUSH_REGISTRY_*</c>, then <c>DOTNET_CONTAINER_REGISTRY_*</c>, then <c>SDK_CONTAINER_REGISTRY_*</c>.</summary>
     Push,

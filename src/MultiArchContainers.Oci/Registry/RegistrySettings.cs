@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Registry;
 /// Everything a registry client takes from the environment, read once when the client is made: the scheme, the
 /// upload chunking of the .NET SDK's own variables, and the time limits.
 /// </summary>
-public sealed record RegistrySettings
+internal sealed record RegistrySettings
 {
     /// <summary>
     /// The chunk size used when a registry refuses a blob sent in one request: 4 MiB unless configured, which hosted

@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Registry;
 /// The rules a token service must meet before a request, with or without credentials, goes to it. The addresses are
 /// judged by parsing them; nothing is sent to find out.
 /// </summary>
-public static class TokenRealm
+internal static class TokenRealm
 {
     /// <summary>The realm as a URL, or null with <paramref name="problem"/> saying which rule it breaks.</summary>
     public static Uri? Check(string? realm, bool registryIsPlainHttp, out string? problem)

@@ -8,7 +8,7 @@ namespace MultiArchContainers.Oci.Registry;
 /// <c>SDK_CONTAINER_REGISTRY_FORCE_CHUNKED_UPLOAD</c>, which no SDK reads, still works. Every older name in use is
 /// reported once per run as deprecated (MAC1019), naming the name to use.
 /// </summary>
-public static class UploadVariables
+internal static class UploadVariables
 {
     public const string ForceChunked = "DOTNET_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD";
     public const string ChunkSize = "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES";

@@ -9,7 +9,7 @@ namespace MultiArchContainers.Oci.Report;
 /// one platform image's (PublishPlatformImage, a build node) names where it is and the RID it was built for. One type
 /// for writing it, for reading merge sources and for reading what a build node returns.
 /// </summary>
-public sealed record MetadataDocument(
+internal sealed record MetadataDocument(
     [property: JsonPropertyName("containerimage.digest")] Digest Digest,
     [property: JsonPropertyName("containerimage.descriptor")] Descriptor Descriptor,
     [property: JsonPropertyName("image.name")] string ImageName,

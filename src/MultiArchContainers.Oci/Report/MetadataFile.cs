@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace MultiArchContainers.Oci.Report;
 
 /// <summary>Reads and writes <see cref="MetadataDocument"/>s.</summary>
-public static class MetadataFile
+internal static class MetadataFile
 {
     /// <summary>No metadata file is near this; a larger one is not read.</summary>
     public const int Limit = 1024 * 1024;

@@ -6,7 +6,7 @@ namespace MultiArchContainers.Oci.Report;
 /// One image of an index in a metadata file; <c>platform</c> is <c>os/architecture[/variant]</c>, <c>tags</c> its own tags
 /// (ContainerPlatformTags), <c>annotations</c> those of an attestation manifest's entry (which image it describes).
 /// </summary>
-public sealed record MetadataPlatform(
+internal sealed record MetadataPlatform(
     [property: JsonPropertyName("rid")] string RuntimeIdentifier,
     [property: JsonPropertyName("platform")] string Platform,
     [property: JsonPropertyName("digest")] Digest Digest,

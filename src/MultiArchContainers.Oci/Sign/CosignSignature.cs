@@ -12,7 +12,7 @@ namespace MultiArchContainers.Oci.Sign;
 /// layer of a manifest tagged <c>sha256-&lt;hex&gt;.sig</c> in the same repository, the signature in the layer's
 /// <c>dev.cosignproject.cosign/signature</c> annotation. Several signatures share that manifest, one layer each.
 /// </summary>
-public static class CosignSignature
+internal static class CosignSignature
 {
     public const string PayloadMediaType = "application/vnd.dev.cosign.simplesigning.v1+json";
     public const string SignatureAnnotation = "dev.cosignproject.cosign/signature";

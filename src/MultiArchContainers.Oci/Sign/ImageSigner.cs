@@ -9,7 +9,7 @@ namespace MultiArchContainers.Oci.Sign;
 /// Signs manifests of one repository in both forms: a cosign signature (<see cref="SignatureStore"/>) and a Sigstore
 /// bundle as an OCI 1.1 referrer (<see cref="ReferrerStore"/>). Signing what this key has signed already adds nothing.
 /// </summary>
-public sealed class ImageSigner(IRegistryClient client, string repository, ECDsa key)
+internal sealed class ImageSigner(IRegistryClient client, string repository, ECDsa key)
 {
     private readonly SignatureStore _signatures = new(client, repository);
     private readonly ReferrerStore _referrers = new(client, repository);

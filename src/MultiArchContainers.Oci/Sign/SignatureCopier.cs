@@ -9,7 +9,7 @@ namespace MultiArchContainers.Oci.Sign;
 /// manifest (its layers added to any the target has at that tag) and every referrer (a Sigstore bundle, an
 /// attestation), each copied by digest and attached in the target as <see cref="ReferrerStore"/> does.
 /// </summary>
-public sealed class SignatureCopier(IRegistryClient source, string sourceRepository, IRegistryClient target, string targetRepository, Action<string> log)
+internal sealed class SignatureCopier(IRegistryClient source, string sourceRepository, IRegistryClient target, string targetRepository, Action<string> log)
 {
     /// <summary>Copies what <paramref name="digest"/> carries in the source; returns how many signature manifests and referrers came along.</summary>
     public async Task<int> CopyAsync(Digest digest, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace MultiArchContainers.Oci.Sign;
 /// manifest at the signature tag, keeping every signature others put there, and adds nothing when the same key has
 /// signed the same payload already.
 /// </summary>
-public sealed class SignatureStore(IRegistryClient client, string repository)
+internal sealed class SignatureStore(IRegistryClient client, string repository)
 {
     private const string ConfigMediaType = "application/vnd.oci.image.config.v1+json";
 

@@ -7,7 +7,7 @@ namespace MultiArchContainers.Oci.Sign;
 /// with its password from <see cref="PasswordVariable"/>), as openssl writes it. Every failure is a coded error that
 /// names the file and what is wrong, never the key or the password.
 /// </summary>
-public static class SigningKey
+internal static class SigningKey
 {
     /// <summary>The environment variable an encrypted key's password is read from.</summary>
     public const string PasswordVariable = "CONTAINER_SIGNING_KEY_PASSWORD";

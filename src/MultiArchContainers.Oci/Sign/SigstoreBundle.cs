@@ -10,7 +10,7 @@ namespace MultiArchContainers.Oci.Sign;
 /// the ECDSA signature over them, with the public key named by a hint (the base64 SHA-256 of its SubjectPublicKeyInfo).
 /// No transparency-log entry and no timestamp: the key is the trust, as with cosign's key-based signatures.
 /// </summary>
-public static class SigstoreBundle
+internal static class SigstoreBundle
 {
     public const string MediaType = "application/vnd.dev.sigstore.bundle.v0.3+json";
 

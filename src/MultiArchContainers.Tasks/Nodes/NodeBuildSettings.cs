@@ -7,7 +7,7 @@ namespace MultiArchContainers.Tasks.Nodes;
 /// <param name="WorkingDirectory">Where images sent back as archives are received.</param>
 /// <param name="Properties">MSBuild properties for every node's build.</param>
 /// <param name="Environment">Environment variables for every node's build.</param>
-public sealed record NodeBuildSettings(
+internal sealed record NodeBuildSettings(
     string SourceRoot,
     string ProjectPath,
     string PackagePath,

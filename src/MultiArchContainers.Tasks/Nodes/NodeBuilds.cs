@@ -10,7 +10,7 @@ namespace MultiArchContainers.Tasks.Nodes;
 /// Runs the assigned RIDs on their nodes, all at the same time, and returns the images they built: pushed by the
 /// node, or sent back as an archive and pushed from here by digest, like a local build's.
 /// </summary>
-public sealed class NodeBuilds
+internal sealed class NodeBuilds
 {
     private readonly RemoteBuilder _builder;
     private readonly Func<string, IRegistryClient> _clients;

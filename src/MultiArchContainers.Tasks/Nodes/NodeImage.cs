@@ -1,4 +1,4 @@
 namespace MultiArchContainers.Tasks.Nodes;
 
 /// <summary>What a node built for one RID: the image and, with ContainerSbom or ContainerProvenance, its attestation manifest.</summary>
-public sealed record NodeImage(PlatformImage Image, PlatformImage? Attestation);
+internal sealed record NodeImage(PlatformImage Image, PlatformImage? Attestation);

@@ -7,7 +7,7 @@ namespace MultiArchContainers.Tasks.Nodes;
 /// so are those that only make sense on this machine: the solution's (<c>SolutionDir</c>, …) and any whose value is an
 /// absolute path here (an absolute <c>PublishDir</c>).
 /// </summary>
-public static class NodeProperties
+internal static class NodeProperties
 {
     private static readonly HashSet<string> Local = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using MultiArchContainers.Oci.Processes;
 
 namespace MultiArchContainers.Tasks.Nodes;
 
@@ -7,7 +7,7 @@ namespace MultiArchContainers.Tasks.Nodes;
 /// above it holding a <c>.git</c> folder or file), so project references, Directory.Build.props, global.json and
 /// nuget.config above the project arrive too; the project's own folder when it is in no repository.
 /// </summary>
-public static class NodeSources
+internal static class NodeSources
 {
     /// <summary>The folder to send, or null with <paramref name="problem"/> saying what is wrong with <paramref name="configured"/>.</summary>
     public static string? ResolveRoot(string projectDirectory, string configured, out string? problem)
@@ -81,41 +81,22 @@ public static class NodeSources
     /// <summary>Tracked and untracked-but-not-ignored files below <paramref name="root"/>; null when git cannot say.</summary>
     private static List<string>? GitFiles(string root)
     {
-        var start = new ProcessStartInfo("git")
+        ChildProcessResult? git = ChildProcess.Run(new ChildProcessStart("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "."])
         {
             WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "." })
+            Timeout = TimeSpan.FromMinutes(2),
+        });
+        if (git is not { Succeeded: true })
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        try
-        {
-            using Process git = Process.Start(start)!;
-            Task<string> errors = git.StandardError.ReadToEndAsync();
-            string output = git.StandardOutput.ReadToEnd();
-            git.WaitForExit();
-            _ = errors.Result;
-            if (git.ExitCode != 0)
-            {
-                return null;
-            }
-
-            // Deleted but still tracked files are listed too; only what exists is sent.
-            return output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
-                .Select(relative => Path.GetFullPath(Path.Combine(root, relative)))
-                .Where(File.Exists)
-                .Distinct(StringComparer.Ordinal)
-                .ToList();
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // No git on this machine: every file is sent.
+            // No git on this machine, or git cannot say: every file is sent.
             return null;
         }
+
+        // Deleted but still tracked files are listed too; only what exists is sent.
+        return git.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(relative => Path.GetFullPath(Path.Combine(root, relative)))
+            .Where(File.Exists)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 }

@@ -9,7 +9,7 @@ namespace MultiArchContainers.Tasks.Nodes;
 /// <param name="LocalFolder">Where an image sent back as an archive is received.</param>
 /// <param name="Properties">MSBuild properties for the node's build.</param>
 /// <param name="Environment">Environment variables for the node's build.</param>
-public sealed record RemoteBuildRequest(
+internal sealed record RemoteBuildRequest(
     string RuntimeIdentifier,
     string SourceRoot,
     IReadOnlyList<string> SourceFiles,

@@ -10,7 +10,7 @@ namespace MultiArchContainers.Tasks.Nodes;
 /// package over the ssh connection, runs PublishPlatformImage, reads back the descriptor, and removes the folder,
 /// on failure too. Nothing is shared through a file system.
 /// </summary>
-public sealed class RemoteBuilder
+internal sealed class RemoteBuilder
 {
     private readonly SshRunner _ssh;
     private readonly Action<Diagnostic> _report;

@@ -4,7 +4,7 @@ namespace MultiArchContainers.Tasks.Nodes;
 /// Quotes values for the POSIX shell that sshd starts on the node. Every value is one single-quoted word, so
 /// <c>;</c>, <c>$()</c>, backquotes and quotes in it are data, never syntax.
 /// </summary>
-public static class ShellQuote
+internal static class ShellQuote
 {
     public static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 

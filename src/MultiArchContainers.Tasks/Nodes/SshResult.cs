@@ -1,4 +1,4 @@
 namespace MultiArchContainers.Tasks.Nodes;
 
 /// <summary>The outcome of one ssh invocation.</summary>
-public sealed record SshResult(int ExitCode, string StandardOutput, string StandardError);
+internal sealed record SshResult(int ExitCode, string StandardOutput, string StandardError);

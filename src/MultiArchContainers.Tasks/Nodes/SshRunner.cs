@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Text;
 using MultiArchContainers.Oci.Plan;
+using MultiArchContainers.Oci.Processes;
 
 namespace MultiArchContainers.Tasks.Nodes;
 
@@ -8,7 +7,7 @@ namespace MultiArchContainers.Tasks.Nodes;
 /// Runs commands on a node with the system OpenSSH client, so the user's ssh config, agent and known_hosts apply.
 /// Always BatchMode (never a prompt). Host keys are checked unless the project opted out for throwaway hosts.
 /// </summary>
-public sealed class SshRunner
+internal sealed class SshRunner
 {
     private readonly bool _acceptUnknownHostKeys;
 
@@ -25,86 +24,16 @@ public sealed class SshRunner
     /// </remarks>
     public async Task<SshResult> RunAsync(BuildNode node, string command, Func<Stream, Task>? input, Action<string>? onLine, TimeSpan timeout, CancellationToken cancellationToken, bool holdInput = false)
     {
-        var start = new ProcessStartInfo("ssh")
+        ChildProcessResult ssh = await ChildProcess.RunAsync(new ChildProcessStart("ssh", [.. Arguments(node), command])
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in Arguments(node))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add(command);
-
-        using var process = new Process { StartInfo = start };
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (stdout)
-            {
-                stdout.AppendLine(e.Data);
-            }
-
-            onLine?.Invoke(e.Data);
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (stderr)
-                {
-                    stderr.AppendLine(e.Data);
-                }
-
-                onLine?.Invoke(e.Data);
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
-        try
-        {
-            if (input is not null)
-            {
-                await input(process.StandardInput.BaseStream).ConfigureAwait(false);
-            }
-
-            if (!holdInput)
-            {
-                process.StandardInput.Close();
-            }
-
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-            process.Kill(entireProcessTree: true);
-            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"no answer within {timeout}");
-            }
-
-            if (ex is OperationCanceledException)
-            {
-                throw;
-            }
-
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-
-        process.WaitForExit();
-        return new SshResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+            Input = input is null ? null : (stream, _) => input(stream),
+            HoldInput = holdInput,
+            OnLine = onLine ?? (_ => { }),
+            Timeout = timeout,
+        }, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("ssh could not be started: is the OpenSSH client installed?");
+        return ssh.End == ChildProcessEnd.TimedOut
+            ? throw new TimeoutException($"no answer within {timeout}")
+            : new SshResult(ssh.ExitCode, ssh.Output, ssh.Error);
     }
 
     /// <summary>
@@ -118,33 +47,18 @@ public sealed class SshRunner
     /// <summary>Runs <paramref name="command"/> and writes its standard output, as bytes, to <paramref name="path"/>.</summary>
     public async Task<SshResult> RunToFileAsync(BuildNode node, string command, string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (string argument in Arguments(node).Append(command))
+        ChildProcessResult ssh = await ChildProcess.RunAsync(new ChildProcessStart("ssh", [.. Arguments(node), command])
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(limit.Token);
-        try
-        {
-            await using (FileStream file = File.Create(path))
+            Output = async (stream, token) =>
             {
-                await process.StandardOutput.BaseStream.CopyToAsync(file, limit.Token).ConfigureAwait(false);
-            }
-
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"no answer within {timeout}");
-        }
-
-        return new SshResult(process.ExitCode, string.Empty, await stderr.ConfigureAwait(false));
+                await using FileStream file = File.Create(path);
+                await stream.CopyToAsync(file, token).ConfigureAwait(false);
+            },
+            Timeout = timeout,
+        }, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("ssh could not be started: is the OpenSSH client installed?");
+        return ssh.End == ChildProcessEnd.TimedOut
+            ? throw new TimeoutException($"no answer within {timeout}")
+            : new SshResult(ssh.ExitCode, string.Empty, ssh.Error);
     }
 
     private IEnumerable<string> Arguments(BuildNode node)

@@ -1,0 +1,185 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+
+namespace MultiArchContainers.Oci.Processes;
+
+/// <summary>How a child process ended.</summary>
+internal enum ChildProcessEnd
+{
+    /// <summary>It exited by itself; <see cref="ChildProcessResult.ExitCode"/> says how.</summary>
+    Exited,
+
+    /// <summary>It did not finish within its time limit and was ended, with its children.</summary>
+    TimedOut,
+
+    /// <summary>It closed its standard input before it had all of it, and was ended.</summary>
+    InputClosed,
+}
+
+/// <summary>What a child process did: how it ended, its exit code, and its two outputs as text (empty when not kept).</summary>
+internal sealed record ChildProcessResult(ChildProcessEnd End, int ExitCode, string Output, string Error)
+{
+    public bool Succeeded => End == ChildProcessEnd.Exited && ExitCode == 0;
+}
+
+/// <summary>A program to run: arguments as a list (never one string through a shell), and what to do with its streams.</summary>
+internal sealed record ChildProcessStart(string Program, IReadOnlyList<string> Arguments)
+{
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Variables set for the child; a null value removes the variable this process has.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Writes the child's standard input; without it the input is closed at once.</summary>
+    public Func<Stream, CancellationToken, Task>? Input { get; init; }
+
+    /// <summary>Keeps the standard input open after <see cref="Input"/> until the child ends (it then sees the end when it is killed).</summary>
+    public bool HoldInput { get; init; }
+
+    /// <summary>Reads the standard output as bytes instead of keeping it as text.</summary>
+    public Func<Stream, CancellationToken, Task>? Output { get; init; }
+
+    /// <summary>Receives each line of both outputs as it comes (they are kept as text too).</summary>
+    public Action<string>? OnLine { get; init; }
+
+    /// <summary>After this the child and its children are ended (<see cref="ChildProcessEnd.TimedOut"/>).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// The one way this project starts another program: both outputs read to the end while it runs (so it never blocks on
+/// a full pipe), its whole process tree ended on the time limit or on cancellation, and null when it cannot be started
+/// (not installed). Cancellation ends the child and then throws.
+/// </summary>
+internal static class ChildProcess
+{
+    /// <summary>For callers that cannot wait asynchronously (quick queries such as git's).</summary>
+    public static ChildProcessResult? Run(ChildProcessStart request) =>
+        RunAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+
+    public static async Task<ChildProcessResult?> RunAsync(ChildProcessStart request, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(request.Program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in request.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (request.WorkingDirectory is { } directory)
+        {
+            start.WorkingDirectory = directory;
+        }
+
+        foreach ((string name, string? value) in request.Environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (Win32Exception)
+        {
+            return null;
+        }
+
+        using (process)
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(request.Timeout);
+            var output = new StringBuilder();
+            var error = new StringBuilder();
+            // The readers stop at the end of the streams, which the child's end (or its killing) brings.
+            Task reading = Task.WhenAll(
+                request.Output is { } consumer ? consumer(process.StandardOutput.BaseStream, limit.Token) : ReadTextAsync(process.StandardOutput, output, request.OnLine),
+                ReadTextAsync(process.StandardError, error, request.OnLine));
+            ChildProcessEnd end = ChildProcessEnd.Exited;
+            bool exited = false;
+            try
+            {
+                if (request.Input is { } input)
+                {
+                    await input(process.StandardInput.BaseStream, limit.Token).ConfigureAwait(false);
+                }
+
+                if (!request.HoldInput)
+                {
+                    process.StandardInput.Close();
+                }
+
+                await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+                exited = true;
+                await reading.WaitAsync(limit.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                Kill(process);
+                cancellationToken.ThrowIfCancellationRequested();
+                // A child that exited while a grandchild still held its outputs open ended by itself.
+                end = ex is IOException ? ChildProcessEnd.InputClosed : exited ? ChildProcessEnd.Exited : ChildProcessEnd.TimedOut;
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            }
+
+            lock (output)
+            {
+                lock (error)
+                {
+                    return new ChildProcessResult(end, end == ChildProcessEnd.Exited ? process.ExitCode : -1, output.ToString(), error.ToString());
+                }
+            }
+        }
+    }
+
+    private static async Task ReadTextAsync(StreamReader reader, StringBuilder kept, Action<string>? onLine)
+    {
+        if (onLine is null)
+        {
+            string all = await reader.ReadToEndAsync().ConfigureAwait(false);
+            lock (kept)
+            {
+                kept.Append(all);
+            }
+
+            return;
+        }
+
+        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            lock (kept)
+            {
+                kept.AppendLine(line);
+            }
+
+            onLine(line);
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended on its own meanwhile.
+        }
+    }
+}
