@@ -17,7 +17,7 @@ internal static class PlatformImageItems
     public static ITaskItem ToItem(PlatformImage image, string? layoutRoot = null, string? inRepository = null)
     {
         var item = new TaskItem(image.Manifest.Digest.ToString());
-        item.SetMetadata(ItemMetadata.RuntimeIdentifier, image.RuntimeIdentifier);
+        item.SetMetadata(ItemMetadata.RuntimeIdentifier, image.Label);
         item.SetMetadata(ItemMetadata.Platform, image.Platform.ToString());
         item.SetMetadata(ItemMetadata.PlatformJson, JsonSerializer.Serialize(image.Platform, OciJson.TypeInfo<Platform>()));
         item.SetMetadata(ItemMetadata.MediaType, image.Manifest.MediaType);

@@ -100,7 +100,7 @@ public abstract class PlatformImageTask : MultiArchTask
     {
         foreach (PreparedPlatformImage image in prepared)
         {
-            string rid = image.Image.RuntimeIdentifier;
+            string rid = image.Image.Label;
             ITaskItem? archive = Archives.FirstOrDefault(a => a.GetMetadata(ItemMetadata.RuntimeIdentifier) == rid);
             string outcome = archive?.GetMetadata(ItemMetadata.Outcome) is { Length: > 0 } known ? known : "built";
             string time = double.TryParse(archive?.GetMetadata(ItemMetadata.ElapsedMilliseconds), NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds)

@@ -66,10 +66,10 @@ public sealed class PublishImageIndex : MultiArchTask
         AnnotationSet annotations = PublishPlan.Read(PlanFile).AnnotationSet();
         List<(PlatformImage Image, string LayoutRoot)> images = Images
             .Select(item => (PlatformImageItems.FromItem(item), item.GetMetadata(ItemMetadata.LayoutRoot)))
-            .OrderBy(i => Array.IndexOf(Order, i.Item1.RuntimeIdentifier) is var at && at < 0 ? int.MaxValue : at)
+            .OrderBy(i => Array.IndexOf(Order, i.Item1.Label) is var at && at < 0 ? int.MaxValue : at)
             .ToList();
         var platformImages = images.Select(i => i.Image).ToList();
-        ImageIndex index = IndexCombiner.Combine(platformImages, CombineOptions.From(annotations, platformImages.Select(i => i.RuntimeIdentifier)));
+        ImageIndex index = IndexCombiner.Combine(platformImages, CombineOptions.From(annotations, platformImages.Select(i => i.Label)));
         if (ArchiveOutputPath.Length > 0)
         {
             string path = OciArchiveWriter.ArchivePath(ArchiveOutputPath, Repository);
@@ -96,7 +96,7 @@ public sealed class PublishImageIndex : MultiArchTask
         Oci.Push.PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
         foreach (PlatformImage image in platformImages)
         {
-            Detail(MessageImportance.Normal, $"  {image.Platform} ({image.RuntimeIdentifier}): {image.Manifest.Digest}");
+            Detail(MessageImportance.Normal, $"  {image.Platform} ({image.Label}): {image.Manifest.Digest}");
         }
 
         PublishedIndex = PublishedIndexItems.ToItem(published, Repository, Tags, MetadataFile, registry: Registry);
@@ -111,7 +111,7 @@ public sealed class PublishImageIndex : MultiArchTask
         {
             if (layouts.FirstOrDefault(root => File.Exists(OciLayoutPaths.Blob(root, image.Manifest.Digest))) is { } root)
             {
-                await pusher.PushAsync(image.RuntimeIdentifier, OciLayoutImage.FromManifest(root, image.Manifest.MediaType, OciLayoutImage.ReadVerified(root, image.Manifest.Digest, root), root), Repository, [], cancellationToken).ConfigureAwait(false);
+                await pusher.PushAsync(image.Label, OciLayoutImage.FromManifest(root, image.Manifest.MediaType, OciLayoutImage.ReadVerified(root, image.Manifest.Digest, root), root), Repository, [], cancellationToken).ConfigureAwait(false);
             }
         }
     }

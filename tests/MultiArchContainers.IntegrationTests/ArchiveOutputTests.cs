@@ -1,8 +1,5 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.IntegrationTests;
 

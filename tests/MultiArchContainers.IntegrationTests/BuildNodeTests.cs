@@ -1,6 +1,4 @@
 using System.Runtime.Versioning;
-using System.Text.Json.Nodes;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.IntegrationTests;
 

@@ -1,5 +1,3 @@
-using MultiArchContainers.Testing;
-
 namespace MultiArchContainers.IntegrationTests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MultiArchContainers.Testing;
-
 namespace MultiArchContainers.IntegrationTests;
 
 /// <summary>The checks of tests/node-checks, run with node: tools this project did not write.</summary>

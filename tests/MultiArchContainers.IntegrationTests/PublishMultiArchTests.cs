@@ -1,9 +1,6 @@
 using System.Security;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using MultiArchContainers.Oci;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.IntegrationTests;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.IntegrationTests;
 

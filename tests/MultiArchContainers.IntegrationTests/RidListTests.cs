@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.IntegrationTests;
 

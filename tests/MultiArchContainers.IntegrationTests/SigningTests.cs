@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-using MultiArchContainers.Testing;
-
 namespace MultiArchContainers.IntegrationTests;
 
 /// <summary>

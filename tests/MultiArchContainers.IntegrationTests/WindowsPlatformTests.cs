@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using MultiArchContainers.Oci;
 using MultiArchContainers.Oci.Model;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.IntegrationTests;
 

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Oci.Tests;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using MultiArchContainers.Oci;
 using MultiArchContainers.Oci.Model;

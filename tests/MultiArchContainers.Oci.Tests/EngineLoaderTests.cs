@@ -1,8 +1,6 @@
 using System.Formats.Tar;
-using System.Text.Json.Nodes;
 using MultiArchContainers.Oci.Engine;
 using MultiArchContainers.Oci.Layout;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Oci.Tests;
 

@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Text;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Oci.Tests;
 

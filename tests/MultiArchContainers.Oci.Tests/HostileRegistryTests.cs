@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using System.Diagnostics;
-using System.Text;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Oci.Tests;
 

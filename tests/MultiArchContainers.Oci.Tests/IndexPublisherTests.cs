@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>The rule "every child present before any tag moves", on an in-memory registry (the real one is in RegistryClientTests).</summary>

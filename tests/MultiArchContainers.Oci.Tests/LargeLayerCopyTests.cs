@@ -1,8 +1,6 @@
-using System.Text;
 using MultiArchContainers.Oci;
 using MultiArchContainers.Oci.Model;
 using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Oci.Tests;
 

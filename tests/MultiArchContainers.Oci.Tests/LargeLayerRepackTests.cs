@@ -1,8 +1,6 @@
 using Xunit.Abstractions;
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Text;
-using System.Text.Json.Nodes;
 using MultiArchContainers.Oci.Layout;
 
 namespace MultiArchContainers.Oci.Tests;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>The metadata file: one typed document, written and read back the same, read strictly.</summary>

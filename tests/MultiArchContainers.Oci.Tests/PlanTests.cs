@@ -97,7 +97,7 @@ public sealed class PlanTests : IDisposable
             root = Path.GetDirectoryName(root);
         }
 
-        string targets = System.IO.File.ReadAllText(Path.Combine(root!, "sdk", "MultiArchContainers.Restore.targets"));
+        string targets = System.IO.File.ReadAllText(Path.Combine(root!, "sdk", "MultiArchContainers.Plan.targets"));
         Assert.Contains($"(?!(?:{RuntimeIdentifierPlatforms.RestorePattern})\\s*(?:;|$))", targets, StringComparison.Ordinal);
 
         var pattern = new System.Text.RegularExpressions.Regex($"^(?:{RuntimeIdentifierPlatforms.RestorePattern})$");

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Oci.Tests;
 

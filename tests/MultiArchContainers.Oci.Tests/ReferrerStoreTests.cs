@@ -1,8 +1,5 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using MultiArchContainers.Oci.Push;
 using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Oci.Tests;
 

@@ -1,10 +1,7 @@
-using System.Text.Json.Nodes;
-using System.Text;
 using System.Text.Json;
 using MultiArchContainers.Oci;
 using MultiArchContainers.Oci.Model;
 using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Oci.Tests;
 

@@ -1,5 +1,3 @@
-using MultiArchContainers.Testing;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>One real registry for the registry tests, and a second one with basic auth.</summary>

@@ -1,6 +1,4 @@
-using System.Text;
 using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Oci.Tests;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using MultiArchContainers.Oci.Model;
 using MultiArchContainers.Oci.Registry;
 

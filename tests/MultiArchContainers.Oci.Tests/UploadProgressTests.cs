@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Oci.Tests;
 

@@ -1,4 +1,3 @@
-using MultiArchContainers.Testing;
 namespace MultiArchContainers.Tasks.Tests;
 
 public sealed class GitRevisionTests : IDisposable

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Tasks.Tests;
 
@@ -63,7 +62,7 @@ public sealed partial class InputCoverageTests
     public async Task TheCompileSignatureTakesEverythingTheCompilerIsGiven()
     {
         string roslyn = Path.Combine(await InstalledSdkAsync(), "Roslyn", "Microsoft.CSharp.Core.targets");
-        string ours = TargetText("MultiArchContainers.Compile.targets", "_MultiArchPrepareCompile");
+        string ours = TargetText("MultiArchContainers.Build.Compile.targets", "_MultiArchPrepareCompile");
 
         string[] parameters = [.. Parameters(roslyn, "Csc")];
         Assert.Contains("$(DefineConstants)", parameters);
@@ -75,7 +74,7 @@ public sealed partial class InputCoverageTests
     public async Task TheImageKeyTakesEverythingTheSdksImageBuilderIsGiven()
     {
         string containers = Path.Combine(await InstalledSdkAsync(), "Containers", "build", "Microsoft.NET.Build.Containers.targets");
-        string ours = TargetText("MultiArchContainers.PlatformBuild.targets", "_MultiArchFindPlatformImage");
+        string ours = TargetText("MultiArchContainers.Build.Platform.targets", "_MultiArchFindPlatformImage");
 
         string[] parameters = [.. Parameters(containers, "CreateNewImage")];
         Assert.Contains("@(ContainerLabel)", parameters);
@@ -97,7 +96,7 @@ public sealed partial class InputCoverageTests
         string sdkTargets = Path.Combine(await InstalledSdkAsync(), "Containers", "build", "Microsoft.NET.Build.Containers.targets");
         XElement theirs = XDocument.Load(sdkTargets).Descendants().Single(e => e.Name.LocalName == "Target" && (string?)e.Attribute("Name") == "_PublishSingleContainer")
             .Descendants().Single(e => e.Name.LocalName == "CreateNewImage");
-        XElement ours = XDocument.Load(Path.Combine(SdkFolder(), "MultiArchContainers.PlatformBuild.targets")).Descendants().Single(e => e.Name.LocalName == "QuietCreateNewImage");
+        XElement ours = XDocument.Load(Path.Combine(SdkFolder(), "MultiArchContainers.Build.Platform.targets")).Descendants().Single(e => e.Name.LocalName == "QuietCreateNewImage");
 
         static Dictionary<string, string> Attributes(XElement e) => e.Attributes().ToDictionary(a => a.Name.LocalName, a => a.Value);
         static List<string> Outputs(XElement e) => e.Elements().Select(o => string.Join(' ', o.Attributes().Select(a => $"{a.Name.LocalName}={a.Value}"))).ToList();

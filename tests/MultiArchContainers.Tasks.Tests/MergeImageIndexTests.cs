@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using MultiArchContainers.Oci;
 using MultiArchContainers.Oci.Model;
 using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Testing;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace MultiArchContainers.Tasks.Tests;

@@ -1,6 +1,5 @@
 using Microsoft.Build.Framework;
 using MultiArchContainers.Tasks.Nodes;
-using MultiArchContainers.Testing;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace MultiArchContainers.Tasks.Tests;

@@ -1,6 +1,5 @@
 using Microsoft.Build.Framework;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Tasks.Tests;
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Build.Framework;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
-using MultiArchContainers.Testing;
 
 namespace MultiArchContainers.Tasks.Tests;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using MultiArchContainers.Testing;
-
 namespace MultiArchContainers.Tasks.Tests;
 
 /// <summary>

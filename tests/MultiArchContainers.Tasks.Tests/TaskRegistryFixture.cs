@@ -1,5 +1,3 @@
-using MultiArchContainers.Testing;
-
 namespace MultiArchContainers.Tasks.Tests;
 
 /// <summary>A real registry seeded with the two-platform base image, shared by the task and target tests.</summary>

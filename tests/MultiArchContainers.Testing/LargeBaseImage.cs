@@ -1,8 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 using MultiArchContainers.Oci.Model;
 
 namespace MultiArchContainers.Testing;

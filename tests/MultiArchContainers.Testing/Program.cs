@@ -1,6 +1,5 @@
 using MultiArchContainers.Oci;
 using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Testing;
 
 // seed-base REGISTRY REPOSITORY:TAG [PLATFORM...] — pushes the offline base image, linux/amd64 and linux/arm64/v8
 //                                          unless platforms (os/arch[/variant][@os.version]) are named (used by build.sh's demo).

@@ -1,7 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Text;
-using System.Text.Json.Nodes;
 using MultiArchContainers.Oci;
 using MultiArchContainers.Oci.Model;
 

@@ -21,12 +21,12 @@ internal static class IndexCombiner
                 // Attestations (unknown/unknown) sit beside the images they describe; there may be many.
                 if (!image.IsAttestation && images[j].Platform.SameSlot(image.Platform))
                 {
-                    throw new MultiArchException(MessageIds.DuplicatePlatform, images[j].RuntimeIdentifier, image.RuntimeIdentifier, image.Platform);
+                    throw new MultiArchException(MessageIds.DuplicatePlatform, images[j].Label, image.Label, image.Platform);
                 }
             }
 
             // An attestation's entry keeps its own annotations (which image it describes); the user's are for images.
-            manifests.Add(image.IsAttestation ? image.Manifest : WithAnnotations(image.Manifest, options.DescriptorAnnotations.GetValueOrDefault(image.RuntimeIdentifier)));
+            manifests.Add(image.IsAttestation ? image.Manifest : WithAnnotations(image.Manifest, options.DescriptorAnnotations.GetValueOrDefault(image.Label)));
         }
 
         return new ImageIndex

@@ -123,7 +123,7 @@ internal sealed class ImageMerger
         var copier = new ImageCopier(_clients, target, request.Repository);
         (Dictionary<MergeEntry, byte[]?> manifests, List<PlatformImage> platformImages) =
             await AnnotateAsync(copier, entries, kept, annotations, cancellationToken).ConfigureAwait(false);
-        ImageIndex index = IndexCombiner.Combine(platformImages, CombineOptions.From(annotations, platformImages.Select(i => i.RuntimeIdentifier).Distinct()));
+        ImageIndex index = IndexCombiner.Combine(platformImages, CombineOptions.From(annotations, platformImages.Select(i => i.Label).Distinct()));
         if (request.DryRun)
         {
             return new MergeResult(null, null, index);

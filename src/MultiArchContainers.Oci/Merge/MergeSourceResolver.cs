@@ -126,6 +126,6 @@ internal sealed class MergeSourceResolver
             }
         }
 
-        return document.Images()!.Select(image => new MergeEntry(path, registry, repository, image.Manifest, image.RuntimeIdentifier)).ToList();
+        return document.Images()!.Select(image => new MergeEntry(path, registry, repository, image.Manifest, image.Label)).ToList();
     }
 }

@@ -8,7 +8,7 @@ internal static class PlatformTags
 
     /// <summary>The tag an image gets of its own under <paramref name="tag"/>.</summary>
     public static string Of(string tag, PlatformImage image) =>
-        Of(tag, image.RuntimeIdentifier.Length > 0 ? image.RuntimeIdentifier : image.Platform.ToString());
+        Of(tag, image.Label.Length > 0 ? image.Label : image.Platform.ToString());
 
     /// <summary>The tag of the image for a RID (or a platform, whose '/' become '-') under <paramref name="tag"/>.</summary>
     public static string Of(string tag, string ridOrPlatform) => tag + "-" + ridOrPlatform.Replace('/', '-');

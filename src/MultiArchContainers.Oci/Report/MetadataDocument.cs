@@ -26,7 +26,7 @@ internal sealed record MetadataDocument(
         index.Descriptor,
         string.Join(',', index.Names),
         Platforms: index.Images.Select((image, i) => new MetadataPlatform(
-            image.RuntimeIdentifier,
+            image.Label,
             image.Platform.ToString(),
             image.Manifest.Digest,
             image.Manifest.Size,
@@ -44,7 +44,7 @@ internal sealed record MetadataDocument(
         $"{registry}/{repository}@{image.Manifest.Digest}",
         registry,
         repository,
-        image.RuntimeIdentifier,
+        image.Label,
         image.Platform.ToString(),
         Attestation: attestation?.Manifest);
 

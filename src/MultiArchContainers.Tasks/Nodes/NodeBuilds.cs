@@ -91,7 +91,7 @@ internal sealed class NodeBuilds
             {
                 byte[] manifest = OciLayoutImage.ReadVerified(layout.Root, attestation.Manifest.Digest, rid + ".tar");
                 OciLayoutImage attestationLayout = OciLayoutImage.FromManifest(layout.Root, attestation.Manifest.MediaType, manifest, rid + ".tar");
-                await pusher.PushAsync(attestation.RuntimeIdentifier, attestationLayout, repository, [], cancellationToken).ConfigureAwait(false);
+                await pusher.PushAsync(attestation.Label, attestationLayout, repository, [], cancellationToken).ConfigureAwait(false);
                 images.Add((attestation, null));
             }
         }

@@ -196,7 +196,7 @@ internal sealed class RemoteBuilder
         }
 
         PlatformImage? attestation = images.FirstOrDefault(i => i.IsAttestation);
-        return new NodeImage(image with { RuntimeIdentifier = rid }, attestation is null ? null : attestation with { RuntimeIdentifier = Oci.Attest.AttestationRequest.LabelFor(rid) });
+        return new NodeImage(image with { Label = rid }, attestation is null ? null : attestation with { Label = Oci.Attest.AttestationRequest.LabelFor(rid) });
     }
 
     /// <summary>src/ (the request's source files), feed/ (this SDK's package), a nuget.config naming feed/, and build.rsp.</summary>
