@@ -35,8 +35,6 @@ public sealed class PlanMultiArch : AnnotatingTask
     /// <summary>Where the plan is written as JSON for the later stages; nothing is written when empty.</summary>
     public string PlanFile { get; set; } = string.Empty;
 
-    /// <summary>The folder holding every publish's working folder; those of old runs that ended early are removed.</summary>
-    public string RunsFolder { get; set; } = string.Empty;
 
     /// <summary>The digest <see cref="BaseImage"/> named when the plan read it; empty when not read.</summary>
     [Output]
@@ -89,11 +87,6 @@ public sealed class PlanMultiArch : AnnotatingTask
         if (PlanFile.Length > 0 && !Log.HasLoggedErrors)
         {
             PublishPlan.Write(PlanFile, plan);
-        }
-
-        if (RunsFolder.Length > 0)
-        {
-            RunFolders.RemoveStale(RunsFolder, DateTimeOffset.UtcNow);
         }
     }
 

@@ -184,6 +184,24 @@ public sealed class TargetTests : IDisposable
     }
 
     [Fact]
+    public async Task TheFoldersOfEarlierPublishesThatDidNotFinishGoOnceADayOld()
+    {
+        string project = WriteProject(string.Empty);
+        string runs = Path.Combine(_folder, "obj", "multiarch", "Debug");
+        string old = Directory.CreateDirectory(Path.Combine(runs, "run-old")).FullName;
+        string recent = Directory.CreateDirectory(Path.Combine(runs, "run-recent")).FullName;
+        Directory.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddDays(-2));
+
+        ProcessResult result = await MSBuildAsync(project, "-t:_MultiArchRemoveStaleRunFolders");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.False(Directory.Exists(old));
+        Assert.True(Directory.Exists(recent));
+        ProcessResult steps = await MSBuildAsync(project, "-getProperty:PublishMultiArchDependsOn");
+        Assert.Contains("_MultiArchRemoveStaleRunFolders", steps.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EachPublishWorksInAFolderOfItsOwn()
     {
         string project = WriteProject(string.Empty);
