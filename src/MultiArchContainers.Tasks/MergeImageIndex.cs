@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Merge;
 using MultiArchContainers.Oci.Registry;
+using MultiArchContainers.Oci.Report;
 
 namespace MultiArchContainers.Tasks;
 
@@ -80,14 +81,14 @@ public sealed class MergeImageIndex : AnnotatingTask
             MergeResult? result = await new ImageMerger(clients.For, workingDirectory.FullName, Report, Info).MergeAsync(request, cancellationToken).ConfigureAwait(false);
             if (result is { Published: null })
             {
-                Info($"Dry run: this index would be pushed to {Registry}/{Repository} as {string.Join(", ", Tags)}; nothing was copied or pushed:");
+                Info(OutcomeLines.DryRun(Tags.Select(tag => $"{Registry}/{Repository}:{tag}")));
                 Info(Encoding.UTF8.GetString(OciJson.Serialize(result.Index)));
             }
             else if (result is { Published: { } published })
             {
                 if (result.ArchivePath is { } path)
                 {
-                    Info($"Wrote image index {published.Descriptor.Digest} with {published.Images.Count} manifest(s) as {string.Join(", ", Tags.Concat(published.PlatformTags.SelectMany(t => t)))} to the OCI archive {path}");
+                    Info(OutcomeLines.ArchiveWritten(published, Tags, path));
                 }
 
                 PublishedIndex = PublishedIndexItems.ToItem(published, Repository, Tags, MetadataFile, registry: result.ArchivePath is null ? Registry : null, archivePath: result.ArchivePath);

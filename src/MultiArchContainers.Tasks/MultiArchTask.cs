@@ -92,7 +92,7 @@ public abstract class MultiArchTask : MSBuildTask, ICancelableTask
     /// the pull ones, as the .NET SDK does.
     /// </summary>
     private protected RegistryClient CreateClient(string registry, string pushRegistry) =>
-        new(registry, role: registry.Equals(pushRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryRole.Push : RegistryRole.Pull) { OnRetry = Info };
+        new(registry, role: RegistryClientPool.RoleOf(registry, pushRegistry, named: true)) { OnRetry = Info };
 
     /// <summary>A client for a registry the task only reads from (pull credentials).</summary>
     private protected IRegistryClient PullClient(string registry) => CreateClient(registry, pushRegistry: string.Empty);

@@ -5,6 +5,7 @@ using MultiArchContainers.Oci.Layout;
 using MultiArchContainers.Oci.Plan;
 using MultiArchContainers.Oci.Push;
 using MultiArchContainers.Oci.Registry;
+using MultiArchContainers.Oci.Report;
 
 namespace MultiArchContainers.Tasks;
 
@@ -80,7 +81,7 @@ public sealed class PublishImageIndex : MultiArchTask
             }
 
             Oci.Push.PublishedIndex written = writer.WriteIndex(path, Repository, index, platformImages, Tags, annotations.For(AnnotationLevel.IndexDescriptor), PlatformTags);
-            Detail(MessageImportance.Normal, $"Wrote image index {written.Descriptor.Digest} with {images.Count} manifest(s) as {string.Join(", ", Tags.Concat(written.PlatformTags.SelectMany(t => t)))} to the OCI archive {path}");
+            Detail(MessageImportance.Normal, OutcomeLines.ArchiveWritten(written, Tags, path));
             PublishedIndex = PublishedIndexItems.ToItem(written, Repository, Tags, MetadataFile, archivePath: path);
             return;
         }

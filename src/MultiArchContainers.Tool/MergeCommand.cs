@@ -113,7 +113,7 @@ internal static class MergeCommand
                 .MergeAsync(request, cancellationToken).ConfigureAwait(false);
             if (result is { Published: null })
             {
-                console.Info($"Dry run: this index would be pushed as {string.Join(", ", target.Names)}; nothing was copied or pushed.");
+                console.Info(OutcomeLines.DryRun(target.Names));
                 console.Output.WriteLine(IndentedJson.Format(OciJson.Serialize(result.Index)));
             }
             else if (result is { Published: { } published })
@@ -125,7 +125,7 @@ internal static class MergeCommand
 
                 if (result.ArchivePath is { } path)
                 {
-                    console.Info($"Wrote image index {published.Descriptor.Digest} with {published.Images.Count} image(s) as {string.Join(", ", target.Tags)} to the OCI archive {path}");
+                    console.Info(OutcomeLines.ArchiveWritten(published, target.Tags, path));
                 }
 
                 if (key is not null && result.ArchivePath is null)

@@ -25,9 +25,15 @@ internal sealed class RegistryClientPool : IDisposable
     }
 
     /// <summary>The role of <paramref name="registry"/> in this pool.</summary>
-    public RegistryRole RoleOf(string registry) =>
-        registry.Equals(_pushRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryRole.Push
-        : _named.Contains(registry) ? RegistryRole.Pull
+    public RegistryRole RoleOf(string registry) => RoleOf(registry, _pushRegistry, _named.Contains(registry));
+
+    /// <summary>
+    /// The rule every client of this project is made by: the registry written to gets the push credentials, one the
+    /// project or the command line names (<paramref name="named"/>) the pull ones, any other none from the environment.
+    /// </summary>
+    public static RegistryRole RoleOf(string registry, string pushRegistry, bool named) =>
+        registry.Equals(pushRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryRole.Push
+        : named ? RegistryRole.Pull
         : RegistryRole.NamedByFile;
 
     public IRegistryClient For(string registry)
