@@ -12,48 +12,34 @@ namespace MultiArchContainers.Oci.Registry;
 internal sealed class BlobUploader
 {
     private readonly RegistryTransport _transport;
-    private readonly IReadOnlyList<TimeSpan> _retryDelays;
-    private readonly Action<string>? _onRetry;
+    private readonly RetryLoop _retries;
     private int _chunkSizeAfterRefusal;
 
     public BlobUploader(RegistryTransport transport, IReadOnlyList<TimeSpan> retryDelays, Action<string>? onRetry)
     {
         _transport = transport;
-        _retryDelays = retryDelays;
-        _onRetry = onRetry;
+        _retries = new RetryLoop(transport.Registry, retryDelays, onRetry);
     }
 
     /// <summary>Bytes per PATCH, or null while blobs go in one request.</summary>
     public int? ChunkSize =>
         _transport.Settings.ForcedChunkSize ?? (Volatile.Read(ref _chunkSizeAfterRefusal) is > 0 and int learned ? learned : null);
 
-    public async Task UploadAsync(string repository, Digest digest, long size, Func<Stream> open, CancellationToken cancellationToken)
-    {
-        for (int attempt = 0; ; attempt++)
+    public Task UploadAsync(string repository, Digest digest, long size, Func<Stream> open, CancellationToken cancellationToken) =>
+        _retries.RunAsync($"uploading {digest} to {repository}", retryable: true, async last =>
         {
-            bool last = attempt >= _retryDelays.Count;
-            string answer;
-            TimeSpan delay = last ? TimeSpan.Zero : _retryDelays[attempt];
             try
             {
-                await UploadOnceAsync(repository, digest, size, open, last, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (TransientUploadFailure failure)
-            {
-                answer = $"HTTP {failure.Status} ({failure.Step})";
-                delay = failure.RetryAfter ?? delay;
+                return (true, await UploadOnceAsync(repository, digest, size, open, last, cancellationToken).ConfigureAwait(false));
             }
             catch (RegistryException ex) when (!last && ex.Status is null && ex.InnerException is { } inner && RetryHandler.IsConnectionLost(inner))
             {
-                answer = "a lost connection";
+                return (false, new TryAgain("a lost connection"));
             }
+        }, cancellationToken);
 
-            await RetryHandler.WaitAsync(_transport.Registry, $"uploading {digest} to {repository}", answer, delay, _onRetry, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task UploadOnceAsync(string repository, Digest digest, long size, Func<Stream> open, bool last, CancellationToken cancellationToken)
+    /// <summary>One upload from a new session; null when done, else the transient answer of the step that failed.</summary>
+    private async Task<TryAgain?> UploadOnceAsync(string repository, Digest digest, long size, Func<Stream> open, bool last, CancellationToken cancellationToken)
     {
         if (ChunkSize is not { } chunkSize)
         {
@@ -65,8 +51,7 @@ internal sealed class BlobUploader
             using HttpResponseMessage finish = await _transport.SendAsync(put, cancellationToken).ConfigureAwait(false);
             if (!RefusedAsTooLarge(finish.StatusCode, size))
             {
-                await EnsureStepAsync(finish, $"PUT {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false);
-                return;
+                return await EnsureStepAsync(finish, $"PUT {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false);
             }
 
             // The registry (or a gateway in front of it) limits the request size, with 413 or, as some hosted
@@ -75,10 +60,10 @@ internal sealed class BlobUploader
             chunkSize = ChunkSize!.Value;
         }
 
-        await UploadInChunksAsync(repository, digest, open, chunkSize, last, cancellationToken).ConfigureAwait(false);
+        return await UploadInChunksAsync(repository, digest, open, chunkSize, last, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task UploadInChunksAsync(string repository, Digest digest, Func<Stream> open, int configuredChunkSize, bool last, CancellationToken cancellationToken)
+    private async Task<TryAgain?> UploadInChunksAsync(string repository, Digest digest, Func<Stream> open, int configuredChunkSize, bool last, CancellationToken cancellationToken)
     {
         (Uri location, int minimum) = await StartAsync(repository, digest, cancellationToken).ConfigureAwait(false);
         byte[] buffer = new byte[Math.Max(configuredChunkSize, minimum)];
@@ -98,14 +83,18 @@ internal sealed class BlobUploader
             body.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + filled - 1}");
             using HttpRequestMessage patch = RegistryRequest.Create(HttpMethod.Patch, location, PushScope(repository), $"uploading bytes {offset} to {offset + filled - 1} of {digest} to {repository}", body, retry: false);
             using HttpResponseMessage sent = await _transport.SendAsync(patch, cancellationToken).ConfigureAwait(false);
-            await EnsureStepAsync(sent, $"PATCH {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false);
+            if (await EnsureStepAsync(sent, $"PATCH {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false) is { } again)
+            {
+                return again;
+            }
+
             location = NextLocation(sent, location);
             offset += filled;
         }
 
         using HttpRequestMessage put = RegistryRequest.Create(HttpMethod.Put, WithDigest(location, digest), PushScope(repository), $"completing the upload of {digest} to {repository}", new ByteArrayContent([]), retry: false);
         using HttpResponseMessage finish = await _transport.SendAsync(put, cancellationToken).ConfigureAwait(false);
-        await EnsureStepAsync(finish, $"PUT {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false);
+        return await EnsureStepAsync(finish, $"PUT {repository}/blobs/uploads/", last, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -132,16 +121,16 @@ internal sealed class BlobUploader
         return (NextLocation(start, _transport.Settings.BaseAddress), minimum);
     }
 
-    /// <summary>A transient answer when another try is left becomes <see cref="TransientUploadFailure"/>; any other failure is coded.</summary>
-    private async Task EnsureStepAsync(HttpResponseMessage response, string what, bool last, CancellationToken cancellationToken)
+    /// <summary>A transient answer when another try is left is returned (the upload starts again); any other failure is coded.</summary>
+    private async Task<TryAgain?> EnsureStepAsync(HttpResponseMessage response, string what, bool last, CancellationToken cancellationToken)
     {
         if (!last && RetryHandler.IsTransient(response.StatusCode))
         {
-            TimeSpan asked = RetryHandler.RetryDelay(response, TimeSpan.MinValue);
-            throw new TransientUploadFailure((int)response.StatusCode, what, asked == TimeSpan.MinValue ? null : asked);
+            return new TryAgain($"HTTP {(int)response.StatusCode} ({what})", RetryHandler.AskedDelay(response));
         }
 
         await _transport.Responses.EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     private Uri NextLocation(HttpResponseMessage response, Uri current) =>
@@ -179,14 +168,4 @@ internal sealed class BlobUploader
     }
 
     private static string PushScope(string repository) => RegistryPaths.Scope(repository, "pull,push");
-
-    private sealed class TransientUploadFailure(int status, string step, TimeSpan? retryAfter) : Exception
-    {
-        public int Status { get; } = status;
-
-        public string Step { get; } = step;
-
-        /// <summary>The registry's Retry-After, when it gave one.</summary>
-        public TimeSpan? RetryAfter { get; } = retryAfter;
-    }
 }

@@ -10,24 +10,16 @@ namespace MultiArchContainers.Oci.Registry;
 /// </summary>
 internal sealed class RetryHandler : DelegatingHandler
 {
-    private readonly string _registry;
-    private readonly IReadOnlyList<TimeSpan> _delays;
-    private readonly Action<string>? _onRetry;
+    private readonly RetryLoop _loop;
 
     public RetryHandler(string registry, IReadOnlyList<TimeSpan> delays, Action<string>? onRetry, HttpMessageHandler inner)
-        : base(inner)
-    {
-        _registry = registry;
-        _delays = delays;
-        _onRetry = onRetry;
-    }
+        : base(inner) => _loop = new RetryLoop(registry, delays, onRetry);
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         bool retryable = !(request.Options.TryGetValue(RegistryRequest.NoRetry, out bool noRetry) && noRetry) && RegistryRequest.CanResend(request);
-        for (int attempt = 0; ; attempt++)
+        return _loop.RunAsync<HttpResponseMessage>(RegistryRequest.WhatOf(request), retryable, async last =>
         {
-            bool last = !retryable || attempt >= _delays.Count;
             HttpResponseMessage response;
             try
             {
@@ -35,20 +27,18 @@ internal sealed class RetryHandler : DelegatingHandler
             }
             catch (HttpRequestException ex) when (!last && IsConnectionLost(ex))
             {
-                await WaitAsync(request, "the connection closed before an answer", _delays[attempt], cancellationToken).ConfigureAwait(false);
-                continue;
+                return (null, new TryAgain("the connection closed before an answer"));
             }
 
             if (last || !IsTransient(response.StatusCode))
             {
-                return response;
+                return (response, null);
             }
 
-            TimeSpan delay = RetryDelay(response, _delays[attempt]);
-            string answer = $"HTTP {(int)response.StatusCode}";
+            var again = new TryAgain($"HTTP {(int)response.StatusCode}", AskedDelay(response));
             response.Dispose();
-            await WaitAsync(request, answer, delay, cancellationToken).ConfigureAwait(false);
-        }
+            return (null, again);
+        }, cancellationToken);
     }
 
     /// <summary>Answers that say "try again later" rather than "no".</summary>
@@ -62,18 +52,8 @@ internal sealed class RetryHandler : DelegatingHandler
         || ex.InnerException is IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown } }
         || ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown };
 
-    /// <summary>Says that <paramref name="what"/> is tried again, then waits.</summary>
-    public static async Task WaitAsync(string registry, string what, string answer, TimeSpan delay, Action<string>? onRetry, CancellationToken cancellationToken)
-    {
-        onRetry?.Invoke($"The registry '{registry}' answered {what} with {answer}; trying again in {delay.TotalSeconds:0.#} s.");
-        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-    }
-
-    private Task WaitAsync(HttpRequestMessage request, string answer, TimeSpan delay, CancellationToken cancellationToken) =>
-        WaitAsync(_registry, RegistryRequest.WhatOf(request), answer, delay, _onRetry, cancellationToken);
-
-    /// <summary>The registry's Retry-After (a delay or a date, at most a minute), else <paramref name="fallback"/>.</summary>
-    public static TimeSpan RetryDelay(HttpResponseMessage response, TimeSpan fallback)
+    /// <summary>The registry's Retry-After (a delay or a date, at most a minute), or null when it gave none.</summary>
+    public static TimeSpan? AskedDelay(HttpResponseMessage response)
     {
         TimeSpan? asked = response.Headers.RetryAfter switch
         {
@@ -81,6 +61,6 @@ internal sealed class RetryHandler : DelegatingHandler
             { Date: { } date } => date - DateTimeOffset.UtcNow,
             _ => null,
         };
-        return asked is { } wait && wait > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(wait.Ticks, TimeSpan.FromMinutes(1).Ticks)) : fallback;
+        return asked is { } wait && wait > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(wait.Ticks, TimeSpan.FromMinutes(1).Ticks)) : null;
     }
 }
