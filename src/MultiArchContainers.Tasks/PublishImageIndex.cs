@@ -80,7 +80,7 @@ public sealed class PublishImageIndex : MultiArchTask
                 writer.AddImage(OciLayoutImage.FromManifest(root, image.Manifest.MediaType, OciLayoutImage.ReadVerified(root, image.Manifest.Digest, root), root));
             }
 
-            Oci.Push.PublishedIndex written = writer.WriteIndex(path, Repository, index, platformImages, Tags, annotations.For(AnnotationLevel.IndexDescriptor), PlatformTags);
+            PublishedIndex written = writer.WriteIndex(path, Repository, index, platformImages, Tags, annotations.For(AnnotationLevel.IndexDescriptor), PlatformTags);
             Detail(MessageImportance.Normal, OutcomeLines.ArchiveWritten(written, Tags, path));
             PublishedIndex = PublishedIndexItems.ToItem(written, Repository, Tags, MetadataFile, archivePath: path);
             return;
@@ -94,7 +94,7 @@ public sealed class PublishImageIndex : MultiArchTask
             Confirmed = Images.Where(i => i.GetMetadata(ItemMetadata.InRepository) == here).Select(i => Digest.Parse(i.ItemSpec)).ToHashSet(),
             RestoreChildren = (missing, token) => PushAgainAsync(client, missing, token),
         };
-        Oci.Push.PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
+        PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
         foreach (PlatformImage image in platformImages)
         {
             Detail(MessageImportance.Normal, $"  {image.Platform} ({image.Label}): {image.Manifest.Digest}");

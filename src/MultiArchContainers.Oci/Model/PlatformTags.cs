@@ -1,4 +1,4 @@
-namespace MultiArchContainers.Oci.Push;
+namespace MultiArchContainers.Oci.Model;
 
 /// <summary>The tags an image gets of its own with <c>ContainerPlatformTags</c>: <c>&lt;tag&gt;-&lt;rid&gt;</c>, or the platform for images of unknown RID.</summary>
 internal static class PlatformTags

@@ -1,4 +1,4 @@
-namespace MultiArchContainers.Oci.Push;
+namespace MultiArchContainers.Oci.Model;
 
 /// <summary>
 /// The index as pushed: its bytes, descriptor and the full names it was pushed under; <see cref="PlatformTags"/> holds

@@ -1,6 +1,4 @@
-using MultiArchContainers.Oci.Registry;
-
-namespace MultiArchContainers.Oci.Collect;
+namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>Reads what an image reference stands for: the images of an index, or one image with the platform of its config.</summary>
 internal static class RemoteImageReader
