@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.Text;
-using MultiArchContainers.Oci.Push;
 
 namespace MultiArchContainers.Oci.Layout;
 

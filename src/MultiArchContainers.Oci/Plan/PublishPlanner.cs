@@ -1,6 +1,4 @@
 using MultiArchContainers.Oci.Annotations;
-using MultiArchContainers.Oci.Collect;
-using MultiArchContainers.Oci.Push;
 using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Oci.Plan;

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using MultiArchContainers.Oci.Push;
 
 namespace MultiArchContainers.Oci.Report;
 

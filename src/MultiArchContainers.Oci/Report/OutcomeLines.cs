@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Push;
-
 namespace MultiArchContainers.Oci.Report;
 
 /// <summary>The lines that tell what a publish or merge did with its index, the same from the tasks and the command.</summary>
