@@ -134,7 +134,8 @@ internal static class ChildProcess
                 // A child that exited while a grandchild still held its outputs open ended by itself.
                 end = ex is IOException ? ChildProcessEnd.InputClosed : exited ? ChildProcessEnd.Exited : ChildProcessEnd.TimedOut;
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+                // A process that left the tree (a daemon it started) may still hold the outputs: what came is kept.
+                await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
             }
 
             lock (output)

@@ -11,6 +11,8 @@ internal sealed class SshRunner
 {
     private readonly bool _acceptUnknownHostKeys;
 
+    private const string NotInstalled = "the OpenSSH client 'ssh' is not installed on this machine";
+
     public SshRunner(bool acceptUnknownHostKeys) => _acceptUnknownHostKeys = acceptUnknownHostKeys;
 
     /// <summary>
@@ -24,13 +26,19 @@ internal sealed class SshRunner
     /// </remarks>
     public async Task<SshResult> RunAsync(BuildNode node, string command, Func<Stream, Task>? input, Action<string>? onLine, TimeSpan timeout, CancellationToken cancellationToken, bool holdInput = false)
     {
-        ChildProcessResult ssh = await ChildProcess.RunAsync(new ChildProcessStart("ssh", [.. Arguments(node), command])
+        ChildProcessResult? ssh = await ChildProcess.RunAsync(new ChildProcessStart("ssh", [.. Arguments(node), command])
         {
             Input = input is null ? null : (stream, _) => input(stream),
             HoldInput = holdInput,
             OnLine = onLine ?? (_ => { }),
             Timeout = timeout,
-        }, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("ssh could not be started: is the OpenSSH client installed?");
+        }, cancellationToken).ConfigureAwait(false);
+        if (ssh is null)
+        {
+            // As a shell says it: the callers report the node unreachable (MAC3002) with this reason.
+            return new SshResult(127, string.Empty, NotInstalled);
+        }
+
         return ssh.End == ChildProcessEnd.TimedOut
             ? throw new TimeoutException($"no answer within {timeout}")
             : new SshResult(ssh.ExitCode, ssh.Output, ssh.Error);
@@ -47,7 +55,7 @@ internal sealed class SshRunner
     /// <summary>Runs <paramref name="command"/> and writes its standard output, as bytes, to <paramref name="path"/>.</summary>
     public async Task<SshResult> RunToFileAsync(BuildNode node, string command, string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        ChildProcessResult ssh = await ChildProcess.RunAsync(new ChildProcessStart("ssh", [.. Arguments(node), command])
+        ChildProcessResult? ssh = await ChildProcess.RunAsync(new ChildProcessStart("ssh", [.. Arguments(node), command])
         {
             Output = async (stream, token) =>
             {
@@ -55,7 +63,13 @@ internal sealed class SshRunner
                 await stream.CopyToAsync(file, token).ConfigureAwait(false);
             },
             Timeout = timeout,
-        }, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("ssh could not be started: is the OpenSSH client installed?");
+        }, cancellationToken).ConfigureAwait(false);
+        if (ssh is null)
+        {
+            // As a shell says it: the callers report the node unreachable (MAC3002) with this reason.
+            return new SshResult(127, string.Empty, NotInstalled);
+        }
+
         return ssh.End == ChildProcessEnd.TimedOut
             ? throw new TimeoutException($"no answer within {timeout}")
             : new SshResult(ssh.ExitCode, string.Empty, ssh.Error);
