@@ -42,15 +42,16 @@ public sealed class MergeImageIndex : AnnotatingTask
     /// <summary>When set, the merged index and every image go into this OCI archive instead of the registry.</summary>
     public string ArchiveOutputPath { get; set; } = string.Empty;
 
-    /// <summary>Where to write the merged index's metadata JSON; nothing is written when empty.</summary>
-    public string MetadataFile { get; set; } = string.Empty;
-
     /// <summary>The images keep the manifests they were built with: generated values go on the index only.</summary>
     protected override bool GenerateForManifests => false;
 
     /// <summary>The pushed index (not set for a dry run).</summary>
     [Output]
     public ITaskItem? PublishedIndex { get; private set; }
+
+    /// <summary>The images of the pushed index in its order, for the Report stage.</summary>
+    [Output]
+    public ITaskItem[] Images { get; private set; } = [];
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -91,7 +92,8 @@ public sealed class MergeImageIndex : AnnotatingTask
                     Info(OutcomeLines.ArchiveWritten(published, Tags, path));
                 }
 
-                PublishedIndex = PublishedIndexItems.ToItem(published, Repository, Tags, MetadataFile, registry: result.ArchivePath is null ? Registry : null, archivePath: result.ArchivePath);
+                PublishedIndex = PublishedIndexItems.ToItem(published, Repository, Tags, registry: result.ArchivePath is null ? Registry : null, archivePath: result.ArchivePath);
+                Images = published.Images.Select(image => PlatformImageItems.ToItem(image)).ToArray();
             }
         }
         finally

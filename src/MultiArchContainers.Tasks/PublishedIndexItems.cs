@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Push;
-using MultiArchContainers.Oci.Report;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace MultiArchContainers.Tasks;
@@ -10,16 +9,11 @@ namespace MultiArchContainers.Tasks;
 internal static class PublishedIndexItems
 {
     /// <summary>
-    /// Finishes a publish or merge: writes the metadata file when one is asked for and returns the output item
-    /// (Include the index digest; MediaType, Size, Registry or ArchivePath, Repository, Tags, Names, MetadataFile).
+    /// The item of a pushed or archived index (Include the index digest; MediaType, Size, Registry or ArchivePath,
+    /// Repository, Tags, Names); the Report stage adds MetadataFile.
     /// </summary>
-    public static ITaskItem ToItem(PublishedIndex published, string repository, IReadOnlyList<string> tags, string metadataFile, string? registry = null, string? archivePath = null)
+    public static ITaskItem ToItem(PublishedIndex published, string repository, IReadOnlyList<string> tags, string? registry = null, string? archivePath = null)
     {
-        if (metadataFile.Length > 0)
-        {
-            MetadataFile.Write(metadataFile, MetadataDocument.ForIndex(published));
-        }
-
         var item = new TaskItem(published.Descriptor.Digest.ToString());
         item.SetMetadata(ItemMetadata.MediaType, published.Descriptor.MediaType);
         item.SetMetadata(ItemMetadata.Size, published.Descriptor.Size.ToString(CultureInfo.InvariantCulture));
@@ -28,7 +22,25 @@ internal static class PublishedIndexItems
         item.SetMetadata(ItemMetadata.Repository, repository);
         item.SetMetadata(ItemMetadata.Tags, string.Join(';', tags));
         item.SetMetadata(ItemMetadata.Names, string.Join(';', published.Names));
-        item.SetMetadata(ItemMetadata.MetadataFile, metadataFile);
         return item;
+    }
+
+    /// <summary>
+    /// The index an item of <see cref="ToItem"/> names, with <paramref name="images"/> (in the index's order) as its
+    /// manifests: what the Report stage writes the metadata file from.
+    /// </summary>
+    public static PublishedIndex FromItem(ITaskItem item, IReadOnlyList<PlatformImage> images, bool platformTags)
+    {
+        var descriptor = new Descriptor
+        {
+            MediaType = item.GetMetadata(ItemMetadata.MediaType),
+            Digest = Digest.Parse(item.ItemSpec),
+            Size = long.Parse(item.GetMetadata(ItemMetadata.Size), CultureInfo.InvariantCulture),
+        };
+        string[] tags = item.GetMetadata(ItemMetadata.Tags).Split(';', StringSplitOptions.RemoveEmptyEntries);
+        return new PublishedIndex([], descriptor, item.GetMetadata(ItemMetadata.Names).Split(';', StringSplitOptions.RemoveEmptyEntries), images)
+        {
+            PlatformTags = platformTags ? PlatformTags.For(images, tags) : [],
+        };
     }
 }

@@ -43,7 +43,7 @@ public partial class PublishMultiArchTests
         ProcessResult result = await sandbox.PublishAsync("-v:d");
         AssertSucceeded(result);
 
-        foreach (string task in new[] { "PlanMultiArch", "PushPlatformImages", "PublishImageIndex" })
+        foreach (string task in new[] { "PlanMultiArch", "PushPlatformImages", "CombineImageIndex", "PushImageIndex", "ReportImageIndex" })
         {
             Assert.Matches($"Launching task \"{task}\" from assembly \".*MultiArchContainers.Tasks.dll\" in an external task host", result.StandardOutput);
         }

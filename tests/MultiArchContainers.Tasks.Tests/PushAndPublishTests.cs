@@ -50,18 +50,22 @@ public sealed class PushAndPublishTests : IDisposable
         string metadataFile = Path.Combine(_work, "out", "metadata.json");
         string planFile = Path.Combine(_work, "plan.json");
         PublishPlan.Write(planFile, new PublishPlan { Annotations = [new PlannedAnnotation("index", null, "org.opencontainers.image.source", "https://example.com/x:1;y=2&z'ü%3B%25")] });
-        var publish = new PublishImageIndex
+        var combine = new CombineImageIndex { BuildEngine = engine, Images = push.Images, Order = ["linux-x64", "linux-arm64"], PlanFile = planFile, IndexFile = Path.Combine(_work, "index.json") };
+        Assert.True(combine.Execute(), engine.Log);
+        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
+        var publish = new PushImageIndex
         {
             BuildEngine = engine,
-            Images = push.Images,
-            PlanFile = planFile,
+            Images = combine.OrderedImages,
+            IndexFile = combine.IndexFile,
             Registry = _fixture.Registry.Address,
             Repository = repository,
             Tags = ["1.0", "latest"],
-            MetadataFile = metadataFile,
         };
 
         Assert.True(publish.Execute(), engine.Log);
+        var report = new ReportImageIndex { BuildEngine = engine, Index = publish.PublishedIndex!, Images = combine.OrderedImages, MetadataFile = metadataFile };
+        Assert.True(report.Execute(), engine.Log);
 
         string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:latest");
         JsonNode index = JsonNode.Parse(raw)!;
@@ -70,10 +74,14 @@ public sealed class PushAndPublishTests : IDisposable
         Assert.Equal("v8", index["manifests"]![1]!["platform"]!["variant"]!.GetValue<string>());
         Assert.Equal(["1.0", "latest"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
 
-        ITaskItem published = publish.PublishedIndex!;
+        ITaskItem published = report.Reported!;
         using JsonDocument metadata = JsonDocument.Parse(File.ReadAllText(metadataFile));
         Assert.Equal(published.ItemSpec, metadata.RootElement.GetProperty("containerimage.digest").GetString());
+        Assert.Equal(
+            push.Images.Select(i => (i.GetMetadata("RuntimeIdentifier"), i.ItemSpec)),
+            metadata.RootElement.GetProperty("platforms").EnumerateArray().Select(p => (p.GetProperty("rid").GetString()!, p.GetProperty("digest").GetString()!)));
         Assert.Equal("1.0;latest", published.GetMetadata("Tags"));
+        Assert.Equal(metadataFile, published.GetMetadata("MetadataFile"));
         Assert.Contains(engine.Messages, m => m.Message!.Contains(published.ItemSpec, StringComparison.Ordinal) && m.Importance == MessageImportance.Normal);
     }
 
@@ -106,10 +114,13 @@ public sealed class PushAndPublishTests : IDisposable
             await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
             await stream.WriteAsync(body);
         });
-        var publish = new PublishImageIndex
+        var combine = new CombineImageIndex { BuildEngine = engine, Images = push.Images, IndexFile = Path.Combine(layouts, "index.json") };
+        Assert.True(combine.Execute(), engine.Log);
+        var publish = new PushImageIndex
         {
             BuildEngine = engine,
-            Images = push.Images,
+            Images = combine.OrderedImages,
+            IndexFile = combine.IndexFile,
             Registry = front.Address,
             Repository = repository,
             Tags = ["1.0"],
@@ -228,10 +239,11 @@ public sealed class PushAndPublishTests : IDisposable
     public async Task InvalidTagsFailBeforeAnythingIsPushed()
     {
         var engine = new TestBuildEngine();
-        var publish = new PublishImageIndex
+        var publish = new PushImageIndex
         {
             BuildEngine = engine,
             Images = [],
+            IndexFile = Path.Combine(_work, "never-read.json"),
             Registry = _fixture.Registry.Address,
             Repository = "tasks/badtag",
             Tags = ["ok", "-bad"],

@@ -1,6 +1,5 @@
 using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Annotations;
-using MultiArchContainers.Oci.Combine;
 using MultiArchContainers.Oci.Layout;
 using MultiArchContainers.Oci.Plan;
 using MultiArchContainers.Oci.Push;
@@ -10,19 +9,20 @@ using MultiArchContainers.Oci.Report;
 namespace MultiArchContainers.Tasks;
 
 /// <summary>
-/// Combines the per-RID images into one OCI image index carrying the planned annotations and pushes it under every
-/// tag once every child is confirmed present (<see cref="IndexPublisher"/>), or writes it into an OCI archive.
+/// The Push stage for the index: the index the Combine stage wrote, pushed under every tag once every child is
+/// confirmed present (<see cref="IndexPublisher"/>), or written with every image into an OCI archive.
 /// </summary>
-public sealed class PublishImageIndex : MultiArchTask
+public sealed class PushImageIndex : MultiArchTask
 {
-    /// <summary>The per-RID images, as <see cref="PushPlatformImages"/> returns them.</summary>
+    /// <summary>The per-RID images in the index's order, as <see cref="CombineImageIndex"/> returns them.</summary>
     [Required]
     public ITaskItem[] Images { get; set; } = [];
 
-    /// <summary>The RIDs in the order the index lists them; images built elsewhere arrive in any order.</summary>
-    public string[] Order { get; set; } = [];
+    /// <summary>The index <see cref="CombineImageIndex"/> wrote.</summary>
+    [Required]
+    public string IndexFile { get; set; } = string.Empty;
 
-    /// <summary>The plan PlanMultiArch wrote; its index and manifest-descriptor annotations are used here.</summary>
+    /// <summary>The plan PlanMultiArch wrote; an archive's index descriptor takes its annotations from it.</summary>
     public string PlanFile { get; set; } = string.Empty;
 
     /// <summary>The registry to push to (host[:port]); not used with <see cref="ArchiveOutputPath"/>.</summary>
@@ -39,16 +39,13 @@ public sealed class PublishImageIndex : MultiArchTask
     [Required]
     public string[] Tags { get; set; } = [];
 
-    /// <summary>Also tag every image on its own as &lt;tag&gt;-&lt;rid&gt; (ContainerPlatformTags).</summary>
+    /// <summary>ContainerPlatformTags: each image is also tagged &lt;tag&gt;-&lt;rid&gt;.</summary>
     public bool PlatformTags { get; set; }
 
-    /// <summary>Where to write the metadata JSON; nothing is written when empty.</summary>
-    public string MetadataFile { get; set; } = string.Empty;
-
-    /// <summary>The publish's working folder, where the push stage unpacked the images it pushed (to push one again).</summary>
+    /// <summary>The run's folder, where the per-RID layouts are, to push a child again that the registry lost.</summary>
     public string WorkingDirectory { get; set; } = string.Empty;
 
-    /// <summary>The pushed index: Include is its digest; metadata MediaType, Size, Registry, Repository, Tags, Names, MetadataFile.</summary>
+    /// <summary>The pushed (or archived) index, for the Report stage.</summary>
     [Output]
     public ITaskItem? PublishedIndex { get; private set; }
 
@@ -64,13 +61,9 @@ public sealed class PublishImageIndex : MultiArchTask
             return;
         }
 
-        AnnotationSet annotations = PublishPlan.Read(PlanFile).AnnotationSet();
-        List<(PlatformImage Image, string LayoutRoot)> images = Images
-            .Select(item => (PlatformImageItems.FromItem(item), item.GetMetadata(ItemMetadata.LayoutRoot)))
-            .OrderBy(i => Array.IndexOf(Order, i.Item1.Label) is var at && at < 0 ? int.MaxValue : at)
-            .ToList();
+        ImageIndex index = OciJson.Deserialize<ImageIndex>(File.ReadAllBytes(IndexFile), "the combined index");
+        List<(PlatformImage Image, string LayoutRoot)> images = Images.Select(item => (PlatformImageItems.FromItem(item), item.GetMetadata(ItemMetadata.LayoutRoot))).ToList();
         var platformImages = images.Select(i => i.Image).ToList();
-        ImageIndex index = IndexCombiner.Combine(platformImages, CombineOptions.From(annotations, platformImages.Select(i => i.Label)));
         if (ArchiveOutputPath.Length > 0)
         {
             string path = OciArchiveWriter.ArchivePath(ArchiveOutputPath, Repository);
@@ -80,9 +73,10 @@ public sealed class PublishImageIndex : MultiArchTask
                 writer.AddImage(OciLayoutImage.FromManifest(root, image.Manifest.MediaType, OciLayoutImage.ReadVerified(root, image.Manifest.Digest, root), root));
             }
 
+            AnnotationSet annotations = PublishPlan.Read(PlanFile).AnnotationSet();
             PublishedIndex written = writer.WriteIndex(path, Repository, index, platformImages, Tags, annotations.For(AnnotationLevel.IndexDescriptor), PlatformTags);
             Detail(MessageImportance.Normal, OutcomeLines.ArchiveWritten(written, Tags, path));
-            PublishedIndex = PublishedIndexItems.ToItem(written, Repository, Tags, MetadataFile, archivePath: path);
+            PublishedIndex = PublishedIndexItems.ToItem(written, Repository, Tags, archivePath: path);
             return;
         }
 
@@ -100,7 +94,7 @@ public sealed class PublishImageIndex : MultiArchTask
             Detail(MessageImportance.Normal, $"  {image.Platform} ({image.Label}): {image.Manifest.Digest}");
         }
 
-        PublishedIndex = PublishedIndexItems.ToItem(published, Repository, Tags, MetadataFile, registry: Registry);
+        PublishedIndex = PublishedIndexItems.ToItem(published, Repository, Tags, registry: Registry);
     }
 
     /// <summary>Pushes again each missing child whose layout the push stage left in the working folder.</summary>
