@@ -22,6 +22,12 @@ public sealed class BuildOnNodes : NodeTask
     /// <summary>The plan PlanMultiArch wrote: its time reaches the nodes as SOURCE_DATE_EPOCH, so their images match.</summary>
     public string PlanFile { get; set; } = string.Empty;
 
+    /// <summary>ContainerRegistry: where an image a node sends back is pushed (the nodes get it as a property too).</summary>
+    public string Registry { get; set; } = string.Empty;
+
+    /// <summary>ContainerRepository, likewise.</summary>
+    public string Repository { get; set; } = string.Empty;
+
     /// <summary>The publish writes an OCI archive: nodes send their images back, and nothing is pushed.</summary>
     public bool ArchiveOutput { get; set; }
 
@@ -59,8 +65,13 @@ public sealed class BuildOnNodes : NodeTask
             environment["SOURCE_DATE_EPOCH"] = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var settings = new NodeBuildSettings(sourceRoot!, ProjectPath, package, WorkingDirectory, properties, environment);
+        var settings = new NodeBuildSettings(sourceRoot!, ProjectPath, package, WorkingDirectory, properties, environment, Registry, Repository);
         var images = await new NodeBuilds(builder, registry => CreateClient(registry, registry), Info).RunAsync(assigned, settings, ArchiveOutput, cancellationToken).ConfigureAwait(false);
-        RemoteImages = images.Select(i => PlatformImageItems.ToItem(i.Image, i.LayoutRoot)).ToArray();
+        RemoteImages = images.Select(i =>
+        {
+            ITaskItem item = PlatformImageItems.ToItem(i.Image, i.LayoutRoot);
+            item.SetMetadata(ItemMetadata.Kind, ItemMetadata.CollectedKind);
+            return item;
+        }).ToArray();
     }
 }

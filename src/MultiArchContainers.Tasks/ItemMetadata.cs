@@ -22,6 +22,18 @@ internal static class ItemMetadata
     public const string Value = nameof(Value);
     public const string LayoutRoot = nameof(LayoutRoot);
 
+    /// <summary>
+    /// On what a RID's build returns: <see cref="ArchiveKind"/> (an image archive for the Collect stage) or
+    /// <see cref="CollectedKind"/> (an image a build node has collected already, which goes straight to Combine).
+    /// </summary>
+    public const string Kind = nameof(Kind);
+
+    /// <summary>The <see cref="Kind"/> of an image archive a per-RID build wrote or kept.</summary>
+    public const string ArchiveKind = "archive";
+
+    /// <summary>The <see cref="Kind"/> of an image a build node collected.</summary>
+    public const string CollectedKind = "collected";
+
     /// <summary>On a RID's image archive: built, reused (kept from a build of the same inputs) or up to date (its build skipped).</summary>
     public const string Outcome = nameof(Outcome);
 

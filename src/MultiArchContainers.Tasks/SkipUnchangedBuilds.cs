@@ -80,7 +80,7 @@ public sealed class SkipUnchangedBuilds : MultiArchTask
         {
             var item = new TaskItem(r.Archive);
             item.SetMetadata(ItemMetadata.RuntimeIdentifier, r.RuntimeIdentifier);
-            item.SetMetadata("Kind", "archive");
+            item.SetMetadata(ItemMetadata.Kind, ItemMetadata.ArchiveKind);
             item.SetMetadata(ItemMetadata.Outcome, "up to date");
             return (ITaskItem)item;
         })];

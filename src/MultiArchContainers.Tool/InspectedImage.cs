@@ -2,15 +2,6 @@ using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Tool;
 
-/// <summary>One child of an index as <c>multiarch inspect</c> shows it.</summary>
-/// <param name="Descriptor">The index's entry for it.</param>
-/// <param name="PredicateTypes">For an attestation manifest, the <c>in-toto.io/predicate-type</c> of each layer.</param>
-/// <param name="AttestedPlatform">For an attestation manifest, the platform of the image it describes, when the index has it.</param>
-internal sealed record InspectedEntry(Descriptor Descriptor, IReadOnlyList<string> PredicateTypes, string? AttestedPlatform)
-{
-    public string Platform => Descriptor.Platform?.ToString() ?? "(none)";
-}
-
 /// <summary>
 /// What <c>multiarch inspect</c> reads: for an index, its entries (attestation manifests apart, each read once for
 /// its predicate types); for an image, its platform (from its config) and layers.

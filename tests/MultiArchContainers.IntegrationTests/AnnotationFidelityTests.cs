@@ -26,10 +26,7 @@ public class AnnotationFidelityTests
         string registry = _fixture.Registry.Address;
         using var sandbox = new Sandbox(_fixture, _fixture.Project(
             $"""
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{registry}</ContainerRegistry>
-            <ContainerRepository>fidelity/app</ContainerRepository>
-            <ContainerImageTags>1.0</ContainerImageTags>
+            {_fixture.Publishing("fidelity/app")}
             """,
             $"""
             <ContainerIndexAnnotation Include="com.example.odd" Value="{InProject}" />

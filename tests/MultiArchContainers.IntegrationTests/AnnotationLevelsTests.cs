@@ -16,10 +16,7 @@ public class AnnotationLevelsTests
 
     private string Project(string repository, string items, string properties = "") => _fixture.Project(
         $"""
-        <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-        <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
-        <ContainerRepository>{repository}</ContainerRepository>
-        <ContainerImageTags>1.0</ContainerImageTags>
+        {_fixture.Publishing(repository)}
         {properties}
         """,
         items);

@@ -24,10 +24,7 @@ public class AttestationArtifactTests
         string repository = "team/attest-artifact";
         using var sandbox = new Sandbox(_fixture, _fixture.Project(
             $"""
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
-            <ContainerRepository>{repository}</ContainerRepository>
-            <ContainerImageTags>1.0</ContainerImageTags>
+            {_fixture.Publishing(repository)}
             <ContainerProvenance>true</ContainerProvenance>
             """));
 

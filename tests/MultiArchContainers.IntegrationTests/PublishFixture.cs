@@ -26,6 +26,11 @@ public sealed class PublishFixture : IAsyncLifetime
 
     public string BaseImage => $"{Registry.Address}/{BaseRepository}:{BaseTag}";
 
+    /// <summary>The properties most tests publish with: both RIDs, pushed to <see cref="Registry"/> as repository:tags.</summary>
+    public string Publishing(string repository, string tags = "1.0") =>
+        $"<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><ContainerRegistry>{Registry.Address}</ContainerRegistry>"
+        + $"<ContainerRepository>{repository}</ContainerRepository><ContainerImageTags>{tags}</ContainerImageTags>";
+
     /// <summary>
     /// A console app that references the package under test and the seeded base image, with
     /// <paramref name="properties"/> and <paramref name="items"/> added.
@@ -62,13 +67,7 @@ public sealed class PublishFixture : IAsyncLifetime
     {
         await Registry.DisposeAsync();
         await AuthRegistry.DisposeAsync();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.DeleteQuietly(Root);
     }
 }
 

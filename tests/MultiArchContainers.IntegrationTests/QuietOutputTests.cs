@@ -25,10 +25,7 @@ public partial class QuietOutputTests
     {
         using var sandbox = new Sandbox(_fixture, _fixture.Project(
             $"""
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
-            <ContainerRepository>team/quiet</ContainerRepository>
-            <ContainerImageTags>1.0;latest</ContainerImageTags>
+            {_fixture.Publishing("team/quiet", "1.0;latest")}
             """));
         string[] publish = ["publish", sandbox.ProjectPath, "-t:PublishMultiArch", "-nologo", "-tl:off"];
 

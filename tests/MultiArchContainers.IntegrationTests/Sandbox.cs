@@ -77,16 +77,6 @@ public sealed class Sandbox : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-            if (Directory.Exists(Folder + "-scratch"))
-            {
-                Directory.Delete(Folder + "-scratch", recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.DeleteQuietly(Folder, Folder + "-scratch");
     }
 }

@@ -32,10 +32,7 @@ public class SigningTests
         string keys = Directory.CreateTempSubdirectory("mac-keys-").FullName;
         using var sandbox = new Sandbox(_fixture, _fixture.Project(
             $"""
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
-            <ContainerRepository>{repository}</ContainerRepository>
-            <ContainerImageTags>1.0</ContainerImageTags>
+            {_fixture.Publishing(repository)}
             <ContainerSigningKey>{keys}/key.pem</ContainerSigningKey>
             """));
         try

@@ -83,10 +83,7 @@ public class SupplyChainTests
         string registry = _fixture.Registry.Address;
         using var sandbox = new Sandbox(_fixture, _fixture.Project(
             $"""
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{registry}</ContainerRegistry>
-            <ContainerRepository>team/attested</ContainerRepository>
-            <ContainerImageTags>1.0</ContainerImageTags>
+            {_fixture.Publishing("team/attested")}
             <ContainerSbom>true</ContainerSbom>
             <ContainerProvenance>true</ContainerProvenance>
             """,

@@ -48,12 +48,6 @@ public sealed class ToolFixture : IAsyncLifetime
     {
         await Registry.DisposeAsync();
         await AuthRegistry.DisposeAsync();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.DeleteQuietly(Root);
     }
 }

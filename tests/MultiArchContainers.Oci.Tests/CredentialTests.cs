@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MultiArchContainers.Oci.Registry.Auth;
 
 namespace MultiArchContainers.Oci.Tests;
 

@@ -113,14 +113,7 @@ public sealed class RegistryProcess : IAsyncDisposable
             await _tokenServer.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open is left for the OS temp cleanup.
-        }
+        TestFolders.DeleteQuietly(_root);
     }
 
     private async Task WaitUntilReadyAsync()

@@ -94,13 +94,7 @@ public sealed class SshdProcess : IAsyncDisposable
     {
         await StopAsync();
         _process?.Dispose();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.DeleteQuietly(Root);
     }
 
     private async Task StartProcessAsync(string config)

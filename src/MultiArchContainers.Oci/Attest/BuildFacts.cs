@@ -1,8 +1,5 @@
 namespace MultiArchContainers.Oci.Attest;
 
-/// <summary>A file of the application as the image holds it: its path in the image and its hashes (hex).</summary>
-internal sealed record ApplicationFile(string Path, string Sha256, string Sha1);
-
 /// <summary>
 /// What the SBOM and the provenance of one platform image say, gathered from MSBuild and the image itself. Nothing
 /// here depends on the clock or on chance: <see cref="Time"/> follows the timestamp policy of the publish.

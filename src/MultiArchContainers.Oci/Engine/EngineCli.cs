@@ -2,9 +2,6 @@ using MultiArchContainers.Oci.Processes;
 
 namespace MultiArchContainers.Oci.Engine;
 
-/// <summary>What one engine command did: its exit code and its two outputs.</summary>
-internal sealed record EngineResult(int ExitCode, string Output, string Error);
-
 /// <summary>
 /// Runs the command line of a local container engine (<c>docker</c>, <c>podman</c>): arguments as a list (never one
 /// string through a shell), a time limit after which the command and its children end, and null when the program is

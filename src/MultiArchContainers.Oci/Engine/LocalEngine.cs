@@ -1,12 +1,5 @@
 namespace MultiArchContainers.Oci.Engine;
 
-/// <summary>The local container engines an image can be loaded into.</summary>
-internal enum EngineKind
-{
-    Docker,
-    Podman,
-}
-
 /// <summary>
 /// The local container engine a publish without a registry or an archive loads its images into, found as the .NET
 /// SDK finds it: <c>LocalRegistry</c> (<c>Docker</c> or <c>Podman</c>) names it, else Docker when its CLI is on PATH

@@ -52,7 +52,7 @@ internal static class CacheFolder
     {
         try
         {
-            return File.Exists(path) ? OciJson.Deserialize<T>(File.ReadAllBytes(path), what) : null;
+            return File.Exists(path) ? OciJson.Deserialize<T>(File.ReadAllBytes(path), what, IncrementalJsonContext.Rules) : null;
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {

@@ -17,7 +17,7 @@ internal sealed record CompileRecord(
 
     public static CompileRecord? Read(string path) => CacheFolder.ReadJson<CompileRecord>(path, "the compile record");
 
-    public void Write(string path) => CacheFolder.WriteFile(path, OciJson.Serialize(this));
+    public void Write(string path) => CacheFolder.WriteFile(path, OciJson.Serialize(this, IncrementalJsonContext.Rules));
 
     /// <summary>
     /// The signature of a compile: every setting the compiler takes, by name, and every file it reads, in order, by

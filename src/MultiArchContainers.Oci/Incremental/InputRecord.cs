@@ -20,7 +20,7 @@ internal sealed record InputRecord(
 
     public void Write(string folder)
     {
-        byte[] json = OciJson.Serialize(this);
+        byte[] json = OciJson.Serialize(this, IncrementalJsonContext.Rules);
         string byState = Path.Combine(folder, "inputs");
         CacheFolder.WriteFile(Path.Combine(byState, State.Digest + ".json"), json);
         CacheFolder.WriteFile(Path.Combine(folder, FileName), json);

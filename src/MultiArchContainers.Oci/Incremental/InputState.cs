@@ -57,7 +57,7 @@ internal sealed record InputState(
     public IReadOnlyList<string> ChangedSince() =>
         [.. Files.AsParallel().AsOrdered().Where(f => FileState.Of(f.Path).Content != f.Content).Select(f => f.Path)];
 
-    public static InputState Read(string path) => OciJson.Deserialize<InputState>(File.ReadAllBytes(path), "the input state");
+    public static InputState Read(string path) => OciJson.Deserialize<InputState>(File.ReadAllBytes(path), "the input state", IncrementalJsonContext.Rules);
 
-    public void Write(string path) => CacheFolder.WriteFile(path, OciJson.Serialize(this));
+    public void Write(string path) => CacheFolder.WriteFile(path, OciJson.Serialize(this, IncrementalJsonContext.Rules));
 }

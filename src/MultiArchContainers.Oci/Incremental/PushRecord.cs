@@ -86,7 +86,7 @@ internal sealed record PushRecord(
     public void Write(string folder)
     {
         string records = Path.Combine(folder, "pushed");
-        CacheFolder.WriteFile(Path.Combine(records, Key + ".json"), OciJson.Serialize(this));
+        CacheFolder.WriteFile(Path.Combine(records, Key + ".json"), OciJson.Serialize(this, IncrementalJsonContext.Rules));
         foreach (FileInfo old in new DirectoryInfo(records).EnumerateFiles("*.json").OrderByDescending(f => f.LastWriteTimeUtc).Skip(Kept))
         {
             old.Delete();

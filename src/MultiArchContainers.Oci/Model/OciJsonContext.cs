@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using MultiArchContainers.Oci.Plan;
-using MultiArchContainers.Oci.Report;
 
 namespace MultiArchContainers.Oci.Model;
 
@@ -15,11 +13,4 @@ namespace MultiArchContainers.Oci.Model;
 [JsonSerializable(typeof(Descriptor))]
 [JsonSerializable(typeof(Platform))]
 [JsonSerializable(typeof(TagList))]
-[JsonSerializable(typeof(PublishPlan))]
-[JsonSerializable(typeof(NodeAssignment))]
-[JsonSerializable(typeof(MetadataDocument))]
-[JsonSerializable(typeof(Incremental.InputState))]
-[JsonSerializable(typeof(Incremental.InputRecord))]
-[JsonSerializable(typeof(Incremental.CompileRecord))]
-[JsonSerializable(typeof(Incremental.PushRecord))]
 internal sealed partial class OciJsonContext : JsonSerializerContext;

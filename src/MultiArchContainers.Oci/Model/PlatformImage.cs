@@ -6,7 +6,7 @@ namespace MultiArchContainers.Oci.Model;
 /// <param name="Label">
 /// Who the image is for, for people and for matching per-RID settings: the RID it was built for; for an image that
 /// came from elsewhere (a merge source) its platform or the name it was given; for an attestation manifest, the label
-/// of the image it describes followed by <c>/attestation</c> (<see cref="Attest.AttestationRequest.LabelFor"/>).
+/// of the image it describes followed by <c>/attestation</c> (<c>AttestationRequest.LabelFor</c> in Attest).
 /// </param>
 /// <param name="Manifest">The image's manifest descriptor, with its platform.</param>
 internal sealed record PlatformImage(string Label, Descriptor Manifest)

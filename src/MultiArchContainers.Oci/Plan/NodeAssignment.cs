@@ -17,14 +17,14 @@ internal sealed record NodeAssignment
     public static void Write(string path, NodeAssignment assignment)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllBytes(path, OciJson.Serialize(assignment));
+        File.WriteAllBytes(path, OciJson.Serialize(assignment, PlanJsonContext.Rules));
     }
 
     public static NodeAssignment Read(string path)
     {
         try
         {
-            return OciJson.Deserialize<NodeAssignment>(File.ReadAllBytes(path), "the node assignments");
+            return OciJson.Deserialize<NodeAssignment>(File.ReadAllBytes(path), "the node assignments", PlanJsonContext.Rules);
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {

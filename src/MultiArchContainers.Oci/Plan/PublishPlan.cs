@@ -66,7 +66,7 @@ internal sealed record PublishPlan
             Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        File.WriteAllBytes(path, OciJson.Serialize(plan));
+        File.WriteAllBytes(path, OciJson.Serialize(plan, PlanJsonContext.Rules));
     }
 
     /// <summary>The plan the Plan stage wrote; an empty plan when no file is named (a task run on its own).</summary>
@@ -79,7 +79,7 @@ internal sealed record PublishPlan
 
         try
         {
-            return OciJson.Deserialize<PublishPlan>(File.ReadAllBytes(path), "the plan");
+            return OciJson.Deserialize<PublishPlan>(File.ReadAllBytes(path), "the plan", PlanJsonContext.Rules);
         }
         catch (Exception ex) when (ex is IOException or JsonException)
         {

@@ -4,49 +4,6 @@ using System.Text;
 
 namespace MultiArchContainers.Oci.Processes;
 
-/// <summary>How a child process ended.</summary>
-internal enum ChildProcessEnd
-{
-    /// <summary>It exited by itself; <see cref="ChildProcessResult.ExitCode"/> says how.</summary>
-    Exited,
-
-    /// <summary>It did not finish within its time limit and was ended, with its children.</summary>
-    TimedOut,
-
-    /// <summary>It closed its standard input before it had all of it, and was ended.</summary>
-    InputClosed,
-}
-
-/// <summary>What a child process did: how it ended, its exit code, and its two outputs as text (empty when not kept).</summary>
-internal sealed record ChildProcessResult(ChildProcessEnd End, int ExitCode, string Output, string Error)
-{
-    public bool Succeeded => End == ChildProcessEnd.Exited && ExitCode == 0;
-}
-
-/// <summary>A program to run: arguments as a list (never one string through a shell), and what to do with its streams.</summary>
-internal sealed record ChildProcessStart(string Program, IReadOnlyList<string> Arguments)
-{
-    public string? WorkingDirectory { get; init; }
-
-    /// <summary>Variables set for the child; a null value removes the variable this process has.</summary>
-    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
-
-    /// <summary>Writes the child's standard input; without it the input is closed at once.</summary>
-    public Func<Stream, CancellationToken, Task>? Input { get; init; }
-
-    /// <summary>Keeps the standard input open after <see cref="Input"/> until the child ends (it then sees the end when it is killed).</summary>
-    public bool HoldInput { get; init; }
-
-    /// <summary>Reads the standard output as bytes instead of keeping it as text.</summary>
-    public Func<Stream, CancellationToken, Task>? Output { get; init; }
-
-    /// <summary>Receives each line of both outputs as it comes (they are kept as text too).</summary>
-    public Action<string>? OnLine { get; init; }
-
-    /// <summary>After this the child and its children are ended (<see cref="ChildProcessEnd.TimedOut"/>).</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
-}
-
 /// <summary>
 /// The one way this project starts another program: both outputs read to the end while it runs (so it never blocks on
 /// a full pipe), its whole process tree ended on the time limit or on cancellation, and null when it cannot be started

@@ -8,12 +8,6 @@ using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Oci.Push;
 
-/// <summary>One per-RID image archive a build wrote, by RID.</summary>
-internal sealed record PlatformArchive(string RuntimeIdentifier, string Path);
-
-/// <summary>A per-RID image made ready: in the target repository, or kept in a layout folder (<see cref="LayoutRoot"/>) for an archive.</summary>
-internal sealed record PreparedPlatformImage(PlatformImage Image, PlatformImage? Attestation, string? LayoutRoot = null);
-
 /// <summary>
 /// The per-RID path of a publish after its builds: each archive the .NET SDK wrote is collected (made reproducible,
 /// annotated, attested, <see cref="PlatformImageCollector"/>) and then either pushed by digest, with its push recorded

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using MultiArchContainers.Oci.Registry.Transport;
 
 namespace MultiArchContainers.Oci.Registry;
 

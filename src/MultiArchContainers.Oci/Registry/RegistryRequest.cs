@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using MultiArchContainers.Oci.Registry.Transport;
 
 namespace MultiArchContainers.Oci.Registry;
 

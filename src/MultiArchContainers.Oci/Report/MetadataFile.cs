@@ -8,10 +8,10 @@ internal static class MetadataFile
     /// <summary>No metadata file is near this; a larger one is not read.</summary>
     public const int Limit = 1024 * 1024;
 
-    private static readonly JsonSerializerOptions Indented = new(OciJson.Options) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new(ReportJsonContext.Rules) { WriteIndented = true };
 
     /// <summary>Reading is strict: every key without a default must be there, and not null where null is not allowed.</summary>
-    private static readonly JsonSerializerOptions Strict = new(OciJson.Options) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
+    private static readonly JsonSerializerOptions Strict = new(ReportJsonContext.Rules) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
 
     public static string Serialize(MetadataDocument document) => JsonSerializer.Serialize(document, OciJson.TypeInfo<MetadataDocument>(Indented)) + "\n";
 

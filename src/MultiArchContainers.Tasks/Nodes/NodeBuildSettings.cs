@@ -7,10 +7,14 @@ namespace MultiArchContainers.Tasks.Nodes;
 /// <param name="WorkingDirectory">Where images sent back as archives are received.</param>
 /// <param name="Properties">MSBuild properties for every node's build.</param>
 /// <param name="Environment">Environment variables for every node's build.</param>
+/// <param name="Registry">Where a node's image sent back as an archive is pushed (ContainerRegistry).</param>
+/// <param name="Repository">The repository there (ContainerRepository).</param>
 internal sealed record NodeBuildSettings(
     string SourceRoot,
     string ProjectPath,
     string PackagePath,
     string WorkingDirectory,
     IReadOnlyDictionary<string, string> Properties,
-    IReadOnlyDictionary<string, string> Environment);
+    IReadOnlyDictionary<string, string> Environment,
+    string Registry,
+    string Repository);

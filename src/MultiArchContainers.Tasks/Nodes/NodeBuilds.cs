@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using MultiArchContainers.Oci.Layout;
+using MultiArchContainers.Oci.Collect;
 using MultiArchContainers.Oci.Plan;
-using MultiArchContainers.Oci.Push;
 using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Tasks.Nodes;
@@ -33,12 +32,12 @@ internal sealed class NodeBuilds
         string projectFile = NodeSources.RelativeProjectPath(settings.SourceRoot, settings.ProjectPath);
         List<string> files = NodeSources.Files(settings.SourceRoot).ToList();
         _log($"Sending {settings.SourceRoot} ({files.Count} files) to the build nodes; they build {projectFile}");
-        string received = Path.Combine(settings.WorkingDirectory, "from-nodes");
+        string receivedFolder = Path.Combine(settings.WorkingDirectory, "from-nodes");
         var nodes = assignments.Select(a => (a.Rid, Node: archiveOutput ? a.Node with { TransferArchive = true } : a.Node)).ToList();
         NodeImage?[] results = await Task.WhenAll(nodes.Select(async a =>
         {
             var clock = Stopwatch.StartNew();
-            var request = new RemoteBuildRequest(a.Rid, settings.SourceRoot, files, projectFile, settings.PackagePath, received, settings.Properties, settings.Environment);
+            var request = new RemoteBuildRequest(a.Rid, settings.SourceRoot, files, projectFile, settings.PackagePath, receivedFolder, settings.Properties, settings.Environment);
             NodeImage? image = await _builder.BuildAsync(a.Node, request, cancellationToken).ConfigureAwait(false);
             _log($"{a.Rid} on node {a.Node.Name}: {(image is null ? "failed" : "done")} after {clock.Elapsed.TotalSeconds:0.0} s");
             return image;
@@ -65,35 +64,15 @@ internal sealed class NodeBuilds
                 continue;
             }
 
-            OciLayoutImage layout = OciLayoutImage.ExtractAndOpen(Path.Combine(received, rid + ".tar"), Path.Combine(received, rid));
-            if (layout.ManifestDescriptor.Digest != image.Manifest.Digest)
-            {
-                throw new MultiArchException(MessageIds.DigestMismatch, $"the {rid} image", $"node {node.Name}", layout.ManifestDescriptor.Digest, image.Manifest.Digest);
-            }
-
-            // The archive carries the attestation's blobs beside the image's.
+            var received = new ReceivedImage(rid, node.Name, image, attestation, Path.Combine(receivedFolder, rid + ".tar"));
             if (archiveOutput)
             {
-                images.Add((new PlatformImage(rid, layout.ManifestDescriptor), layout.Root));
-                if (attestation is not null)
-                {
-                    images.Add((attestation, layout.Root));
-                }
-
+                images.AddRange(received.Keep(Path.Combine(receivedFolder, rid)));
                 continue;
             }
 
-            using IRegistryClient client = _clients(settings.Properties["ContainerRegistry"]);
-            var pusher = new ImagePusher(client, _log);
-            string repository = settings.Properties["ContainerRepository"];
-            images.Add((await pusher.PushAsync(rid, layout, repository, [], cancellationToken).ConfigureAwait(false), null));
-            if (attestation is not null)
-            {
-                byte[] manifest = OciLayoutImage.ReadVerified(layout.Root, attestation.Manifest.Digest, rid + ".tar");
-                OciLayoutImage attestationLayout = OciLayoutImage.FromManifest(layout.Root, attestation.Manifest.MediaType, manifest, rid + ".tar");
-                await pusher.PushAsync(attestation.Label, attestationLayout, repository, [], cancellationToken).ConfigureAwait(false);
-                images.Add((attestation, null));
-            }
+            using IRegistryClient client = _clients(settings.Registry);
+            images.AddRange(await received.PushAsync(Path.Combine(receivedFolder, rid), client, settings.Repository, _log, cancellationToken).ConfigureAwait(false));
         }
 
         return images;

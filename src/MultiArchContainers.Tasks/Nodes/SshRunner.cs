@@ -24,25 +24,14 @@ internal sealed class SshRunner
     /// <c>holdInput</c> keeps the remote standard input open until the command ends, for commands wrapped by
     /// <see cref="EndWithConnection"/>: killing ssh then closes it, and the wrapper ends the remote processes.
     /// </remarks>
-    public async Task<SshResult> RunAsync(BuildNode node, string command, Func<Stream, Task>? input, Action<string>? onLine, TimeSpan timeout, CancellationToken cancellationToken, bool holdInput = false)
-    {
-        ChildProcessResult? ssh = await ChildProcess.RunAsync(new ChildProcessStart("ssh", [.. Arguments(node), command])
+    public Task<SshResult> RunAsync(BuildNode node, string command, Func<Stream, Task>? input, Action<string>? onLine, TimeSpan timeout, CancellationToken cancellationToken, bool holdInput = false) =>
+        RunAsync(new ChildProcessStart("ssh", [.. Arguments(node), command])
         {
             Input = input is null ? null : (stream, _) => input(stream),
             HoldInput = holdInput,
             OnLine = onLine ?? (_ => { }),
             Timeout = timeout,
-        }, cancellationToken).ConfigureAwait(false);
-        if (ssh is null)
-        {
-            // As a shell says it: the callers report the node unreachable (MAC3002) with this reason.
-            return new SshResult(127, string.Empty, NotInstalled);
-        }
-
-        return ssh.End == ChildProcessEnd.TimedOut
-            ? throw new TimeoutException($"no answer within {timeout}")
-            : new SshResult(ssh.ExitCode, ssh.Output, ssh.Error);
-    }
+        }, cancellationToken);
 
     /// <summary>
     /// Wraps a remote command so that it ends when the connection does: a watcher waits for the end of standard input
@@ -53,9 +42,8 @@ internal sealed class SshRunner
         + "wait $job; status=$?; kill $watch 2>/dev/null; exit $status";
 
     /// <summary>Runs <paramref name="command"/> and writes its standard output, as bytes, to <paramref name="path"/>.</summary>
-    public async Task<SshResult> RunToFileAsync(BuildNode node, string command, string path, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        ChildProcessResult? ssh = await ChildProcess.RunAsync(new ChildProcessStart("ssh", [.. Arguments(node), command])
+    public Task<SshResult> RunToFileAsync(BuildNode node, string command, string path, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsync(new ChildProcessStart("ssh", [.. Arguments(node), command])
         {
             Output = async (stream, token) =>
             {
@@ -63,16 +51,21 @@ internal sealed class SshRunner
                 await stream.CopyToAsync(file, token).ConfigureAwait(false);
             },
             Timeout = timeout,
-        }, cancellationToken).ConfigureAwait(false);
-        if (ssh is null)
+        }, cancellationToken);
+
+    private static async Task<SshResult> RunAsync(ChildProcessStart ssh, CancellationToken cancellationToken)
+    {
+        ChildProcessResult? result = await ChildProcess.RunAsync(ssh, cancellationToken).ConfigureAwait(false);
+        if (result is null)
         {
             // As a shell says it: the callers report the node unreachable (MAC3002) with this reason.
             return new SshResult(127, string.Empty, NotInstalled);
         }
 
-        return ssh.End == ChildProcessEnd.TimedOut
-            ? throw new TimeoutException($"no answer within {timeout}")
-            : new SshResult(ssh.ExitCode, string.Empty, ssh.Error);
+        // Standard output is empty where the start sent it elsewhere (a file).
+        return result.End == ChildProcessEnd.TimedOut
+            ? throw new TimeoutException($"no answer within {ssh.Timeout}")
+            : new SshResult(result.ExitCode, result.Output, result.Error);
     }
 
     private IEnumerable<string> Arguments(BuildNode node)

@@ -1,4 +1,4 @@
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Auth;
 
 /// <summary>Supplies credentials for a registry host, or null for anonymous access.</summary>
 internal interface ICredentialSource

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using MultiArchContainers.Oci.Registry.Auth;
 
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Transport;
 
 /// <summary>
 /// The HTTP side of one registry client: the handler chain (redirects, then auth, then retries, then sockets that

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Auth;
 
 /// <summary>The parameters of a <c>WWW-Authenticate</c> challenge.</summary>
 internal static class AuthChallenge

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Transport;
 
 /// <summary>
 /// A request body that tells a <see cref="Watchdog"/> each time bytes go out. A registry that stops reading stalls
@@ -50,35 +50,15 @@ internal sealed class ProgressContent : HttpContent
     /// Writes through in pieces of at most 16 KiB (a body held in memory comes as one write) and feeds the watchdog
     /// after each: progress is a piece the connection took.
     /// </summary>
-    private sealed class WatchedStream(Stream inner, Watchdog watchdog) : Stream
+    private sealed class WatchedStream(Stream inner, Watchdog watchdog) : WriteOnlyStream(inner)
     {
         private const int Piece = 16 * 1024;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count)
         {
             for (int done = 0; done < count; done += Piece)
             {
-                inner.Write(buffer, offset + done, Math.Min(Piece, count - done));
+                Inner.Write(buffer, offset + done, Math.Min(Piece, count - done));
                 watchdog.Feed();
             }
         }
@@ -87,7 +67,7 @@ internal sealed class ProgressContent : HttpContent
         {
             for (int done = 0; done < buffer.Length; done += Piece)
             {
-                await inner.WriteAsync(buffer.Slice(done, Math.Min(Piece, buffer.Length - done)), cancellationToken).ConfigureAwait(false);
+                await Inner.WriteAsync(buffer.Slice(done, Math.Min(Piece, buffer.Length - done)), cancellationToken).ConfigureAwait(false);
                 watchdog.Feed();
             }
         }

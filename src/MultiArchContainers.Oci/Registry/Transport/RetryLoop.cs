@@ -1,7 +1,4 @@
-namespace MultiArchContainers.Oci.Registry;
-
-/// <summary>An answer that says "try again later": what it was, and the registry's Retry-After when it gave one.</summary>
-internal sealed record TryAgain(string Answer, TimeSpan? RetryAfter = null);
+namespace MultiArchContainers.Oci.Registry.Transport;
 
 /// <summary>
 /// The one retry loop of the registry client (single requests in <see cref="RetryHandler"/>, whole uploads in

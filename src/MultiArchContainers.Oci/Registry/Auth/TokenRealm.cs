@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Auth;
 
 /// <summary>
 /// The rules a token service must meet before a request, with or without credentials, goes to it. The addresses are

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Transport;
 
 /// <summary>
 /// Sends a request again after an answer that says "try again later" (HTTP 429, 500, 502, 503, 504) or a connection

@@ -3,8 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using MultiArchContainers.Oci.Registry.Transport;
 
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Auth;
 
 /// <summary>
 /// Answers a registry's auth challenge: Basic with the registry's credential, or Bearer with a token from the

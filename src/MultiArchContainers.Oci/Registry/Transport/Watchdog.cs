@@ -1,4 +1,4 @@
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Transport;
 
 /// <summary>Cancels its token when it has not been fed for the limit: an inactivity timer, not a deadline.</summary>
 internal sealed class Watchdog : IDisposable

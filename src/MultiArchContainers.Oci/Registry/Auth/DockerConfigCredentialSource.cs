@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MultiArchContainers.Oci.Processes;
 
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Auth;
 
 /// <summary>
 /// Finds credentials the way the .NET SDK's container tooling does. First the environment, by the registry's

@@ -1,4 +1,4 @@
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Transport;
 
 /// <summary>A response body that disposes its response with it and fails (MAC1001) when no byte comes within the inactivity timeout.</summary>
 internal sealed class ResponseStream(HttpResponseMessage response, Stream inner, RegistryResponses responses, string what) : ReadOnlyStream

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace MultiArchContainers.Oci.Registry;
+namespace MultiArchContainers.Oci.Registry.Transport;
 
 /// <summary>
 /// Follows a registry's redirects of reads (blob downloads often go to a storage host) at most five times. The copy
