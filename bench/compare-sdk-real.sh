@@ -4,7 +4,7 @@
 # second local registry, as a public base image and a private registry are. Three cases, each timed alternately
 # (SDK, -t:PublishMultiArch, ContainerPublishMultiArch=true; then again): clean (bin/ and obj/ removed, NuGet cache
 # warm), one line of one source file changed, nothing changed; and, for reference, a dotnet publish that publishes
-# nothing (the floor). All of it twice: with a base image whose config has a history entry per layer, and without.
+# nothing (the floor, timed three times a run). All of it twice: with a base image whose config has a history entry per layer, and without.
 #
 #   bench/compare-sdk-real.sh [runs]     default 3 runs of each; needs docker-registry, skopeo and python3
 set -euo pipefail
@@ -72,13 +72,18 @@ for config in history without-history; do
   publish "$dir/image" - "$dir/warm-image.log" >/dev/null
   csc_sdk=$(compiles "$dir/sdk" PublishContainer); csc_multiarch=$(compiles "$dir/multiarch" PublishMultiArch); csc_image=$(compiles "$dir/image" -)
   # Where a one-line change spends its time after the compile: the SDK's CreateNewImage (two RIDs) against this SDK's
-  # own work on the images after it (keep, key, record, collect and push), from MSBuild's performance summary.
-  change_line "$dir/image" 0
-  dotnet publish "$dir/image/app/app.csproj" -nologo -v:m -clp:PerformanceSummary > "$dir/summary.log" 2>&1
-  task_ms() { awk -v t="$1" '$2 == "ms" && $3 == t { s += $1 } END { print s + 0 }' "$dir/summary.log"; }
+  # own work on the images after it (keep, key, record, collect and push), from MSBuild's performance summary; three
+  # one-line changes, medians (one measurement moves by a few hundred ms on this machine).
   # (The SDK's CreateNewImage runs inside QuietCreateNewImage in this SDK's per-RID builds.)
-  create_ms=$(( $(task_ms CreateNewImage) + $(task_ms QuietCreateNewImage) ))
-  ours_ms=$(( $(task_ms KeepPlatformImage) + $(task_ms FindPlatformImage) + $(task_ms RecordPlatformInputs) + $(task_ms PushPlatformImages) ))
+  task_ms() { awk -v t="$2" '$2 == "ms" && $3 == t { s += $1 } END { print s + 0 }' "$1"; }
+  create=() ours=()
+  for k in 1 2 3; do
+    change_line "$dir/image" "0$k"
+    dotnet publish "$dir/image/app/app.csproj" -nologo -v:m -clp:PerformanceSummary > "$dir/summary-$k.log" 2>&1
+    create+=("$(( $(task_ms "$dir/summary-$k.log" CreateNewImage) + $(task_ms "$dir/summary-$k.log" QuietCreateNewImage) ))")
+    ours+=("$(( $(task_ms "$dir/summary-$k.log" KeepPlatformImage) + $(task_ms "$dir/summary-$k.log" FindPlatformImage) + $(task_ms "$dir/summary-$k.log" RecordPlatformInputs) + $(task_ms "$dir/summary-$k.log" PushPlatformImages) ))")
+  done
+  create_ms=$(median "${create[@]}" | cut -d. -f1) ours_ms=$(median "${ours[@]}" | cut -d. -f1)
 
   clean_sdk=() clean_multiarch=() clean_image=() line_sdk=() line_multiarch=() line_image=() same_sdk=() same_multiarch=() same_image=() floor=()
   for i in $(seq 1 "$runs"); do
@@ -90,12 +95,15 @@ for config in history without-history; do
     line_sdk+=("$(publish "$dir/sdk" PublishContainer "$dir/line-sdk-$i.log")")
     line_multiarch+=("$(publish "$dir/multiarch" PublishMultiArch "$dir/line-multiarch-$i.log")")
     line_image+=("$(publish "$dir/image" - "$dir/line-image-$i.log")")
+    # The floor is the least steady figure here, so it is timed three times a run, once after each of the three.
     same_sdk+=("$(publish "$dir/sdk" PublishContainer "$dir/same-sdk-$i.log")")
+    floor+=("$(publish "$dir/sdk" floor "$dir/floor-$i-a.log")")
     same_multiarch+=("$(publish "$dir/multiarch" PublishMultiArch "$dir/same-multiarch-$i.log")")
+    floor+=("$(publish "$dir/sdk" floor "$dir/floor-$i-b.log")")
     same_image+=("$(publish "$dir/image" - "$dir/same-image-$i.log")")
-    floor+=("$(publish "$dir/sdk" floor "$dir/floor-$i.log")")
+    floor+=("$(publish "$dir/sdk" floor "$dir/floor-$i-c.log")")
     echo "[$config] run $i: clean ${clean_sdk[-1]} / ${clean_multiarch[-1]} / ${clean_image[-1]} s; one line ${line_sdk[-1]} / ${line_multiarch[-1]} / ${line_image[-1]} s;" \
-      "nothing ${same_sdk[-1]} / ${same_multiarch[-1]} / ${same_image[-1]} s; floor ${floor[-1]} s (SDK / -t:PublishMultiArch / ContainerPublishMultiArch=true)"
+      "nothing ${same_sdk[-1]} / ${same_multiarch[-1]} / ${same_image[-1]} s; floor ${floor[-3]} / ${floor[-2]} / ${floor[-1]} s (SDK / -t:PublishMultiArch / ContainerPublishMultiArch=true)"
   done
 
   sdk_clean=$(median "${clean_sdk[@]}") sdk_line=$(median "${line_sdk[@]}") sdk_same=$(median "${same_sdk[@]}")
@@ -119,7 +127,7 @@ PY
     "| for reference: a dotnet publish that publishes nothing (the floor) | $(cell "$sdk_same" "${floor[@]}") | | |"
     "| compiler runs for the app in a clean publish | $csc_sdk | $csc_multiarch | $csc_image |"
     "| base layers of the pushed linux/amd64 image that are the base image's | | $shared | |"
-    "| one line changed: the SDK's CreateNewImage, and this SDK's work on the images after it, ms | | | $create_ms, $ours_ms |")
+    "| one line changed: the SDK's CreateNewImage, and this SDK's work on the images after it, ms (median of 3) | | | $create_ms, $ours_ms |")
 done
 
 echo
