@@ -180,13 +180,16 @@ public sealed class IncrementalTests : IDisposable
         var store = new ImageStore(Path.Combine(_root, "cache", "linux-x64"));
         string first = Write("first.tar", "first");
         string second = Write("second.tar", "second");
-        store.Keep("a", first);
-        store.Keep("a", second);
+        // Kept by moving: the archive is now in the store, and a second one under the same key stays where it is.
+        Assert.Equal(store.PathOf("a"), store.Keep("a", first));
+        Assert.False(File.Exists(first));
+        Assert.Equal(second, store.Keep("a", second));
         Assert.Equal("first", File.ReadAllText(store.PathOf("a")));
+        Assert.Equal("second", File.ReadAllText(second));
 
         for (int i = 0; i < 5; i++)
         {
-            store.Keep($"old{i}", first);
+            store.Keep($"old{i}", Write($"old{i}.tar", "old"));
             File.SetLastWriteTimeUtc(store.PathOf($"old{i}"), DateTime.UtcNow.AddHours(-2 - i));
         }
 

@@ -38,12 +38,15 @@ internal static class CacheFolder
         File.Move(partial, path, overwrite: true);
     }
 
-    /// <summary>Copies <paramref name="source"/> to <paramref name="path"/> in one step.</summary>
-    public static void CopyFile(string source, string path)
+    /// <summary>
+    /// Moves <paramref name="source"/> to <paramref name="path"/>, which appears in one step: a rename on one file system
+    /// (no bytes copied), else a copy beside <paramref name="path"/> that is then renamed.
+    /// </summary>
+    public static void MoveFile(string source, string path)
     {
         Create(Path.GetDirectoryName(Path.GetFullPath(path))!);
         string partial = $"{path}.{Guid.NewGuid():N}.partial";
-        File.Copy(source, partial);
+        File.Move(source, partial);
         File.Move(partial, path, overwrite: true);
     }
 

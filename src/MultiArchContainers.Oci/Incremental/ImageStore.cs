@@ -37,16 +37,23 @@ internal sealed class ImageStore(string folder)
         }
     }
 
-    /// <summary>Keeps <paramref name="archive"/> as the image of <paramref name="key"/>, then removes old images.</summary>
-    public void Keep(string key, string archive)
+    /// <summary>
+    /// Keeps <paramref name="archive"/> as the image of <paramref name="key"/> (moved, not copied: an image archive is
+    /// tens of MB), then removes old images. Returns where the image is now: the kept archive, or
+    /// <paramref name="archive"/> itself when one is kept under the key already (it is never replaced).
+    /// </summary>
+    public string Keep(string key, string archive)
     {
+        string kept = archive;
         if (!Holds(key))
         {
-            CacheFolder.CopyFile(archive, PathOf(key));
+            CacheFolder.MoveFile(archive, PathOf(key));
+            kept = PathOf(key);
         }
 
         Use(key);
         RemoveOld();
+        return kept;
     }
 
     private void RemoveOld()
