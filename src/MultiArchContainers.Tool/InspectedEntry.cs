@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Registry;
-
 namespace MultiArchContainers.Tool;
 
 /// <summary>One child of an index as <c>multiarch inspect</c> shows it.</summary>

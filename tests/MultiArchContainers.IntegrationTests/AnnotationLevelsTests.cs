@@ -3,16 +3,10 @@ using System.Security.Cryptography;
 namespace MultiArchContainers.IntegrationTests;
 
 [Collection(PublishCollection.Name)]
-public class AnnotationLevelsTests
+public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private string Project(string repository, string items, string properties = "") => _fixture.Project(
         $"""

@@ -4,16 +4,10 @@ using System.Security.Cryptography;
 namespace MultiArchContainers.IntegrationTests;
 
 [Collection(PublishCollection.Name)]
-public class ArchiveOutputTests
+public class ArchiveOutputTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public ArchiveOutputTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private static JsonNode ReadIndexJson(string archive)
     {

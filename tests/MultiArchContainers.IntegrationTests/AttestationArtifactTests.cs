@@ -7,16 +7,10 @@ namespace MultiArchContainers.IntegrationTests;
 /// switching it on after a publish in the other form gives the new form, never the record of the old one.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class AttestationArtifactTests
+public class AttestationArtifactTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public AttestationArtifactTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     [Fact]
     public async Task AttestationsAreArtifactsWithASubjectAndKeepTheirIndexEntries()

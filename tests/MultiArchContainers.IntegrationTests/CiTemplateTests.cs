@@ -8,20 +8,14 @@ namespace MultiArchContainers.IntegrationTests;
 /// merge script is run the same way.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class CiTemplateTests
+public class CiTemplateTests(PublishFixture fixture, ITestOutputHelper output)
 {
     private static readonly string Workflow = Path.Combine(RepositoryLayout.Root, ".github", "workflows", "multiarch.yml");
     private static readonly string AzureTemplate = Path.Combine(RepositoryLayout.Root, "ci", "azure-pipelines", "multiarch.yml");
     private static readonly string Checker = Path.Combine(RepositoryLayout.Root, "tests", "node-checks", "check.mjs");
 
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public CiTemplateTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private static async Task<JsonNode> CheckAsync(string command, string file)
     {

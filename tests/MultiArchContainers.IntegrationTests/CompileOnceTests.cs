@@ -6,16 +6,10 @@ namespace MultiArchContainers.IntegrationTests;
 /// ContainerCompileOnce=false compiles each RID as the SDK does.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class CompileOnceTests
+public class CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private async Task<ProcessResult> PublishAsync(Sandbox sandbox, params string[] arguments)
     {

@@ -6,16 +6,10 @@ namespace MultiArchContainers.IntegrationTests;
 /// platforms and descriptor annotations, read back with podman's own commands.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class LocalEngineTests
+public class LocalEngineTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public LocalEngineTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private static async Task<ProcessResult> PodmanAsync(params string[] arguments) =>
         await ProcessRunner.RunAsync("podman", arguments, Path.GetTempPath(), new Dictionary<string, string?>(), TimeSpan.FromMinutes(2));

@@ -1,16 +1,10 @@
 namespace MultiArchContainers.IntegrationTests;
 
 [Collection(PublishCollection.Name)]
-public class MergeMultiArchTests
+public class MergeMultiArchTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public MergeMultiArchTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private Sandbox NewSandbox(string items = "") =>
         new(_fixture, _fixture.Project($"<ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>", items));

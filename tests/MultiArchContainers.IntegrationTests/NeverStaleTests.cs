@@ -6,18 +6,12 @@ namespace MultiArchContainers.IntegrationTests;
 /// here), and an unchanged republish builds nothing.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class NeverStaleTests
+public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
 {
     private static readonly string[] ManagedFiles = ["app/app.dll", "app/Lib.dll", "app/Lib2.dll", "app/Acme.Stale.dll", "app/content.txt", "app/app.runtimeconfig.json"];
 
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     [Theory]
     [InlineData(false)]

@@ -3,16 +3,10 @@ using System.Security.Cryptography;
 namespace MultiArchContainers.IntegrationTests;
 
 [Collection(PublishCollection.Name)]
-public class PlatformImageTests
+public class PlatformImageTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public PlatformImageTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     [Fact]
     public async Task PublishPlatformImagePushesOneRidByDigestAndDescribesIt()

@@ -5,20 +5,14 @@ using MultiArchContainers.Oci;
 namespace MultiArchContainers.IntegrationTests;
 
 [Collection(PublishCollection.Name)]
-public partial class PublishMultiArchTests
+public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHelper output)
 {
     private const string SourceValue = "https://example.com/team/app: a;b=c & d'e ünïcödé 日本";
     private const string NoteValue = "x=1; y: 'two' & \"three\" — ü";
     private const string LabelValue = "https://docs.example.com:8443/app?x=1;y=2";
 
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public PublishMultiArchTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private static string Xml(string value) => SecurityElement.Escape(value);
 

@@ -9,16 +9,10 @@ namespace MultiArchContainers.IntegrationTests;
 /// details stay at -v:n.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public partial class QuietOutputTests
+public partial class QuietOutputTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public QuietOutputTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     [Fact]
     public async Task ADefaultVerbosityPublishShowsOneLinePerRidAndTheIndex()

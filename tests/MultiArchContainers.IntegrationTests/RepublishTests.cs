@@ -5,16 +5,10 @@ namespace MultiArchContainers.IntegrationTests;
 /// project's proxy, gets only reads. One changed source file builds and pushes again.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class RepublishTests
+public class RepublishTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public RepublishTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private static bool Writes(ProxiedRequest request) => request.Method is "PUT" or "POST" or "PATCH" or "DELETE";
 

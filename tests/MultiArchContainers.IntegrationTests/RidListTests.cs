@@ -7,16 +7,10 @@ namespace MultiArchContainers.IntegrationTests;
 /// same two RIDs: for restore (RuntimeIdentifiers), for the plan, and in the pushed index.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class RidListTests
+public class RidListTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public RidListTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private Sandbox NewSandbox(string repository) => new(_fixture, _fixture.Project(
         $"""

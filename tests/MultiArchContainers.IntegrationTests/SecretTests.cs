@@ -8,17 +8,11 @@ namespace MultiArchContainers.IntegrationTests;
 /// not in any request to the base image's registry, which the publish reads through the project's proxy.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class SecretTests
+public class SecretTests(PublishFixture fixture, ITestOutputHelper output)
 {
     private const string Canary = TestCredentials.Password;
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public SecretTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private static string Encoded => Convert.ToBase64String(Encoding.UTF8.GetBytes(TestCredentials.Pair));
 

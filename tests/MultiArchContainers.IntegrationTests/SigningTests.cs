@@ -8,16 +8,10 @@ namespace MultiArchContainers.IntegrationTests;
 /// machine: Debian 12 builds them with sigstore disabled.)
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class SigningTests
+public class SigningTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public SigningTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private static async Task OpensslAsync(string folder, params string[] arguments)
     {

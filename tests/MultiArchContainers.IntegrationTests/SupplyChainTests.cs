@@ -6,16 +6,10 @@ namespace MultiArchContainers.IntegrationTests;
 /// publishes give one index digest.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class SupplyChainTests
+public class SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     private async Task<ProcessResult> RunAsync(Sandbox sandbox, params string[] arguments)
     {

@@ -6,16 +6,10 @@ namespace MultiArchContainers.IntegrationTests;
 /// lands. An older name works the same, with one MAC1019 warning naming the current one.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class UploadVariablesTests
+public class UploadVariablesTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public UploadVariablesTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     [Theory]
     [InlineData("DOTNET_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD", "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES")]

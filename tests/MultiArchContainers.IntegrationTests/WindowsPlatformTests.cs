@@ -9,17 +9,11 @@ namespace MultiArchContainers.IntegrationTests;
 /// the Windows image carries the base's os.version.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class WindowsPlatformTests
+public class WindowsPlatformTests(PublishFixture fixture, ITestOutputHelper output)
 {
     private const string OsVersion = "10.0.20348.2700";
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public WindowsPlatformTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
+    private readonly PublishFixture _fixture = fixture;
+    private readonly ITestOutputHelper _output = output;
 
     [Fact]
     public async Task LinuxAndWindowsImagesShareOneIndexWithTheWindowsOsVersion()

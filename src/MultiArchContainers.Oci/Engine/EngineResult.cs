@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Processes;
-
 namespace MultiArchContainers.Oci.Engine;
 
 /// <summary>What one engine command did: its exit code and its two outputs.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using MultiArchContainers.Oci.Processes;
-
 namespace MultiArchContainers.Oci.Plan;
 
 /// <summary>Where the time written into images came from.</summary>

@@ -1,11 +1,3 @@
-using MultiArchContainers.Oci.Attest;
-using MultiArchContainers.Oci.Collect;
-using MultiArchContainers.Oci.Incremental;
-using MultiArchContainers.Oci.Layout;
-using MultiArchContainers.Oci.Model;
-using MultiArchContainers.Oci.Plan;
-using MultiArchContainers.Oci.Registry;
-
 namespace MultiArchContainers.Oci.Push;
 
 /// <summary>A per-RID image made ready: in the target repository, or kept in a layout folder (<see cref="LayoutRoot"/>) for an archive.</summary>
