@@ -5,28 +5,19 @@ namespace MultiArchContainers.IntegrationTests;
 /// byte on PublishMultiArch and on MergeMultiArch, '%' sequences included: nothing unescapes them a second time.
 /// </summary>
 [Collection(PublishCollection.Name)]
-public class AnnotationFidelityTests
+public class AnnotationFidelityTests(PublishFixture fixture, ITestOutputHelper output)
 {
     // Written in the project as %25xx, so MSBuild's own evaluation leaves exactly these characters.
     private const string Evaluated = "a%3Bb%25c%20d;e=f %2 ü";
     private const string InProject = "a%253Bb%2525c%2520d;e=f %252 ü";
 
-    private readonly PublishFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public AnnotationFidelityTests(PublishFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
-
     [Fact]
     public async Task PercentSequencesSurvivePublishAndMerge()
     {
-        string registry = _fixture.Registry.Address;
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        string registry = fixture.Registry.Address;
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
-            {_fixture.Publishing("fidelity/app")}
+            {fixture.Publishing("fidelity/app")}
             """,
             $"""
             <ContainerIndexAnnotation Include="com.example.odd" Value="{InProject}" />
@@ -34,11 +25,11 @@ public class AnnotationFidelityTests
             """));
 
         ProcessResult published = await sandbox.PublishAsync();
-        _output.WriteLine(published.Combined);
+        output.WriteLine(published.Combined);
         Assert.True(published.ExitCode == 0, published.Combined);
         ProcessResult merged = await sandbox.DotnetAsync(["msbuild", sandbox.ProjectPath, "-nologo", "-restore", "-t:MergeMultiArch",
             $"-p:ContainerMergeSources={registry}/fidelity/app:1.0", "-p:ContainerRepository=fidelity/merged"]);
-        _output.WriteLine(merged.Combined);
+        output.WriteLine(merged.Combined);
         Assert.True(merged.ExitCode == 0, merged.Combined);
 
         foreach (string repository in new[] { "fidelity/app", "fidelity/merged" })

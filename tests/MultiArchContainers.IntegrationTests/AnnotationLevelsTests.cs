@@ -5,12 +5,9 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
-    private string Project(string repository, string items, string properties = "") => _fixture.Project(
+    private string Project(string repository, string items, string properties = "") => fixture.Project(
         $"""
-        {_fixture.Publishing(repository)}
+        {fixture.Publishing(repository)}
         {properties}
         """,
         items);
@@ -24,8 +21,8 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
     public async Task EveryLevelGetsExactlyItsAnnotationsAndCleanPublishesAreReproducible()
     {
         string repository = "team/levels";
-        string reference = $"{_fixture.Registry.Address}/{repository}";
-        using var sandbox = new Sandbox(_fixture, Project(
+        string reference = $"{fixture.Registry.Address}/{repository}";
+        using var sandbox = new Sandbox(fixture, Project(
             repository,
             """
             <ContainerIndexAnnotation Include="com.example.index" Value="i: 1" />
@@ -38,7 +35,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
         string cli = "-p:ContainerAnnotations=\"index:com.example.cli=a\\;b;manifest[linux-x64]:com.example.cli.x64=x\"";
 
         ProcessResult first = await sandbox.PublishAsync(cli);
-        _output.WriteLine(first.Combined);
+        output.WriteLine(first.Combined);
         Assert.True(first.ExitCode == 0, first.Combined);
 
         string raw = await Skopeo.InspectRawAsync($"{reference}:1.0");
@@ -79,7 +76,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
         {
             Assert.Equal(Created, m["org.opencontainers.image.created"]);
             Assert.Equal("3.1.4", m["org.opencontainers.image.version"]);
-            Assert.Equal(_fixture.BaseImage, m["org.opencontainers.image.base.name"]);
+            Assert.Equal(fixture.BaseImage, m["org.opencontainers.image.base.name"]);
             Assert.StartsWith("sha256:", m["org.opencontainers.image.base.digest"], StringComparison.Ordinal);
             Assert.False(m.ContainsKey("com.example.index"));
             Assert.False(m.ContainsKey("com.example.entry"));
@@ -102,8 +99,8 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
     public async Task ContainerAnnotationItemsLandWhereTheirScopeSays()
     {
         string repository = "team/scoped";
-        string reference = $"{_fixture.Registry.Address}/{repository}";
-        using var sandbox = new Sandbox(_fixture, Project(
+        string reference = $"{fixture.Registry.Address}/{repository}";
+        using var sandbox = new Sandbox(fixture, Project(
             repository,
             """
             <ContainerAnnotation Include="com.example.pipeline" Value="run: 7; id=a&amp;b" Scope="Index" />
@@ -117,7 +114,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
         sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
 
         ProcessResult result = await sandbox.PublishAsync();
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
         JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{reference}:1.0"))!;
@@ -149,7 +146,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
     public async Task InvalidAnnotationInputsAreReportedTogetherBeforeAnyBuild()
     {
         string repository = "team/bad-levels";
-        using var sandbox = new Sandbox(_fixture, Project(
+        using var sandbox = new Sandbox(fixture, Project(
             repository,
             """
             <ContainerIndexAnnotation Include="org.opencontainers.image.created" Value="last tuesday" />
@@ -160,7 +157,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
             """));
 
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerAnnotations=\"index-descriptor:com.example.d=1;manifests:com.example.m=1\"");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
 
         Assert.NotEqual(0, result.ExitCode);
         foreach (string code in new[] { "error MAC2011", "error MAC2012", "error MAC2016", "error MAC2013", "error MAC2015", "error MAC2027", "warning MAC2101" })
@@ -172,19 +169,19 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
         Assert.Contains("ContainerAnnotation item 'com.example.layer' has Scope 'Manifest,Layer', and 'Layer' is not a scope", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("linux-x64 (linux/amd64), linux-arm64 (linux/arm64/v8)", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain(repository, await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));
+        Assert.DoesNotContain(repository, await RegistryCatalog.RepositoriesAsync(fixture.Registry.Address));
     }
 
     [Fact]
     public async Task DockerFormatWithAnnotationsIsMac2014()
     {
-        using var sandbox = new Sandbox(_fixture, Project(
+        using var sandbox = new Sandbox(fixture, Project(
             "team/docker-format",
             """<ContainerIndexAnnotation Include="com.example.a" Value="1" />""",
             "<ContainerImageFormat>Docker</ContainerImageFormat>"));
 
         ProcessResult result = await sandbox.PublishAsync();
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error MAC2014", result.StandardOutput, StringComparison.Ordinal);
@@ -195,7 +192,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
     public async Task InAGitRepositoryTwoCleanPublishesGiveOneDigestWithoutSourceDateEpoch()
     {
         string repository = "team/from-git";
-        using var sandbox = new Sandbox(_fixture, Project(
+        using var sandbox = new Sandbox(fixture, Project(
             repository,
             """<ContainerIndexAnnotation Include="com.example.index" Value="from git" />""",
             "<ContainerGenerateAnnotations>true</ContainerGenerateAnnotations>"));
@@ -221,9 +218,9 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
             }
 
             ProcessResult result = await sandbox.PublishAsync();
-            _output.WriteLine(result.Combined);
+            output.WriteLine(result.Combined);
             Assert.True(result.ExitCode == 0, result.Combined);
-            raws.Add(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"));
+            raws.Add(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/{repository}:1.0"));
         }
 
         Assert.Equal(raws[0], raws[1]);
@@ -231,7 +228,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
         Assert.Equal("2024-02-03T04:05:06Z", annotations["org.opencontainers.image.created"]);
         Assert.Equal(commit, annotations["org.opencontainers.image.revision"]);
         Assert.Equal("from git", annotations["com.example.index"]);
-        JsonNode config = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
+        JsonNode config = await Skopeo.InspectConfigAsync($"{fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
         Assert.Equal("2024-02-03T04:05:06Z", config["created"]!.GetValue<string>());
     }
 }

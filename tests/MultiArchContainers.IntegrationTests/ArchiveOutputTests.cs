@@ -6,9 +6,6 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class ArchiveOutputTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     private static JsonNode ReadIndexJson(string archive)
     {
         using var reader = new TarReader(File.OpenRead(archive));
@@ -27,7 +24,7 @@ public class ArchiveOutputTests(PublishFixture fixture, ITestOutputHelper output
     [Fact]
     public async Task PublishMultiArchWritesAnOciArchiveThatSkopeoCopiesToTheSameDigest()
     {
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             """
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRepository>team/archived</ContainerRepository>
@@ -35,12 +32,12 @@ public class ArchiveOutputTests(PublishFixture fixture, ITestOutputHelper output
             """,
             """<ContainerIndexAnnotation Include="com.example.archived" Value="yes: ü" />"""));
         string archive = Path.Combine(sandbox.Folder, "out", "image.tar");
-        IReadOnlyList<string> before = await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address);
+        IReadOnlyList<string> before = await RegistryCatalog.RepositoriesAsync(fixture.Registry.Address);
 
         ProcessResult result = await sandbox.PublishAsync($"-p:ContainerArchiveOutputPath={archive}", "-p:ContainerAnnotations=\"index-descriptor:com.example.layout=outer\"");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
-        Assert.Equal(before, await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));
+        Assert.Equal(before, await RegistryCatalog.RepositoriesAsync(fixture.Registry.Address));
 
         JsonNode layout = ReadIndexJson(archive);
         JsonArray entries = layout["manifests"]!.AsArray();
@@ -57,7 +54,7 @@ public class ArchiveOutputTests(PublishFixture fixture, ITestOutputHelper output
         Assert.Null(index["annotations"]!["com.example.layout"]);
         Assert.Equal(2, index["manifests"]!.AsArray().Count);
 
-        string target = $"{_fixture.Registry.Address}/team/from-archive:1.0";
+        string target = $"{fixture.Registry.Address}/team/from-archive:1.0";
         ProcessResult copy = await ProcessRunner.RunAsync("skopeo", ["copy", "--all", "--preserve-digests", "--dest-tls-verify=false", $"oci-archive:{archive}:1.0", $"docker://{target}"]);
         Assert.True(copy.ExitCode == 0, copy.Combined);
         Assert.Equal(raw, await Skopeo.InspectRawAsync(target));
@@ -65,22 +62,22 @@ public class ArchiveOutputTests(PublishFixture fixture, ITestOutputHelper output
         // The archive is also a MergeMultiArch source: its children land, unchanged, in a registry.
         // With platform tags, each child is also tagged; an archive records no RID, so the tag names the platform.
         ProcessResult merged = await sandbox.DotnetAsync(["msbuild", sandbox.ProjectPath, "-nologo", "-restore", "-t:MergeMultiArch",
-            $"-p:ContainerMergeSources={archive}:latest", $"-p:ContainerRegistry={_fixture.Registry.Address}", "-p:ContainerRepository=team/merged-archive",
+            $"-p:ContainerMergeSources={archive}:latest", $"-p:ContainerRegistry={fixture.Registry.Address}", "-p:ContainerRepository=team/merged-archive",
             "-p:ContainerPlatformTags=true"]);
-        _output.WriteLine(merged.Combined);
+        output.WriteLine(merged.Combined);
         Assert.True(merged.ExitCode == 0, merged.Combined);
-        JsonNode mergedIndex = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/merged-archive:1.0"))!;
+        JsonNode mergedIndex = JsonNode.Parse(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/team/merged-archive:1.0"))!;
         List<string> children = index["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()).ToList();
         Assert.Equal(children, mergedIndex["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()));
         Assert.Equal(
             ["1.0", "1.0-linux-amd64", "1.0-linux-arm64-v8", "latest", "latest-linux-amd64", "latest-linux-arm64-v8"],
-            await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/team/merged-archive"));
+            await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/team/merged-archive"));
 
         // Into a second archive: the platform tags become ref.name entries skopeo can address.
         string second = Path.Combine(sandbox.Folder, "out", "second.tar");
         ProcessResult rewritten = await sandbox.DotnetAsync(["msbuild", sandbox.ProjectPath, "-nologo", "-t:MergeMultiArch",
             $"-p:ContainerMergeSources={archive}:latest", $"-p:ContainerArchiveOutputPath={second}", "-p:ContainerPlatformTags=true"]);
-        _output.WriteLine(rewritten.Combined);
+        output.WriteLine(rewritten.Combined);
         Assert.True(rewritten.ExitCode == 0, rewritten.Combined);
         ProcessResult child = await ProcessRunner.RunAsync("skopeo", ["inspect", "--raw", $"oci-archive:{second}:latest-linux-arm64-v8"]);
         Assert.True(child.ExitCode == 0, child.Combined);

@@ -9,16 +9,13 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class AttestationArtifactTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     [Fact]
     public async Task AttestationsAreArtifactsWithASubjectAndKeepTheirIndexEntries()
     {
         string repository = "team/attest-artifact";
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
-            {_fixture.Publishing(repository)}
+            {fixture.Publishing(repository)}
             <ContainerProvenance>true</ContainerProvenance>
             """));
 
@@ -28,10 +25,10 @@ public class AttestationArtifactTests(PublishFixture fixture, ITestOutputHelper 
         ProcessResult before = await sandbox.PublishAsync();
         Assert.True(before.ExitCode == 0, before.Combined);
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerAttestationArtifact=true");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
-        string reference = $"{_fixture.Registry.Address}/{repository}";
+        string reference = $"{fixture.Registry.Address}/{repository}";
         JsonNode[] entries = JsonNode.Parse(await Skopeo.InspectRawAsync($"{reference}:1.0"))!["manifests"]!.AsArray().Select(e => e!).ToArray();
         JsonNode[] images = entries.Where(e => e["platform"]!["os"]!.GetValue<string>() == "linux").ToArray();
         JsonNode[] attestations = entries.Where(e => e["platform"]!["os"]!.GetValue<string>() == "unknown").ToArray();

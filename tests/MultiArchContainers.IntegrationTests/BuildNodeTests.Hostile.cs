@@ -19,10 +19,10 @@ public partial class BuildNodeTests
         File.WriteAllText(slowDotnet, $"#!/bin/sh\n'{slowBin}/sleep' 300\nexec dotnet \"$@\"\n");
         File.SetUnixFileMode(slowDotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string node = $"""<ContainerBuildNode Include="slow" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{work}" DotnetPath="{slowDotnet}" Timeout="00:00:06" />""";
-        using var sandbox = new Sandbox(_fixture, Project("team/slow", node));
+        using var sandbox = new Sandbox(fixture, Project("team/slow", node));
 
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error MAC3005: The build of 'linux-arm64' on node 'slow' did not finish within 00:00:06", result.StandardOutput, StringComparison.Ordinal);
@@ -36,7 +36,7 @@ public partial class BuildNodeTests
 
         Assert.True(survivors.Count == 0, "processes of the timed-out build are still running: " + string.Join(" | ", survivors));
         Assert.Empty(Directory.EnumerateFileSystemEntries(work));
-        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/team/slow"));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/team/slow"));
     }
 
     [Fact]
@@ -44,12 +44,12 @@ public partial class BuildNodeTests
     {
         await using SshdProcess sshd = await SshdProcess.StartAsync();
         string node = $"""<ContainerBuildNode Include="strict" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />""";
-        using var sandbox = new Sandbox(_fixture, Project("team/strict", node).Replace("<ContainerBuildNodeAcceptUnknownHostKeys>true</ContainerBuildNodeAcceptUnknownHostKeys>", string.Empty, StringComparison.Ordinal));
+        using var sandbox = new Sandbox(fixture, Project("team/strict", node).Replace("<ContainerBuildNodeAcceptUnknownHostKeys>true</ContainerBuildNodeAcceptUnknownHostKeys>", string.Empty, StringComparison.Ordinal));
         // A HOME of its own: an empty known_hosts, whatever this machine's user has seen before.
         sandbox.Environment["HOME"] = Directory.CreateDirectory(Path.Combine(sandbox.Folder, "home")).FullName;
 
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error MAC3002: The build node 'strict'", result.StandardOutput, StringComparison.Ordinal);
@@ -65,10 +65,10 @@ public partial class BuildNodeTests
         string workingDirectory = Path.Combine(sshd.Root, "work;touch " + marker + "-wd");
         string dotnet = "$(touch " + marker + "-dotnet)`touch " + marker + "-tick`'\"";
         string node = $"""<ContainerBuildNode Include="inject" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{System.Security.SecurityElement.Escape(workingDirectory)}" DotnetPath="{System.Security.SecurityElement.Escape(dotnet)}" />""";
-        using var sandbox = new Sandbox(_fixture, Project("team/injected", node));
+        using var sandbox = new Sandbox(fixture, Project("team/injected", node));
 
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:ContainerAnnotations=\"index:com.example.x=$(touch " + marker + "-annotation)\\;`touch " + marker + "-b`\"");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error MAC3004: The build node 'inject'", result.StandardOutput, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public partial class BuildNodeTests
         }
 
         Assert.True(Directory.Exists(Path.Combine(sshd.Root, "work;touch " + marker + "-wd")), "the working directory was taken literally");
-        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/team/injected"));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/team/injected"));
     }
 
     /// <summary>Command lines of running processes that mention <paramref name="folder"/>, sshd itself left out.</summary>

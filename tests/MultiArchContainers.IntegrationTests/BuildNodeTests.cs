@@ -5,13 +5,10 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
-    private string Project(string repository, string node) => _fixture.Project(
+    private string Project(string repository, string node) => fixture.Project(
         $"""
         <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-        <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
+        <ContainerRegistry>{fixture.Registry.Address}</ContainerRegistry>
         <ContainerRepository>{repository}</ContainerRepository>
         <ContainerBuildNodeAcceptUnknownHostKeys>true</ContainerBuildNodeAcceptUnknownHostKeys>
         """,
@@ -49,21 +46,21 @@ public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper ou
             <ContainerBuildNode Include="arm-builder" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" WorkingDirectory="{sshd.Root}/work" DotnetPath="{dotnet}" />
             <ContainerLabel Include="com.example.token" Value="$(NodeToken)" />
             """;
-        using var sandbox = new Sandbox(_fixture, Project(repository, node));
+        using var sandbox = new Sandbox(fixture, Project(repository, node));
 
         // A property given on the command line reaches the node's build as it reaches the local ones, in a response
         // file sent over the connection: a secret given as -p: is on no command line either machine shows. A path of
         // this machine is not sent.
         const string Canary = "canary-node-secret;and more";
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node", "-p:ContainerSbom=true", $"-p:NodeToken=\"{Canary}\"", "-p:SolutionDir=/home/someone/src/");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
         Assert.Contains("Not sent to the build nodes, as they name this machine's paths: SolutionDir.", result.StandardOutput, StringComparison.Ordinal);
         string commands = File.ReadAllText(commandLog);
         Assert.Contains("@", commands, StringComparison.Ordinal);
         Assert.DoesNotContain("canary-node-secret", commands, StringComparison.Ordinal);
         Assert.DoesNotContain("/home/someone/src/", commands, StringComparison.Ordinal);
-        JsonNode armLabels = (await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8"))["config"]!["Labels"]!;
+        JsonNode armLabels = (await Skopeo.InspectConfigAsync($"{fixture.Registry.Address}/{repository}:1.0", "arm64", "v8"))["config"]!["Labels"]!;
         Assert.Equal(Canary, armLabels["com.example.token"]!.GetValue<string>());
 
         Assert.Contains("linux-arm64 is built on node arm-builder", result.StandardOutput, StringComparison.Ordinal);
@@ -76,33 +73,33 @@ public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper ou
         Assert.Empty(Directory.EnumerateDirectories(Path.Combine(sandbox.Folder, "obj", "multiarch", "Release"), "run-*"));
         Assert.True(Directory.Exists(Path.Combine(sshd.NodeRoot, "nuget", "multiarchcontainers.sdk")), "the node restored this SDK from the package sent over ssh");
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(sshd.Root, "work")));
-        string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0");
+        string raw = await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/{repository}:1.0");
         JsonNode index = JsonNode.Parse(raw)!;
         Assert.Equal("x64 here, arm64 on a node", index["annotations"]!["com.example.split"]!.GetValue<string>());
         Assert.Equal(["amd64", "arm64"], Images(index).Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
         // The node made and pushed the SBOM of what it built, and said so in its answer.
         AssertEachImageHasOneAttestation(index);
-        JsonNode armConfig = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
+        JsonNode armConfig = await Skopeo.InspectConfigAsync($"{fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
         Assert.Equal("arm64", armConfig["architecture"]!.GetValue<string>());
         Assert.Equal("3.4.5-node", armConfig["config"]!["Labels"]!["org.opencontainers.image.version"]!.GetValue<string>());
-        JsonNode x64Config = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "amd64");
+        JsonNode x64Config = await Skopeo.InspectConfigAsync($"{fixture.Registry.Address}/{repository}:1.0", "amd64");
         Assert.Equal("3.4.5-node", x64Config["config"]!["Labels"]!["org.opencontainers.image.version"]!.GetValue<string>());
 
         await sshd.StopAsync();
         ProcessResult stopped = await sandbox.PublishAsync("-p:ContainerImageTags=\"1.0;2.0\"");
-        _output.WriteLine(stopped.Combined);
+        output.WriteLine(stopped.Combined);
 
         Assert.NotEqual(0, stopped.ExitCode);
         Assert.Contains("error MAC3002: The build node 'arm-builder'", stopped.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("for linux-arm64", stopped.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
-        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"));
+        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/{repository}"));
+        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/{repository}:1.0"));
 
         // The node is back: the same publish succeeds with no cleanup in between.
         await sshd.RestartAsync();
         ProcessResult again = await sandbox.PublishAsync("-p:ContainerImageTags=\"1.0;2.0\"");
         Assert.True(again.ExitCode == 0, again.Combined);
-        Assert.Equal(["1.0", "2.0"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
+        Assert.Equal(["1.0", "2.0"], await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/{repository}"));
     }
 
     [Fact]
@@ -111,7 +108,7 @@ public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper ou
         await using SshdProcess sshd = await SshdProcess.StartAsync();
         string repository = "team/in-a-repo";
         string node = $"""<ContainerBuildNode Include="repo-builder" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />""";
-        using var sandbox = new Sandbox(_fixture, "<Project />");
+        using var sandbox = new Sandbox(fixture, "<Project />");
         File.Delete(sandbox.ProjectPath);
         File.Delete(Path.Combine(sandbox.Folder, "Program.cs"));
 
@@ -137,14 +134,14 @@ public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper ou
             .Replace("</Project>", """<ItemGroup><ProjectReference Include="../Greeting/Greeting.csproj" /></ItemGroup></Project>""", StringComparison.Ordinal));
 
         ProcessResult result = await sandbox.DotnetAsync(["publish", Path.Combine(app, "App.csproj"), "-t:PublishMultiArch", "-nologo", "-v:n", "-p:ContainerImageTags=1.0"]);
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
         Assert.Contains($"Sending {sandbox.Folder} (9 files) to the build nodes; they build src/App/App.csproj", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("linux-arm64 is built on node repo-builder", result.StandardOutput, StringComparison.Ordinal);
-        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"))!;
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/{repository}:1.0"))!;
         Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
-        JsonNode armConfig = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
+        JsonNode armConfig = await Skopeo.InspectConfigAsync($"{fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
         Assert.Equal("props: arrived", armConfig["config"]!["Labels"]!["com.example.from-repository-root"]!.GetValue<string>());
     }
 
@@ -157,8 +154,8 @@ public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper ou
         await BaseImageSeeder.SeedAsync(registry.Address, "dotnet/runtime", "10.0", environment: n => n == "DOTNET_CONTAINER_INSECURE_REGISTRIES" ? insecure : null);
         await using SshdProcess sshd = await SshdProcess.StartAsync(network, $"DOTNET_CONTAINER_INSECURE_REGISTRIES={insecure}");
         string node = $"""<ContainerBuildNode Include="netns-arm" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />""";
-        using var sandbox = new Sandbox(_fixture, Project("team/netns", node)
-            .Replace(_fixture.Registry.Address, registry.Address, StringComparison.Ordinal));
+        using var sandbox = new Sandbox(fixture, Project("team/netns", node)
+            .Replace(fixture.Registry.Address, registry.Address, StringComparison.Ordinal));
         sandbox.Environment["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = insecure;
 
         // The namespace has no route to package feeds: give the node's own cache the packs a restore needs,
@@ -167,7 +164,7 @@ public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper ou
         Assert.True(restore.ExitCode == 0, restore.Combined);
         string nodeCache = Path.Combine(sshd.NodeRoot, "nuget");
         Directory.CreateDirectory(nodeCache);
-        foreach (string package in Directory.EnumerateDirectories(_fixture.NuGetPackages).Where(d => Path.GetFileName(d) != "multiarchcontainers.sdk"))
+        foreach (string package in Directory.EnumerateDirectories(fixture.NuGetPackages).Where(d => Path.GetFileName(d) != "multiarchcontainers.sdk"))
         {
             ProcessResult copied = await ProcessRunner.RunAsync("cp", ["-a", package, nodeCache]);
             Assert.True(copied.ExitCode == 0, copied.Combined);
@@ -175,7 +172,7 @@ public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper ou
 
         // A property given on the command line reaches the node's build as it reaches the local ones.
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:Version=3.4.5-node", "-p:ContainerSbom=true");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
         Assert.Contains($"linux-arm64 is built on node netns-arm ({sshd.Address})", result.StandardOutput, StringComparison.Ordinal);
@@ -192,18 +189,18 @@ public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper ou
         await using SshdProcess sshd = await SshdProcess.StartAsync();
         string repository = "team/noded-archive";
         string node = $"""<ContainerBuildNode Include="arm-archive" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" Transfer="archive" />""";
-        using var sandbox = new Sandbox(_fixture, Project(repository, node));
+        using var sandbox = new Sandbox(fixture, Project(repository, node));
 
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", "-p:ContainerProvenance=true");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
         Assert.Contains("[arm-archive] sent the image of linux-arm64 back as an OCI archive", result.StandardOutput, StringComparison.Ordinal);
-        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"))!;
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/{repository}:1.0"))!;
         Assert.Equal(["amd64", "arm64"], Images(index).Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
         AssertEachImageHasOneAttestation(index);
         Assert.Equal("v8", index["manifests"]![1]!["platform"]!["variant"]!.GetValue<string>());
-        JsonNode armConfig = await Skopeo.InspectConfigAsync($"{_fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
+        JsonNode armConfig = await Skopeo.InspectConfigAsync($"{fixture.Registry.Address}/{repository}:1.0", "arm64", "v8");
         Assert.Equal("arm64", armConfig["architecture"]!.GetValue<string>());
     }
 
@@ -213,16 +210,16 @@ public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper ou
         await using SshdProcess sshd = await SshdProcess.StartAsync();
         string repository = "team/noded-to-archive";
         string node = $"""<ContainerBuildNode Include="arm-builder" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />""";
-        using var sandbox = new Sandbox(_fixture, Project(repository, node));
+        using var sandbox = new Sandbox(fixture, Project(repository, node));
         string archive = Path.Combine(sandbox.Folder, "out", "multi.tar");
 
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0", $"-p:ContainerArchiveOutputPath={archive}", "-p:ContainerSbom=true");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
         Assert.Contains("linux-arm64 is built on node arm-builder", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("[arm-builder] sent the image of linux-arm64 back as an OCI archive", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/{repository}"));
         ProcessResult inspect = await ProcessRunner.RunAsync("skopeo", ["inspect", "--raw", $"oci-archive:{archive}:1.0"]);
         Assert.True(inspect.ExitCode == 0, inspect.Combined);
         JsonNode index = JsonNode.Parse(inspect.StandardOutput)!;
@@ -255,13 +252,13 @@ public partial class BuildNodeTests(PublishFixture fixture, ITestOutputHelper ou
             <ContainerBuildNode Include="down" Address="{down}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />
             <ContainerBuildNode Include="up" Address="{sshd.Address}" RuntimeIdentifiers="linux-arm64" IdentityFile="{sshd.UserKey}" />
             """;
-        using var sandbox = new Sandbox(_fixture, Project("team/first-reachable", nodes));
+        using var sandbox = new Sandbox(fixture, Project("team/first-reachable", nodes));
 
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerImageTags=1.0");
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
 
         Assert.True(result.ExitCode == 0, result.Combined);
         Assert.Contains("linux-arm64 is built on node up", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/team/first-reachable"));
+        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/team/first-reachable"));
     }
 }

@@ -14,8 +14,6 @@ public class CiTemplateTests(PublishFixture fixture, ITestOutputHelper output)
     private static readonly string AzureTemplate = Path.Combine(RepositoryLayout.Root, "ci", "azure-pipelines", "multiarch.yml");
     private static readonly string Checker = Path.Combine(RepositoryLayout.Root, "tests", "node-checks", "check.mjs");
 
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
 
     private static async Task<JsonNode> CheckAsync(string command, string file)
     {
@@ -63,7 +61,7 @@ public class CiTemplateTests(PublishFixture fixture, ITestOutputHelper output)
     {
         string exports = string.Concat(variables.Select(v => $"export {v.Key}='{v.Value.Replace("'", "'\\''", StringComparison.Ordinal)}'\n"));
         ProcessResult result = await sandbox.RunAsync("bash", ["-c", exports + script], folder);
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
         return result;
     }
@@ -78,14 +76,14 @@ public class CiTemplateTests(PublishFixture fixture, ITestOutputHelper output)
         JsonNode jobs = workflow["jobs"]!;
         Assert.Equal("${{ matrix.runner }}", jobs["platform"]!["runs-on"]!.GetValue<string>());
 
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(string.Empty));
+        using var sandbox = new Sandbox(fixture, fixture.Project(string.Empty));
         string work = Directory.CreateDirectory(Path.Combine(sandbox.Scratch, "job")).FullName;
-        string output = Path.Combine(work, "github-output");
+        string githubOutput = Path.Combine(work, "github-githubOutput");
 
         // The plan job: one matrix entry per RID, on a runner of its architecture.
         await RunScriptAsync(sandbox, Step(jobs["plan"]!, "matrix")["run"]!.GetValue<string>(), work,
-            new Dictionary<string, string> { ["RIDS"] = "linux-x64, linux-arm64", ["GITHUB_OUTPUT"] = output });
-        JsonNode matrix = JsonNode.Parse(File.ReadAllLines(output).Single(l => l.StartsWith("matrix=", StringComparison.Ordinal))["matrix=".Length..])!;
+            new Dictionary<string, string> { ["RIDS"] = "linux-x64, linux-arm64", ["GITHUB_OUTPUT"] = githubOutput });
+        JsonNode matrix = JsonNode.Parse(File.ReadAllLines(githubOutput).Single(l => l.StartsWith("matrix=", StringComparison.Ordinal))["matrix=".Length..])!;
         Assert.Equal("linux-x64=ubuntu-24.04 linux-arm64=ubuntu-24.04-arm", string.Join(' ', matrix["include"]!.AsArray().Select(e => $"{e!["rid"]}={e["runner"]}")));
 
         // The platform job, once per RID, in the checked-out project; its metadata files are what the merge downloads.
@@ -96,7 +94,7 @@ public class CiTemplateTests(PublishFixture fixture, ITestOutputHelper output)
             {
                 ["PROJECT"] = sandbox.ProjectPath,
                 ["RID"] = entry["rid"]!.GetValue<string>(),
-                ["REGISTRY"] = _fixture.Registry.Address,
+                ["REGISTRY"] = fixture.Registry.Address,
                 ["REPOSITORY"] = repository,
             });
         }
@@ -113,24 +111,24 @@ public class CiTemplateTests(PublishFixture fixture, ITestOutputHelper output)
             """);
         var merge = new Dictionary<string, string>
         {
-            ["REGISTRY"] = _fixture.Registry.Address,
+            ["REGISTRY"] = fixture.Registry.Address,
             ["REPOSITORY"] = repository,
             ["TAGS"] = "1.0, latest",
             ["ANNOTATIONS"] = "index:com.example.ci=merged: yes; really\nmanifest-descriptor[linux/arm64]:com.example.arm=1\n",
-            ["MULTIARCH_VERSION"] = _fixture.PackageVersion,
+            ["MULTIARCH_VERSION"] = fixture.PackageVersion,
             ["TOOL_DIR"] = Path.Combine(work, "tools"),
             ["SOURCE_URL"] = "https://example.com/team/app",
             ["REVISION"] = "0123456789abcdef",
-            ["GITHUB_OUTPUT"] = output,
+            ["GITHUB_OUTPUT"] = githubOutput,
         };
         await RunScriptAsync(sandbox, Step(jobs["merge"]!, "merge")["run"]!.GetValue<string>(), work, merge);
 
-        string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0");
-        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:latest"));
+        string raw = await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/{repository}:1.0");
+        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/{repository}:latest"));
         string digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw)));
-        string[] outputs = File.ReadAllLines(output);
+        string[] outputs = File.ReadAllLines(githubOutput);
         Assert.Contains($"digest={digest}", outputs);
-        Assert.Contains($"image={_fixture.Registry.Address}/{repository}@{digest}", outputs);
+        Assert.Contains($"image={fixture.Registry.Address}/{repository}@{digest}", outputs);
         JsonNode index = JsonNode.Parse(raw)!;
         Assert.Equal("merged: yes; really", index["annotations"]!["com.example.ci"]!.GetValue<string>());
         Assert.Equal("https://example.com/team/app", index["annotations"]!["org.opencontainers.image.source"]!.GetValue<string>());
@@ -147,7 +145,7 @@ public class CiTemplateTests(PublishFixture fixture, ITestOutputHelper output)
         JsonNode azureMerge = azure["stages"]![0]!["jobs"]!.AsArray().Single(j => j!["job"]?.GetValue<string>() == "merge")!["steps"]!.AsArray().Single(s => s!["name"]?.GetValue<string>() == "merge")!;
         merge["TAGS"] = "azure";
         ProcessResult result = await RunScriptAsync(sandbox, azureMerge["script"]!.GetValue<string>(), work, merge);
-        string azureDigest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:azure"))));
+        string azureDigest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/{repository}:azure"))));
         Assert.Contains($"##vso[task.setvariable variable=digest;isOutput=true]{azureDigest}", result.StandardOutput, StringComparison.Ordinal);
     }
 }

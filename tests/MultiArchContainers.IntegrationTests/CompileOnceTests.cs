@@ -8,13 +8,10 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     private async Task<ProcessResult> PublishAsync(Sandbox sandbox, params string[] arguments)
     {
         ProcessResult result = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n", .. arguments]);
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
         return result;
     }
@@ -29,8 +26,8 @@ public class CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task ARidWithItsOwnDefineCompilesAloneAndEachImageHoldsItsOwnCode()
     {
-        string registry = _fixture.Registry.Address;
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        string registry = fixture.Registry.Address;
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry}</ContainerRegistry>
@@ -68,11 +65,11 @@ public class CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task FourRidsBuildAReferencedProjectOnceInEveryCleanPublish()
     {
-        string registry = _fixture.Registry.Address;
-        StubRuntimePacks.Write(_fixture.Feed, "linux-arm", "linux-s390x");
+        string registry = fixture.Registry.Address;
+        StubRuntimePacks.Write(fixture.Feed, "linux-arm", "linux-s390x");
         await BaseImageSeeder.SeedAsync(registry, "dotnet/four-platforms", "10.0",
             [.. BaseImageSeeder.DefaultPlatforms, new Platform { Os = "linux", Architecture = "arm", Variant = "v7" }, new Platform { Os = "linux", Architecture = "s390x" }]);
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64;linux-arm;linux-s390x</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry}</ContainerRegistry>
@@ -80,7 +77,7 @@ public class CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
             <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
             <DefaultItemExcludes>$(DefaultItemExcludes);lib/**</DefaultItemExcludes>
             """,
-            """<ProjectReference Include="lib/Lib.csproj" />""").Replace(_fixture.BaseImage, $"{registry}/dotnet/four-platforms:10.0", StringComparison.Ordinal));
+            """<ProjectReference Include="lib/Lib.csproj" />""").Replace(fixture.BaseImage, $"{registry}/dotnet/four-platforms:10.0", StringComparison.Ordinal));
         Directory.CreateDirectory(Path.Combine(sandbox.Folder, "lib"));
         File.WriteAllText(Path.Combine(sandbox.Folder, "lib", "Lib.csproj"), """<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>""");
         File.WriteAllText(Path.Combine(sandbox.Folder, "lib", "Lib.cs"), "public static class Lib { public static string Text => \"from the library\"; }\n");
@@ -88,9 +85,9 @@ public class CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
 
         for (int run = 0; run < 3; run++)
         {
-            foreach (string output in new[] { "bin", "obj", "lib/bin", "lib/obj" }.Select(o => Path.Combine(sandbox.Folder, o)).Where(Directory.Exists))
+            foreach (string folder in new[] { "bin", "obj", "lib/bin", "lib/obj" }.Select(o => Path.Combine(sandbox.Folder, o)).Where(Directory.Exists))
             {
-                Directory.Delete(output, recursive: true);
+                Directory.Delete(folder, recursive: true);
             }
 
             ProcessResult result = await PublishAsync(sandbox);

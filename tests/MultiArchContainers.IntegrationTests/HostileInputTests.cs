@@ -5,40 +5,27 @@ namespace MultiArchContainers.IntegrationTests;
 /// a terminal or a CI log is shown escaped (exact output stays exact), an argument "@x" is a source and never the
 /// words of a file, and the environment's pull credentials never go to a registry only a metadata file names.
 /// </summary>
-public class HostileInputTests : IClassFixture<ToolFixture>
+public class HostileInputTests(ToolFixture fixture, ITestOutputHelper output) : IClassFixture<ToolFixture>
 {
     private const string Hostile = "a\u001b]0;PWNED\u0007\u001b[2Jb\n::error::fake";
 
-    private readonly ToolFixture _fixture;
-    private readonly ITestOutputHelper _output;
+    private string Registry => fixture.Registry.Address;
 
-    public HostileInputTests(ToolFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
-
-    private string Registry => _fixture.Registry.Address;
-
-    private async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
-    {
-        ProcessResult result = await _fixture.RunAsync(arguments, environment);
-        _output.WriteLine($"multiarch {string.Join(' ', arguments)}\nexit {result.ExitCode}\n{result.Combined}");
-        return result;
-    }
+    private Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
+        fixture.RunAsync(output, environment, arguments);
 
     /// <summary>No control character reached the output, and no line of it is a CI workflow command.</summary>
-    private static void AssertInert(string output)
+    private static void AssertInert(string printed)
     {
-        Assert.DoesNotContain(output, c => c is '\u001b' or '\u0007' or '\u009b' or '\u202e');
-        Assert.DoesNotContain(output.Split('\n'), line => line.TrimStart().StartsWith("::", StringComparison.Ordinal));
+        Assert.DoesNotContain(printed, c => c is '\u001b' or '\u0007' or '\u009b' or '\u202e');
+        Assert.DoesNotContain(printed.Split('\n'), line => line.TrimStart().StartsWith("::", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task AnAnnotationThatWouldDriveTheTerminalIsShownEscapedAndKeptExactInRawAndJson()
     {
         string target = $"{Registry}/hostile/ansi:1";
-        ProcessResult merged = await RunAsync(null, "merge", "-t", target, "--annotation", $"index:org.example.x={Hostile}", _fixture.Sources[0]);
+        ProcessResult merged = await RunAsync(null, "merge", "-t", target, "--annotation", $"index:org.example.x={Hostile}", fixture.Sources[0]);
         Assert.True(merged.ExitCode == 0, merged.Combined);
 
         ProcessResult table = await RunAsync(null, "inspect", target);
@@ -88,10 +75,10 @@ public class HostileInputTests : IClassFixture<ToolFixture>
     public async Task AnArgumentStartingWithAtIsASourceNotTheWordsOfAFile()
     {
         // Among downloaded artifacts globbed with '*', a file '@x' and a file 'x' holding '--dry-run'.
-        File.WriteAllText(Path.Combine(_fixture.Root, "x"), "--dry-run\n");
-        File.WriteAllText(Path.Combine(_fixture.Root, "@x"), "not an archive\n");
+        File.WriteAllText(Path.Combine(fixture.Root, "x"), "--dry-run\n");
+        File.WriteAllText(Path.Combine(fixture.Root, "@x"), "not an archive\n");
 
-        ProcessResult result = await RunAsync(null, "merge", "-t", $"{Registry}/hostile/at:1", "@x", _fixture.Sources[0]);
+        ProcessResult result = await RunAsync(null, "merge", "-t", $"{Registry}/hostile/at:1", "@x", fixture.Sources[0]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.DoesNotContain("Dry run", result.Combined, StringComparison.Ordinal);
@@ -104,10 +91,10 @@ public class HostileInputTests : IClassFixture<ToolFixture>
     {
         const string User = "puller";
         const string Canary = "canary-pull-secret-31337";
-        await using LimitingProxy other = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy other = LimitingProxy.Start(fixture.Registry);
         other.RequireBasicAuth(User, Canary);
         var environment = new Dictionary<string, string?> { ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = User, ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = Canary };
-        string source = _fixture.Sources[0];
+        string source = fixture.Sources[0];
         string tag = source[(source.LastIndexOf(':') + 1)..];
 
         // A metadata file, as a CI artifact would be, that names the other registry: no credential goes there.

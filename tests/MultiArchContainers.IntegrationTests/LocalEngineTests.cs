@@ -8,9 +8,6 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class LocalEngineTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     private static async Task<ProcessResult> PodmanAsync(params string[] arguments) =>
         await ProcessRunner.RunAsync("podman", arguments, Path.GetTempPath(), new Dictionary<string, string?>(), TimeSpan.FromMinutes(2));
 
@@ -18,7 +15,7 @@ public class LocalEngineTests(PublishFixture fixture, ITestOutputHelper output)
     public async Task WithoutARegistryEveryPlatformGoesToPodmanAsOneListPerTag()
     {
         string repository = "engine/app-" + Guid.NewGuid().ToString("N")[..8];
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRepository>{repository}</ContainerRepository>
@@ -31,7 +28,7 @@ public class LocalEngineTests(PublishFixture fixture, ITestOutputHelper output)
         try
         {
             ProcessResult result = await sandbox.PublishAsync();
-            _output.WriteLine(result.Combined);
+            output.WriteLine(result.Combined);
             Assert.True(result.ExitCode == 0, result.Combined);
             Assert.Contains($"app -> {repository}:1.0, {repository}:latest in podman ", result.StandardOutput, StringComparison.Ordinal);
 
@@ -83,11 +80,11 @@ public class LocalEngineTests(PublishFixture fixture, ITestOutputHelper output)
         try
         {
             File.CreateSymbolicLink(Path.Combine(bin, "dotnet"), Path.Combine(Path.GetDirectoryName(Environment.ProcessPath!)!, "dotnet"));
-            using var sandbox = new Sandbox(_fixture, _fixture.Project("<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>"));
+            using var sandbox = new Sandbox(fixture, fixture.Project("<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>"));
             sandbox.Environment["PATH"] = bin;
 
             ProcessResult result = await sandbox.PublishAsync();
-            _output.WriteLine(result.Combined);
+            output.WriteLine(result.Combined);
 
             Assert.NotEqual(0, result.ExitCode);
             Assert.Contains("error MAC2028", result.StandardOutput, StringComparison.Ordinal);

@@ -3,16 +3,13 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class MergeMultiArchTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     private Sandbox NewSandbox(string items = "") =>
-        new(_fixture, _fixture.Project($"<ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>", items));
+        new(fixture, fixture.Project($"<ContainerRegistry>{fixture.Registry.Address}</ContainerRegistry>", items));
 
     private async Task<ProcessResult> RunAsync(Sandbox sandbox, params string[] arguments)
     {
         ProcessResult result = await sandbox.DotnetAsync(["msbuild", sandbox.ProjectPath, "-nologo", "-restore", .. arguments]);
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         return result;
     }
 
@@ -22,7 +19,7 @@ public class MergeMultiArchTests(PublishFixture fixture, ITestOutputHelper outpu
         ProcessResult result = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-t:PublishPlatformImage", "-nologo",
             $"-p:ContainerRuntimeIdentifier={rid}", $"-p:ContainerRepository={repository}", $"-p:ContainerMetadataFile={file}",
             $"-p:ContainerAnnotations=manifest:com.example.note={note}"]);
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
         return file;
     }
@@ -33,7 +30,7 @@ public class MergeMultiArchTests(PublishFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task MergesFanOutImagesFromTwoRepositoriesThenAppendsDryRunsAndCrossesRegistries()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         using Sandbox sandbox = NewSandbox();
 
         // One time for every merge, as a git repository gives: the archive below must hold the same index bytes.
@@ -105,7 +102,7 @@ public class MergeMultiArchTests(PublishFixture fixture, ITestOutputHelper outpu
         Assert.True(archivedConfig.ExitCode == 0, archivedConfig.Combined);
 
         // Into another registry (with basic auth): content is streamed across and every child resolves there.
-        string other = _fixture.AuthRegistry.Address;
+        string other = fixture.AuthRegistry.Address;
         string dockerConfig = Path.Combine(sandbox.Folder, ".docker");
         Directory.CreateDirectory(dockerConfig);
         string auth = Convert.ToBase64String(Encoding.UTF8.GetBytes(TestCredentials.Pair));

@@ -10,24 +10,22 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
 {
     private static readonly string[] ManagedFiles = ["app/app.dll", "app/Lib.dll", "app/Lib2.dll", "app/Acme.Stale.dll", "app/content.txt", "app/app.runtimeconfig.json"];
 
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task EveryKindOfChangeReachesBothPushedImages(bool imageIsThePublish)
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         string repository = imageIsThePublish ? "team/never-stale-image" : "team/never-stale-target";
         string baseA = $"{registry}/dotnet/stale-base-a:10.0";
         string baseB = $"{registry}/dotnet/stale-base-b:10.0";
         await BaseImageSeeder.SeedAsync(registry, "dotnet/stale-base-a", "10.0", note: "a");
         await BaseImageSeeder.SeedAsync(registry, "dotnet/stale-base-b", "10.0", note: "b");
-        using var sandbox = new Sandbox(_fixture, StaleInputsApp.ProjectXml(_fixture.PackageVersion, registry, repository, baseA, imageIsThePublish));
+        using var sandbox = new Sandbox(fixture, StaleInputsApp.ProjectXml(fixture.PackageVersion, registry, repository, baseA, imageIsThePublish));
         string app = sandbox.Folder;
-        await StaleInputsApp.PackAsync(sandbox, _fixture.Feed, "1.0.0");
-        await StaleInputsApp.PackAsync(sandbox, _fixture.Feed, "2.0.0");
+        await StaleInputsApp.PackAsync(sandbox, fixture.Feed, "1.0.0");
+        await StaleInputsApp.PackAsync(sandbox, fixture.Feed, "2.0.0");
         StaleInputsApp.Write(app);
 
         async Task<ProcessResult> PublishAsync()
@@ -35,7 +33,7 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
             ProcessResult result = imageIsThePublish
                 ? await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n"])
                 : await sandbox.PublishAsync();
-            _output.WriteLine(result.Combined);
+            output.WriteLine(result.Combined);
             Assert.True(result.ExitCode == 0, result.Combined);
             return result;
         }
@@ -43,7 +41,7 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
         // Publishes, then reads both images back: they hold the same managed files, and the app says what it was built from.
         async Task<string> PublishAndRunAsync(string change, params string[] expected)
         {
-            _output.WriteLine($"=== {change}");
+            output.WriteLine($"=== {change}");
             ProcessResult result = await PublishAsync();
             Assert.DoesNotContain("up to date; nothing it is built from changed", result.StandardOutput, StringComparison.Ordinal);
             Assert.DoesNotContain("MAC2103", result.StandardOutput, StringComparison.Ordinal);
@@ -54,10 +52,10 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
                 Assert.True(amd64.AppFiles[file].SequenceEqual(arm64.AppFiles[file]), $"{change}: {file} differs between the two images");
             }
 
-            string output = await amd64.RunAsync("app/app.dll");
+            string printed = await amd64.RunAsync("app/app.dll");
             foreach (string line in expected)
             {
-                Assert.True(output.Contains(line, StringComparison.Ordinal), $"{change}: the pushed app says\n{output}\nwithout '{line}'");
+                Assert.True(printed.Contains(line, StringComparison.Ordinal), $"{change}: the pushed app says\n{printed}\nwithout '{line}'");
             }
 
             return result.StandardOutput;
@@ -125,8 +123,8 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task TwoPublishesOfOneProjectAtOnceEachPushTheirOwnImage()
     {
-        string registry = _fixture.Registry.Address;
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        string registry = fixture.Registry.Address;
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry}</ContainerRegistry>
@@ -141,7 +139,7 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
 
         foreach (ProcessResult result in results)
         {
-            _output.WriteLine(result.Combined);
+            output.WriteLine(result.Combined);
             Assert.True(result.ExitCode == 0, result.Combined);
         }
 
@@ -157,18 +155,18 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task WithABaseImageWithoutHistoryEveryBaseLayerOfThePushedImagesIsTheBases()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         await LargeBaseImage.SeedAsync(registry, "dotnet/no-history", "10.0", megabytes: 2, history: false);
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry}</ContainerRegistry>
             <ContainerRepository>team/on-no-history</ContainerRepository>
             <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
-            """).Replace(_fixture.BaseImage, $"{registry}/dotnet/no-history:10.0", StringComparison.Ordinal));
+            """).Replace(fixture.BaseImage, $"{registry}/dotnet/no-history:10.0", StringComparison.Ordinal));
 
         ProcessResult result = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n"]);
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
 
         // The SDK writes a history entry for every layer of such a base; which layers are the base's comes from the

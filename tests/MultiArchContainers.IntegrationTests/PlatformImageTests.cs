@@ -5,14 +5,11 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class PlatformImageTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     [Fact]
     public async Task PublishPlatformImagePushesOneRidByDigestAndDescribesIt()
     {
-        string registry = _fixture.Registry.Address;
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        string registry = fixture.Registry.Address;
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"<ContainerRegistry>{registry}</ContainerRegistry><ContainerImageTags>9.9</ContainerImageTags>",
             """<ContainerManifestAnnotation Include="com.example.matrix" Value="leg" />"""));
 
@@ -22,7 +19,7 @@ public class PlatformImageTests(PublishFixture fixture, ITestOutputHelper output
             string file = Path.Combine(sandbox.Folder, $"{rid}.json");
             ProcessResult result = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-t:PublishPlatformImage", "-nologo",
                 $"-p:ContainerRuntimeIdentifier={rid}", $"-p:ContainerRepository={repository}", $"-p:ContainerMetadataFile={file}"]);
-            _output.WriteLine(result.Combined);
+            output.WriteLine(result.Combined);
             Assert.True(result.ExitCode == 0, result.Combined);
             metadata.Add(JsonNode.Parse(await File.ReadAllTextAsync(file))!);
         }

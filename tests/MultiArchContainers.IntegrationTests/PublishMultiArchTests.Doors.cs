@@ -10,12 +10,12 @@ public partial class PublishMultiArchTests
     [Fact]
     public async Task WorksThroughGlobalJsonMsbuildSdksWithRidsFromRuntimeIdentifiers()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         string repository = "team/msbuild-sdks";
         using var sandbox = new Sandbox(
-            _fixture,
+            fixture,
             Project(repository, registry, "<RuntimeIdentifiers>linux-arm64;linux-x64</RuntimeIdentifiers><ContainerImageTag>edge</ContainerImageTag><ContainerGenerateAnnotations>false</ContainerGenerateAnnotations>"),
-            $"\"MultiArchContainers.Sdk\": \"{_fixture.PackageVersion}\"");
+            $"\"MultiArchContainers.Sdk\": \"{fixture.PackageVersion}\"");
 
         AssertSucceeded(await sandbox.PublishAsync());
 
@@ -33,12 +33,12 @@ public partial class PublishMultiArchTests
     [Fact]
     public async Task AWholePublishWorksWithEveryTaskInADotnetTaskHostAsUnderVisualStudio2026()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         string repository = "team/task-host";
-        using var sandbox = new Sandbox(_fixture, Project(repository, registry,
+        using var sandbox = new Sandbox(fixture, Project(repository, registry,
             "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><ContainerImageTags>vs</ContainerImageTags>"
             + "<_MultiArchMSBuildRuntimeType>Full</_MultiArchMSBuildRuntimeType><_MultiArchMSBuildVersion>18.0.5</_MultiArchMSBuildVersion>",
-            "<ContainerIndexAnnotation Include=\"com.example.host\" Value=\"task host\" />", _fixture.PackageVersion));
+            "<ContainerIndexAnnotation Include=\"com.example.host\" Value=\"task host\" />", fixture.PackageVersion));
 
         ProcessResult result = await sandbox.PublishAsync("-v:d");
         AssertSucceeded(result);
@@ -56,9 +56,9 @@ public partial class PublishMultiArchTests
     [Fact]
     public async Task WorksAsAPackageReference()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         string repository = "team/package-reference";
-        using var sandbox = new Sandbox(_fixture, $"""
+        using var sandbox = new Sandbox(fixture, $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
@@ -66,11 +66,11 @@ public partial class PublishMultiArchTests
                 <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
                 <ContainerRegistry>{registry}</ContainerRegistry>
                 <ContainerRepository>{repository}</ContainerRepository>
-                <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
+                <ContainerBaseImage>{fixture.BaseImage}</ContainerBaseImage>
                 <ContainerImageTags>2.0</ContainerImageTags>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" PrivateAssets="all" />
+                <PackageReference Include="MultiArchContainers.Sdk" Version="{fixture.PackageVersion}" PrivateAssets="all" />
                 <ContainerIndexAnnotation Include="com.example.door" Value="package: reference" />
               </ItemGroup>
             </Project>
@@ -87,15 +87,15 @@ public partial class PublishMultiArchTests
     [Fact]
     public async Task PlatformTagsAreOptInAndNameEachChildOfTheIndex()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         string repository = "team/platform-tags";
         string metadata = Path.Combine(Path.GetTempPath(), $"mac-metadata-{Guid.NewGuid():N}.json");
-        using var sandbox = new Sandbox(_fixture, Project(repository, registry, $"""
+        using var sandbox = new Sandbox(fixture, Project(repository, registry, $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerImageTags>3.0;stable</ContainerImageTags>
             <ContainerPlatformTags>true</ContainerPlatformTags>
             <ContainerMetadataFile>{metadata}</ContainerMetadataFile>
-            """, sdkVersion: _fixture.PackageVersion));
+            """, sdkVersion: fixture.PackageVersion));
 
         AssertSucceeded(await sandbox.PublishAsync());
 
@@ -118,9 +118,9 @@ public partial class PublishMultiArchTests
     [Fact]
     public async Task APublishProfileTurnsAPlainPublishIntoAMultiArchPublish()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         string repository = "team/from-profile";
-        using var sandbox = new Sandbox(_fixture, Project(repository, registry, sdkVersion: _fixture.PackageVersion));
+        using var sandbox = new Sandbox(fixture, Project(repository, registry, sdkVersion: fixture.PackageVersion));
         string profiles = Directory.CreateDirectory(Path.Combine(sandbox.Folder, "Properties", "PublishProfiles")).FullName;
         File.WriteAllText(Path.Combine(profiles, "MultiArch.pubxml"), """
             <Project>
@@ -157,12 +157,12 @@ public partial class PublishMultiArchTests
     [Fact]
     public async Task TargetPublishMultiArchPublishesTheImageAloneUnlessPublishIsNamedToo()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         string repository = "team/no-folder";
-        using var sandbox = new Sandbox(_fixture, Project(repository, registry, """
+        using var sandbox = new Sandbox(fixture, Project(repository, registry, """
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerImageTags>1.0</ContainerImageTags>
-            """, sdkVersion: _fixture.PackageVersion));
+            """, sdkVersion: fixture.PackageVersion));
         string output = Path.Combine(sandbox.Folder, "bin", "Release", "net10.0");
 
         // dotnet publish -t:PublishMultiArch: the folder without a RID, which dotnet publish makes first, is not made.

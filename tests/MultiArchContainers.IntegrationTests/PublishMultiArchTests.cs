@@ -11,8 +11,6 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
     private const string NoteValue = "x=1; y: 'two' & \"three\" — ü";
     private const string LabelValue = "https://docs.example.com:8443/app?x=1;y=2";
 
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
 
     private static string Xml(string value) => SecurityElement.Escape(value);
 
@@ -27,7 +25,7 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
             <TargetFramework>net10.0</TargetFramework>
             <ContainerRegistry>{registry}</ContainerRegistry>
             <ContainerRepository>{repository}</ContainerRepository>
-            <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
+            <ContainerBaseImage>{fixture.BaseImage}</ContainerBaseImage>
             {extraProperties}
           </PropertyGroup>
           <ItemGroup>
@@ -38,13 +36,13 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
 
     private void AssertSucceeded(ProcessResult result)
     {
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, $"dotnet publish failed ({result.ExitCode}):\n{result.Combined}");
     }
 
     private ProcessResult AssertFailed(ProcessResult result)
     {
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode != 0, $"dotnet publish was expected to fail:\n{result.Combined}");
         return result;
     }
@@ -52,10 +50,10 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
     [Fact]
     public async Task PublishesOneAnnotatedIndexUnderEveryTag()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         string repository = "team/annotated";
         string metadata = Path.Combine(Path.GetTempPath(), $"mac-metadata-{Guid.NewGuid():N}.json");
-        using var sandbox = new Sandbox(_fixture, Project(
+        using var sandbox = new Sandbox(fixture, Project(
             repository,
             registry,
             $"""
@@ -68,7 +66,7 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
             <ContainerIndexAnnotation Include="com.example.note" Value="{Xml(NoteValue)}" />
             <ContainerLabel Include="com.example.docs" Value="{Xml(LabelValue)}" />
             """,
-            _fixture.PackageVersion));
+            fixture.PackageVersion));
 
         ProcessResult result = await sandbox.PublishAsync();
 
@@ -101,7 +99,7 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
             JsonNode config = await Skopeo.InspectConfigAsync($"{registry}/{repository}:1.2.3", arch, variant);
             Assert.Equal(arch, config["architecture"]!.GetValue<string>());
             Assert.Equal(LabelValue, config["config"]!["Labels"]!["com.example.docs"]!.GetValue<string>());
-            Assert.Equal(_fixture.BaseImage, config["config"]!["Labels"]!["org.opencontainers.image.base.name"]!.GetValue<string>());
+            Assert.Equal(fixture.BaseImage, config["config"]!["Labels"]!["org.opencontainers.image.base.name"]!.GetValue<string>());
         }
 
         Assert.Equal(["1.2.3", "latest"], await Skopeo.ListTagsAsync($"{registry}/{repository}"));
@@ -127,14 +125,14 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
     [Fact]
     public async Task SelfContainedProjectsGetTheRuntimeOfEachPlatform()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         string repository = "team/self-contained";
-        using var sandbox = new Sandbox(_fixture, Project(repository, registry, """
+        using var sandbox = new Sandbox(fixture, Project(repository, registry, """
             <SelfContained>true</SelfContained>
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerImageTags>1.0</ContainerImageTags>
             <ContainerSbom>true</ContainerSbom>
-            """, sdkVersion: _fixture.PackageVersion));
+            """, sdkVersion: fixture.PackageVersion));
 
         AssertSucceeded(await sandbox.PublishAsync());
 
@@ -196,15 +194,15 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
     public async Task InvalidAnnotationsFailBeforeAnythingIsBuiltOrPushed()
     {
         string repository = "team/bad-annotations";
-        using var sandbox = new Sandbox(_fixture, Project(
+        using var sandbox = new Sandbox(fixture, Project(
             repository,
-            _fixture.Registry.Address,
+            fixture.Registry.Address,
             "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>",
             """
             <ContainerIndexAnnotation Include="com.example bad key" Value="v" />
             <ContainerIndexAnnotation Include="com.example.novalue" />
             """,
-            _fixture.PackageVersion));
+            fixture.PackageVersion));
 
         ProcessResult result = AssertFailed(await sandbox.PublishAsync());
 
@@ -217,19 +215,19 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
         string multiarch = Path.Combine(sandbox.Folder, "obj", "multiarch");
         Assert.Empty(Directory.Exists(multiarch) ? Directory.GetFiles(multiarch, "*.tar", SearchOption.AllDirectories) : []);
         Assert.False(Directory.Exists(Path.Combine(multiarch, "Release", "cache")) || Directory.Exists(Path.Combine(multiarch, "Debug", "cache")));
-        Assert.DoesNotContain(repository, await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));
+        Assert.DoesNotContain(repository, await RegistryCatalog.RepositoriesAsync(fixture.Registry.Address));
     }
 
     [Fact]
     public async Task RidsWithoutABasePlatformFailNamingWhatTheBaseOffers()
     {
         string repository = "team/bad-rids";
-        string baseImage = $"{_fixture.Registry.Address}/{PublishFixture.Amd64OnlyRepository}:{PublishFixture.BaseTag}";
-        using var sandbox = new Sandbox(_fixture, Project(
+        string baseImage = $"{fixture.Registry.Address}/{PublishFixture.Amd64OnlyRepository}:{PublishFixture.BaseTag}";
+        using var sandbox = new Sandbox(fixture, Project(
             repository,
-            _fixture.Registry.Address,
+            fixture.Registry.Address,
             "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64;osx-arm64</ContainerRuntimeIdentifiers>",
-            sdkVersion: _fixture.PackageVersion));
+            sdkVersion: fixture.PackageVersion));
 
         ProcessResult result = AssertFailed(await sandbox.PublishAsync($"-p:ContainerBaseImage={baseImage}"));
 
@@ -237,18 +235,18 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
         Assert.Contains($"error MAC2007: The runtime identifier 'linux-arm64' needs platform linux/arm64/v8, but the base image '{baseImage}' offers only linux/amd64.", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("MAC2007: The runtime identifier 'linux-x64'", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain(repository, await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));
+        Assert.DoesNotContain(repository, await RegistryCatalog.RepositoriesAsync(fixture.Registry.Address));
     }
 
     [Fact]
     public async Task UnreachableRegistryIsMac1001BeforeAnyBuild()
     {
         string unreachable = $"127.0.0.1:{RegistryProcess.FreePort()}";
-        using var sandbox = new Sandbox(_fixture, Project(
+        using var sandbox = new Sandbox(fixture, Project(
             "team/unreachable",
             unreachable,
             "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>",
-            sdkVersion: _fixture.PackageVersion));
+            sdkVersion: fixture.PackageVersion));
 
         ProcessResult result = AssertFailed(await sandbox.PublishAsync());
 
@@ -259,14 +257,14 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
     [Fact]
     public async Task RegistryWithAuthRefusesWithoutCredentialsAndAcceptsDockerConfig()
     {
-        string registry = _fixture.AuthRegistry.Address;
+        string registry = fixture.AuthRegistry.Address;
         string repository = "team/private";
-        using var sandbox = new Sandbox(_fixture, Project(
+        using var sandbox = new Sandbox(fixture, Project(
             repository,
             registry,
             "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><ContainerImageTags>1.0</ContainerImageTags>",
             """<ContainerIndexAnnotation Include="com.example.private" Value="yes" />""",
-            _fixture.PackageVersion));
+            fixture.PackageVersion));
         string dockerConfig = Path.Combine(sandbox.Folder, ".docker");
         Directory.CreateDirectory(dockerConfig);
         string wrong = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestCredentials.User}:Wr0ng-secret"));

@@ -11,23 +11,20 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public partial class QuietOutputTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     [Fact]
     public async Task ADefaultVerbosityPublishShowsOneLinePerRidAndTheIndex()
     {
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
-            {_fixture.Publishing("team/quiet", "1.0;latest")}
+            {fixture.Publishing("team/quiet", "1.0;latest")}
             """));
         string[] publish = ["publish", sandbox.ProjectPath, "-t:PublishMultiArch", "-nologo", "-tl:off"];
 
         ProcessResult first = await sandbox.DotnetAsync(publish);
-        _output.WriteLine(first.Combined);
+        output.WriteLine(first.Combined);
         Assert.True(first.ExitCode == 0, first.Combined);
         ProcessResult again = await sandbox.DotnetAsync(publish);
-        _output.WriteLine(again.Combined);
+        output.WriteLine(again.Combined);
         Assert.True(again.ExitCode == 0, again.Combined);
 
         foreach ((ProcessResult result, string outcome) in new[] { (first, @"built in \d+\.\d s"), (again, "up to date") })
@@ -38,7 +35,7 @@ public partial class QuietOutputTests(PublishFixture fixture, ITestOutputHelper 
                 Assert.Single(lines, l => Regex.IsMatch(l, $"^{rid}: {outcome}, image sha256:[0-9a-f]{{64}}$"));
             }
 
-            Assert.Single(lines, l => Regex.IsMatch(l, $"^app -> {Regex.Escape(_fixture.Registry.Address)}/team/quiet@sha256:[0-9a-f]{{64}} \\(1\\.0, latest\\)$"));
+            Assert.Single(lines, l => Regex.IsMatch(l, $"^app -> {Regex.Escape(fixture.Registry.Address)}/team/quiet@sha256:[0-9a-f]{{64}} \\(1\\.0, latest\\)$"));
             foreach (string noise in new[] { "Building image", "Pushed image", "local archive", "compiled once", "pushed linux/", "is there already", "Wrote image index" })
             {
                 Assert.DoesNotContain(noise, result.StandardOutput, StringComparison.Ordinal);

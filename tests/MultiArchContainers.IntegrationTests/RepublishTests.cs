@@ -7,16 +7,13 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class RepublishTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     private static bool Writes(ProxiedRequest request) => request.Method is "PUT" or "POST" or "PATCH" or "DELETE";
 
     [Fact]
     public async Task AnUnchangedRepublishReusesEveryImageAndWritesNothing()
     {
-        await using LimitingProxy registry = LimitingProxy.Start(_fixture.Registry);
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        await using LimitingProxy registry = LimitingProxy.Start(fixture.Registry);
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry.Address}</ContainerRegistry>
@@ -27,13 +24,13 @@ public class RepublishTests(PublishFixture fixture, ITestOutputHelper output)
         sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
 
         ProcessResult first = await sandbox.PublishAsync();
-        _output.WriteLine(first.Combined);
+        output.WriteLine(first.Combined);
         Assert.True(first.ExitCode == 0, first.Combined);
-        string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/republished:1.0");
+        string raw = await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/team/republished:1.0");
 
         int before = registry.Requests.Count;
         ProcessResult again = await sandbox.PublishAsync();
-        _output.WriteLine(again.Combined);
+        output.WriteLine(again.Combined);
         Assert.True(again.ExitCode == 0, again.Combined);
         IReadOnlyList<ProxiedRequest> second = registry.Requests.Skip(before).ToList();
 
@@ -42,7 +39,7 @@ public class RepublishTests(PublishFixture fixture, ITestOutputHelper output)
         Assert.DoesNotContain("/linux-x64/publish/", again.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("Building image", again.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(second, Writes);
-        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/republished:1.0"));
+        Assert.Equal(raw, await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/team/republished:1.0"));
 
         // Each image is confirmed from the record of its last push, with one HEAD in the whole publish: the index
         // publish does not ask again for what the push stage has just confirmed.
@@ -55,33 +52,33 @@ public class RepublishTests(PublishFixture fixture, ITestOutputHelper output)
         File.AppendAllText(Path.Combine(sandbox.Folder, "Program.cs"), "\n// changed\nclass Changed { }\n");
         before = registry.Requests.Count;
         ProcessResult changed = await sandbox.PublishAsync();
-        _output.WriteLine(changed.Combined);
+        output.WriteLine(changed.Combined);
         Assert.True(changed.ExitCode == 0, changed.Combined);
 
         Assert.DoesNotContain("up to date", changed.StandardOutput, StringComparison.Ordinal);
         Assert.Contains(registry.Requests.Skip(before), Writes);
-        Assert.NotEqual(raw, await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/republished:1.0"));
+        Assert.NotEqual(raw, await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/team/republished:1.0"));
     }
 
     [Fact]
     public async Task APerRidBuildIsSkippedOnlyWhileNothingItIsBuiltFromChanged()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         const string BaseRepository = "dotnet/runtime-republish";
         await BaseImageSeeder.SeedAsync(registry, BaseRepository, PublishFixture.BaseTag);
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry}</ContainerRegistry>
             <ContainerRepository>team/skipped</ContainerRepository>
             <ContainerBaseImage>{registry}/{BaseRepository}:{PublishFixture.BaseTag}</ContainerBaseImage>
-            """).Replace($"<ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>", string.Empty, StringComparison.Ordinal));
+            """).Replace($"<ContainerBaseImage>{fixture.BaseImage}</ContainerBaseImage>", string.Empty, StringComparison.Ordinal));
         sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
 
         async Task<ProcessResult> PublishAsync(params string[] arguments)
         {
             ProcessResult result = await sandbox.PublishAsync(arguments);
-            _output.WriteLine(result.Combined);
+            output.WriteLine(result.Combined);
             Assert.True(result.ExitCode == 0, result.Combined);
             return result;
         }

@@ -9,12 +9,9 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class RidListTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
-    private Sandbox NewSandbox(string repository) => new(_fixture, _fixture.Project(
+    private Sandbox NewSandbox(string repository) => new(fixture, fixture.Project(
         $"""
-        <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
+        <ContainerRegistry>{fixture.Registry.Address}</ContainerRegistry>
         <ContainerRepository>{repository}</ContainerRepository>
         <ContainerImageTags>1.0</ContainerImageTags>
         """));
@@ -32,10 +29,10 @@ public class RidListTests(PublishFixture fixture, ITestOutputHelper output)
         }
 
         ProcessResult result = await sandbox.PublishAsync(argument is null ? [] : [argument]);
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
 
         Assert.True(result.ExitCode == 0, result.Combined);
-        using var index = JsonDocument.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/team/rids-{name}:1.0"));
+        using var index = JsonDocument.Parse(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/team/rids-{name}:1.0"));
         Assert.Equal(
             ["amd64", "arm64"],
             index.RootElement.GetProperty("manifests").EnumerateArray()

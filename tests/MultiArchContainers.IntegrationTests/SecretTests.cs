@@ -11,18 +11,16 @@ namespace MultiArchContainers.IntegrationTests;
 public class SecretTests(PublishFixture fixture, ITestOutputHelper output)
 {
     private const string Canary = TestCredentials.Password;
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
 
     private static string Encoded => Convert.ToBase64String(Encoding.UTF8.GetBytes(TestCredentials.Pair));
 
     private string Project(string baseImage, string extraProperties) => $"""
         <Project Sdk="Microsoft.NET.Sdk">
-          <Sdk Name="MultiArchContainers.Sdk" Version="{_fixture.PackageVersion}" />
+          <Sdk Name="MultiArchContainers.Sdk" Version="{fixture.PackageVersion}" />
           <PropertyGroup>
             <OutputType>Exe</OutputType>
             <TargetFramework>net10.0</TargetFramework>
-            <ContainerRegistry>{_fixture.AuthRegistry.Address}</ContainerRegistry>
+            <ContainerRegistry>{fixture.AuthRegistry.Address}</ContainerRegistry>
             <ContainerRepository>secret/app</ContainerRepository>
             <ContainerBaseImage>{baseImage}</ContainerBaseImage>
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
@@ -35,7 +33,7 @@ public class SecretTests(PublishFixture fixture, ITestOutputHelper output)
 
     private ProcessResult Succeeded(ProcessResult result)
     {
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, $"dotnet publish failed ({result.ExitCode}):\n{result.Combined}");
         return result;
     }
@@ -49,12 +47,12 @@ public class SecretTests(PublishFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task ASecretInDockerConfigReachesOnlyItsRegistryAtEveryVerbosityAndInTheBinaryLog()
     {
-        await using LimitingProxy baseRegistry = LimitingProxy.Start(_fixture.Registry);
-        using var sandbox = new Sandbox(_fixture, Project($"{baseRegistry.Address}/{PublishFixture.BaseRepository}:{PublishFixture.BaseTag}", string.Empty));
+        await using LimitingProxy baseRegistry = LimitingProxy.Start(fixture.Registry);
+        using var sandbox = new Sandbox(fixture, Project($"{baseRegistry.Address}/{PublishFixture.BaseRepository}:{PublishFixture.BaseTag}", string.Empty));
         string dockerConfig = Directory.CreateDirectory(Path.Combine(sandbox.Folder, ".docker")).FullName;
         File.WriteAllText(Path.Combine(dockerConfig, "config.json"), new JsonObject
         {
-            ["auths"] = new JsonObject { [_fixture.AuthRegistry.Address] = new JsonObject { ["auth"] = Encoded } },
+            ["auths"] = new JsonObject { [fixture.AuthRegistry.Address] = new JsonObject { ["auth"] = Encoded } },
         }.ToJsonString());
         string binlog = Path.Combine(sandbox.Folder, "build.binlog");
 
@@ -71,14 +69,14 @@ public class SecretTests(PublishFixture fixture, ITestOutputHelper output)
         AssertNoCanary("the metadata file", File.ReadAllBytes(Path.Combine(sandbox.Folder, "out", "metadata.json")));
         Assert.NotEmpty(baseRegistry.Requests);
         Assert.All(baseRegistry.Requests, r => Assert.Null(r.Authorization));
-        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{_fixture.AuthRegistry.Address}/secret/app", TestCredentials.Pair));
+        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{fixture.AuthRegistry.Address}/secret/app", TestCredentials.Pair));
     }
 
     [Fact]
     public async Task ASecretInTheEnvironmentReachesOnlyItsRegistryAndNoArchive()
     {
-        await using LimitingProxy baseRegistry = LimitingProxy.Start(_fixture.Registry);
-        using var sandbox = new Sandbox(_fixture, Project($"{baseRegistry.Address}/{PublishFixture.BaseRepository}:{PublishFixture.BaseTag}", string.Empty));
+        await using LimitingProxy baseRegistry = LimitingProxy.Start(fixture.Registry);
+        using var sandbox = new Sandbox(fixture, Project($"{baseRegistry.Address}/{PublishFixture.BaseRepository}:{PublishFixture.BaseTag}", string.Empty));
         sandbox.Environment["DOTNET_CONTAINER_REGISTRY_UNAME"] = TestCredentials.User;
         sandbox.Environment["DOTNET_CONTAINER_REGISTRY_PWORD"] = Canary;
 
@@ -91,6 +89,6 @@ public class SecretTests(PublishFixture fixture, ITestOutputHelper output)
         AssertNoCanary("the metadata file", File.ReadAllBytes(Path.Combine(sandbox.Folder, "out", "metadata.json")));
         AssertNoCanary("the archive", File.ReadAllBytes(Path.Combine(sandbox.Folder, "out", "image.tar")));
         Assert.All(baseRegistry.Requests, r => Assert.Null(r.Authorization));
-        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{_fixture.AuthRegistry.Address}/secret/app", TestCredentials.Pair));
+        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{fixture.AuthRegistry.Address}/secret/app", TestCredentials.Pair));
     }
 }

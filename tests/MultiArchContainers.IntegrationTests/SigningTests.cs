@@ -10,9 +10,6 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class SigningTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     private static async Task OpensslAsync(string folder, params string[] arguments)
     {
         ProcessResult result = await ProcessRunner.RunAsync("openssl", arguments, folder, timeout: TimeSpan.FromMinutes(1));
@@ -24,9 +21,9 @@ public class SigningTests(PublishFixture fixture, ITestOutputHelper output)
     {
         string repository = "team/signed-" + Guid.NewGuid().ToString("N")[..6];
         string keys = Directory.CreateTempSubdirectory("mac-keys-").FullName;
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
-            {_fixture.Publishing(repository)}
+            {fixture.Publishing(repository)}
             <ContainerSigningKey>{keys}/key.pem</ContainerSigningKey>
             """));
         try
@@ -37,13 +34,13 @@ public class SigningTests(PublishFixture fixture, ITestOutputHelper output)
             sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
 
             ProcessResult first = await sandbox.PublishAsync();
-            _output.WriteLine(first.Combined);
+            output.WriteLine(first.Combined);
             Assert.True(first.ExitCode == 0, first.Combined);
             Assert.DoesNotContain("s3cret-pass", first.Combined, StringComparison.Ordinal);
             ProcessResult again = await sandbox.PublishAsync();
             Assert.True(again.ExitCode == 0, again.Combined);
 
-            string reference = $"{_fixture.Registry.Address}/{repository}";
+            string reference = $"{fixture.Registry.Address}/{repository}";
             string raw = await Skopeo.InspectRawAsync($"{reference}:1.0");
             JsonNode index = JsonNode.Parse(raw)!;
             string indexDigest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
@@ -97,10 +94,10 @@ public class SigningTests(PublishFixture fixture, ITestOutputHelper output)
     [InlineData("missing", "cannot be read")]
     public async Task AKeyThatCannotSignIsMac2031BeforeAnyBuild(string kind, string reason)
     {
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
+            <ContainerRegistry>{fixture.Registry.Address}</ContainerRegistry>
             <ContainerRepository>team/badkey</ContainerRepository>
             <ContainerSigningKey>signing/key.pem</ContainerSigningKey>
             """));
@@ -125,7 +122,7 @@ public class SigningTests(PublishFixture fixture, ITestOutputHelper output)
         }
 
         ProcessResult result = await sandbox.PublishAsync();
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error MAC2031", result.StandardOutput, StringComparison.Ordinal);

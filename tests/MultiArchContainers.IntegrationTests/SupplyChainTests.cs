@@ -8,13 +8,10 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     private async Task<ProcessResult> RunAsync(Sandbox sandbox, params string[] arguments)
     {
         ProcessResult result = await sandbox.DotnetAsync(arguments);
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         Assert.True(result.ExitCode == 0, result.Combined);
         return result;
     }
@@ -36,9 +33,9 @@ public class SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
             </Project>
             """);
         File.WriteAllText(Path.Combine(folder, "Greeting.cs"), "namespace Acme; public static class Greeting { public const string Text = \"hello\"; }\n");
-        if (!File.Exists(Path.Combine(_fixture.Feed, "acme.greeting.1.2.3.nupkg")) && !File.Exists(Path.Combine(_fixture.Feed, "Acme.Greeting.1.2.3.nupkg")))
+        if (!File.Exists(Path.Combine(fixture.Feed, "acme.greeting.1.2.3.nupkg")) && !File.Exists(Path.Combine(fixture.Feed, "Acme.Greeting.1.2.3.nupkg")))
         {
-            await RunAsync(sandbox, "pack", Path.Combine(folder, "Acme.Greeting.csproj"), "-nologo", "-o", _fixture.Feed);
+            await RunAsync(sandbox, "pack", Path.Combine(folder, "Acme.Greeting.csproj"), "-nologo", "-o", fixture.Feed);
         }
 
         Directory.Delete(folder, recursive: true);
@@ -74,10 +71,10 @@ public class SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task EveryImageGetsOneAttestationThatSurvivesAMergeAndTwoCleanPublishesGiveOneDigest()
     {
-        string registry = _fixture.Registry.Address;
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        string registry = fixture.Registry.Address;
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
-            {_fixture.Publishing("team/attested")}
+            {fixture.Publishing("team/attested")}
             <ContainerSbom>true</ContainerSbom>
             <ContainerProvenance>true</ContainerProvenance>
             """,
@@ -119,14 +116,14 @@ public class SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
             Assert.Equal("pkg:nuget/Acme.Greeting@1.2.3", dependency["externalRefs"]![0]!["referenceLocator"]!.GetValue<string>());
             Assert.Equal("SHA512", dependency["checksums"]![0]!["algorithm"]!.GetValue<string>());
             Assert.Contains(sbom["files"]!.AsArray(), f => f!["fileName"]!.GetValue<string>() == "/app/app.dll");
-            Assert.Contains(sbom["packages"]!.AsArray(), p => p!["SPDXID"]!.GetValue<string>() == "SPDXRef-BaseImage" && p["name"]!.GetValue<string>() == _fixture.BaseImage);
+            Assert.Contains(sbom["packages"]!.AsArray(), p => p!["SPDXID"]!.GetValue<string>() == "SPDXRef-BaseImage" && p["name"]!.GetValue<string>() == fixture.BaseImage);
 
             JsonNode provenance = statements[1]["predicate"]!;
             JsonArray dependencies = provenance["buildDefinition"]!["resolvedDependencies"]!.AsArray();
             Assert.Contains(dependencies, d => d!["digest"]?["gitCommit"]?.GetValue<string>() == commit);
             Assert.Contains(dependencies, d => d!["uri"]!.GetValue<string>() == $"git+https://example.com/team/app.git@{commit}");
             Assert.All(statements, s => Assert.DoesNotContain(Canary, s.ToJsonString(), StringComparison.Ordinal));
-            Assert.Contains(dependencies, d => d!["uri"]!.GetValue<string>() == $"oci://{_fixture.BaseImage}" && d["digest"]!["sha256"] is not null);
+            Assert.Contains(dependencies, d => d!["uri"]!.GetValue<string>() == $"oci://{fixture.BaseImage}" && d["digest"]!["sha256"] is not null);
             Assert.Contains(dependencies, d => d!["uri"]!.GetValue<string>() == "pkg:nuget/Acme.Greeting@1.2.3");
             Assert.Equal("app.csproj", provenance["buildDefinition"]!["externalParameters"]!["project"]!.GetValue<string>());
         }
@@ -153,8 +150,8 @@ public class SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task PublishPlatformImagePushesTheAttestationBesideTheImageAndItsMetadataFileNamesBoth()
     {
-        string registry = _fixture.Registry.Address;
-        using var sandbox = new Sandbox(_fixture, _fixture.Project($"<ContainerRegistry>{registry}</ContainerRegistry><ContainerProvenance>true</ContainerProvenance>"));
+        string registry = fixture.Registry.Address;
+        using var sandbox = new Sandbox(fixture, fixture.Project($"<ContainerRegistry>{registry}</ContainerRegistry><ContainerProvenance>true</ContainerProvenance>"));
         string metadata = Path.Combine(sandbox.Folder, "x64.json");
         await RunAsync(sandbox, "publish", sandbox.ProjectPath, "-t:PublishPlatformImage", "-nologo", "-p:ContainerRuntimeIdentifier=linux-x64",
             "-p:ContainerRepository=team/platform-attested", $"-p:ContainerMetadataFile={metadata}");

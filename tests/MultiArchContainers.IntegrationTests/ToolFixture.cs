@@ -40,9 +40,18 @@ public sealed class ToolFixture : IAsyncLifetime
         Sources = await BaseImageSeeder.SeedPlatformsAsync(Registry.Address, "fanout/app");
     }
 
-    /// <summary>Runs the installed command with standard error redirected (no progress line), never through a shell.</summary>
-    public Task<ProcessResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
-        ProcessRunner.RunAsync(Command, arguments, workingDirectory: Root, environment: environment, timeout: TimeSpan.FromMinutes(2));
+    /// <summary>
+    /// Runs the installed command with standard error redirected (no progress line), never through a shell, and writes
+    /// the command line, exit code and output to the test's log.
+    /// </summary>
+    public async Task<ProcessResult> RunAsync(
+        ITestOutputHelper output, IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
+    {
+        ProcessResult result = await ProcessRunner.RunAsync(
+            Command, arguments, workingDirectory: Root, environment: environment, timeout: TimeSpan.FromMinutes(2));
+        output.WriteLine($"multiarch {string.Join(' ', arguments)}\nexit {result.ExitCode}\n{result.Combined}");
+        return result;
+    }
 
     public async Task DisposeAsync()
     {

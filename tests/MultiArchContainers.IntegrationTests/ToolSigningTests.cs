@@ -5,30 +5,16 @@ namespace MultiArchContainers.IntegrationTests;
 /// says what is signed and exits 0 only when all are: a merge into another repository stays verifiable, an unsigned
 /// index, a wrong key and a tampered signature are refused, and two signings leave one signature each.
 /// </summary>
-public class ToolSigningTests : IClassFixture<ToolFixture>
+public class ToolSigningTests(ToolFixture fixture, ITestOutputHelper output) : IClassFixture<ToolFixture>
 {
-    private readonly ToolFixture _fixture;
-    private readonly ITestOutputHelper _output;
+    private string Registry => fixture.Registry.Address;
 
-    public ToolSigningTests(ToolFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
-
-    private string Registry => _fixture.Registry.Address;
-
-    private async Task<ProcessResult> RunAsync(params string[] arguments)
-    {
-        ProcessResult result = await _fixture.RunAsync(arguments);
-        _output.WriteLine($"multiarch {string.Join(' ', arguments)}\nexit {result.ExitCode}\n{result.Combined}");
-        return result;
-    }
+    private Task<ProcessResult> RunAsync(params string[] arguments) => fixture.RunAsync(output, null, arguments);
 
     private async Task<(string Key, string Public)> KeyAsync(string name)
     {
-        string key = Path.Combine(_fixture.Root, name + ".pem");
-        string pub = Path.Combine(_fixture.Root, name + ".pub");
+        string key = Path.Combine(fixture.Root, name + ".pem");
+        string pub = Path.Combine(fixture.Root, name + ".pub");
         Assert.Equal(0, (await ProcessRunner.RunAsync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key])).ExitCode);
         Assert.Equal(0, (await ProcessRunner.RunAsync("openssl", ["pkey", "-in", key, "-pubout", "-out", pub])).ExitCode);
         return (key, pub);
@@ -39,7 +25,7 @@ public class ToolSigningTests : IClassFixture<ToolFixture>
     {
         (string key, string pub) = await KeyAsync("team");
         (_, string otherPub) = await KeyAsync("other");
-        string[] sources = [.. _fixture.Sources.Take(2)];
+        string[] sources = [.. fixture.Sources.Take(2)];
 
         ProcessResult merged = await RunAsync(["merge", "-t", $"{Registry}/signed/app:1.0", "--sign-key", key, .. sources]);
         Assert.True(merged.ExitCode == 0, merged.Combined);
@@ -95,10 +81,10 @@ public class ToolSigningTests : IClassFixture<ToolFixture>
     [Fact]
     public async Task AKeyThatCannotSignFailsTheMergeBeforeAnythingIsPushed()
     {
-        string bad = Path.Combine(_fixture.Root, "bad.pem");
+        string bad = Path.Combine(fixture.Root, "bad.pem");
         File.WriteAllText(bad, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
 
-        ProcessResult result = await RunAsync(["merge", "-t", $"{Registry}/signed/never:1.0", "--sign-key", bad, .. _fixture.Sources.Take(1)]);
+        ProcessResult result = await RunAsync(["merge", "-t", $"{Registry}/signed/never:1.0", "--sign-key", bad, .. fixture.Sources.Take(1)]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("error MAC2031", result.StandardError, StringComparison.Ordinal);
@@ -114,12 +100,12 @@ public class ToolSigningTests : IClassFixture<ToolFixture>
     public async Task AnOciSubjectAnswerAloneIsNotTakenAsAWorkingReferrersApi()
     {
         (string key, string pub) = await KeyAsync("subject");
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.RewriteHead((method, path, head) => method == "PUT" && path.Contains("/manifests/sha256:", StringComparison.Ordinal)
             ? head + "\r\nOCI-Subject: sha256:" + new string('0', 64)
             : head);
 
-        ProcessResult merged = await RunAsync(["merge", "-t", $"{proxy.Address}/signed/subject:1.0", "--sign-key", key, .. _fixture.Sources.Take(1)]);
+        ProcessResult merged = await RunAsync(["merge", "-t", $"{proxy.Address}/signed/subject:1.0", "--sign-key", key, .. fixture.Sources.Take(1)]);
 
         Assert.True(merged.ExitCode == 0, merged.Combined);
         string digest = merged.StandardOutput.Trim();

@@ -3,31 +3,15 @@ using System.Security.Cryptography;
 namespace MultiArchContainers.IntegrationTests;
 
 /// <summary>The <c>multiarch</c> command, installed from its package, against a real registry, read back with skopeo.</summary>
-public class ToolTests : IClassFixture<ToolFixture>
+public class ToolTests(ToolFixture fixture, ITestOutputHelper output) : IClassFixture<ToolFixture>
 {
     private const string Description = "Eight platforms: one index; ü & 'quotes' \\ \"all\" kept";
 
-    private readonly ToolFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public ToolTests(ToolFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
-
-    private string Registry => _fixture.Registry.Address;
+    private string Registry => fixture.Registry.Address;
 
     private static IEnumerable<string> EightPlatformNames => BaseImageSeeder.EightPlatforms.Select(p => p.ToString());
 
-    private Task<ProcessResult> RunAsync(params string[] arguments) => RunWithAsync(null, arguments);
-
-    private async Task<ProcessResult> RunWithAsync(IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
-    {
-        ProcessResult result = await _fixture.RunAsync(arguments, environment);
-        _output.WriteLine($"multiarch {string.Join(' ', arguments)}\nexit {result.ExitCode}\n{result.Combined}");
-        return result;
-    }
+    private Task<ProcessResult> RunAsync(params string[] arguments) => fixture.RunAsync(output, null, arguments);
 
     private static string Sha256(string text) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
@@ -36,7 +20,7 @@ public class ToolTests : IClassFixture<ToolFixture>
     {
         ProcessResult result = await RunAsync(["merge", "-t", $"{Registry}/tool/eight:1.0", "-t", $"{Registry}/tool/eight:latest",
             "--annotation", $"index:org.opencontainers.image.description={Description}",
-            "--annotation", "manifest-descriptor[linux/arm64/v8]:com.example.note=arm", .. _fixture.Sources]);
+            "--annotation", "manifest-descriptor[linux/arm64/v8]:com.example.note=arm", .. fixture.Sources]);
         Assert.True(result.ExitCode == 0, result.Combined);
         Assert.DoesNotContain("error", result.StandardError, StringComparison.OrdinalIgnoreCase);
 
@@ -59,7 +43,7 @@ public class ToolTests : IClassFixture<ToolFixture>
     [Fact]
     public async Task InspectListsThePlatformsAsATableAsJsonAndRaw()
     {
-        ProcessResult merged = await RunAsync(["merge", "-t", $"{Registry}/tool/inspected:1.0", "--annotation", "com.example.kind=inspected", .. _fixture.Sources]);
+        ProcessResult merged = await RunAsync(["merge", "-t", $"{Registry}/tool/inspected:1.0", "--annotation", "com.example.kind=inspected", .. fixture.Sources]);
         Assert.True(merged.ExitCode == 0, merged.Combined);
         string raw = await Skopeo.InspectRawAsync($"{Registry}/tool/inspected:1.0");
 
@@ -81,13 +65,13 @@ public class ToolTests : IClassFixture<ToolFixture>
         Assert.Empty(report["attestations"]!.AsArray());
 
         // --raw writes the stored bytes and nothing else; a file keeps them exactly (a line reader would not).
-        string rawFile = Path.Combine(_fixture.Root, "raw.json");
-        ProcessResult rawOutput = await ProcessRunner.RunAsync("bash", ["-c", "\"$0\" inspect --raw \"$1\" > \"$2\"", _fixture.Command, $"{Registry}/tool/inspected:1.0", rawFile]);
+        string rawFile = Path.Combine(fixture.Root, "raw.json");
+        ProcessResult rawOutput = await ProcessRunner.RunAsync("bash", ["-c", "\"$0\" inspect --raw \"$1\" > \"$2\"", fixture.Command, $"{Registry}/tool/inspected:1.0", rawFile]);
         Assert.True(rawOutput.ExitCode == 0, rawOutput.Combined);
         Assert.Equal(Encoding.UTF8.GetBytes(raw), File.ReadAllBytes(rawFile));
 
         // A single image: its platform comes from its config.
-        ProcessResult image = await RunAsync("inspect", _fixture.Sources[1], "--format", "json");
+        ProcessResult image = await RunAsync("inspect", fixture.Sources[1], "--format", "json");
         Assert.True(image.ExitCode == 0, image.Combined);
         Assert.Equal("linux/arm64/v8", JsonNode.Parse(image.StandardOutput)!["platform"]!.GetValue<string>());
 
@@ -101,25 +85,25 @@ public class ToolTests : IClassFixture<ToolFixture>
     [Fact]
     public async Task FailuresExitNonZeroWithTheirCodesOnStandardErrorAndPushNothing()
     {
-        ProcessResult usage = await RunAsync("merge", _fixture.Sources[0]);
+        ProcessResult usage = await RunAsync("merge", fixture.Sources[0]);
         Assert.Equal(2, usage.ExitCode);
         Assert.Contains("error MAC2025:", usage.StandardError, StringComparison.Ordinal);
         Assert.Contains("--tag", usage.StandardError, StringComparison.Ordinal);
         Assert.Empty(usage.StandardOutput);
 
-        ProcessResult twoRepositories = await RunAsync("merge", "-t", $"{Registry}/tool/a:1", "-t", $"{Registry}/tool/b:1", _fixture.Sources[0]);
+        ProcessResult twoRepositories = await RunAsync("merge", "-t", $"{Registry}/tool/a:1", "-t", $"{Registry}/tool/b:1", fixture.Sources[0]);
         Assert.Equal(1, twoRepositories.ExitCode);
         Assert.Contains("error MAC2024:", twoRepositories.StandardError, StringComparison.Ordinal);
 
-        ProcessResult noRegistry = await RunAsync("merge", "-t", "tool/failed:1.0", _fixture.Sources[0]);
+        ProcessResult noRegistry = await RunAsync("merge", "-t", "tool/failed:1.0", fixture.Sources[0]);
         Assert.Equal(1, noRegistry.ExitCode);
         Assert.Contains("error MAC2026:", noRegistry.StandardError, StringComparison.Ordinal);
 
-        ProcessResult badAnnotation = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", "--annotation", "indx[linux/amd64]:com.example.a=b", _fixture.Sources[0]);
+        ProcessResult badAnnotation = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", "--annotation", "indx[linux/amd64]:com.example.a=b", fixture.Sources[0]);
         Assert.Equal(1, badAnnotation.ExitCode);
         Assert.Contains("error MAC2015: The --annotation entry", badAnnotation.StandardError, StringComparison.Ordinal);
 
-        ProcessResult missing = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", _fixture.Sources[0], $"{Registry}/fanout/app:no-such-tag");
+        ProcessResult missing = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", fixture.Sources[0], $"{Registry}/fanout/app:no-such-tag");
         Assert.Equal(1, missing.ExitCode);
         Assert.Matches(@"(?m)^error MAC\d{4}: .*no-such-tag", missing.StandardError);
         Assert.Empty(missing.StandardOutput);
@@ -132,7 +116,7 @@ public class ToolTests : IClassFixture<ToolFixture>
             await client.PutManifestAsync("tool/other", "1", other.Manifest, MediaTypes.OciManifest, CancellationToken.None);
         }
 
-        ProcessResult duplicate = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", _fixture.Sources[0], $"{Registry}/tool/other:1");
+        ProcessResult duplicate = await RunAsync("merge", "-t", $"{Registry}/tool/failed:1.0", fixture.Sources[0], $"{Registry}/tool/other:1");
         Assert.Equal(1, duplicate.ExitCode);
         Assert.Contains("error MAC2020:", duplicate.StandardError, StringComparison.Ordinal);
 
@@ -142,20 +126,20 @@ public class ToolTests : IClassFixture<ToolFixture>
     [Fact]
     public async Task DryRunFilterAppendMetadataFileAndArchiveWorkAsInMergeMultiArch()
     {
-        ProcessResult dryRun = await RunAsync(["merge", "--dry-run", "-t", $"{Registry}/tool/paths:1.0", .. _fixture.Sources]);
+        ProcessResult dryRun = await RunAsync(["merge", "--dry-run", "-t", $"{Registry}/tool/paths:1.0", .. fixture.Sources]);
         Assert.True(dryRun.ExitCode == 0, dryRun.Combined);
         Assert.Equal(8, JsonNode.Parse(dryRun.StandardOutput)!["manifests"]!.AsArray().Count);
         Assert.Empty(await Skopeo.ListTagsAsync($"{Registry}/tool/paths"));
 
         // Two platforms of eight, with a metadata file; then that file is the source of an appending merge.
-        string metadata = Path.Combine(_fixture.Root, "paths.json");
-        ProcessResult filtered = await RunAsync(["merge", "-t", $"{Registry}/tool/paths:1.0", "--platform", "linux/amd64,linux/arm64/v8", "--metadata-file", metadata, .. _fixture.Sources]);
+        string metadata = Path.Combine(fixture.Root, "paths.json");
+        ProcessResult filtered = await RunAsync(["merge", "-t", $"{Registry}/tool/paths:1.0", "--platform", "linux/amd64,linux/arm64/v8", "--metadata-file", metadata, .. fixture.Sources]);
         Assert.True(filtered.ExitCode == 0, filtered.Combined);
         JsonNode written = JsonNode.Parse(File.ReadAllText(metadata))!;
         Assert.Equal(filtered.StandardOutput.Trim(), written["containerimage.digest"]!.GetValue<string>());
         Assert.Equal(["linux/amd64", "linux/arm64/v8"], JsonNode.Parse(await Skopeo.InspectRawAsync($"{Registry}/tool/paths:1.0"))!["manifests"]!.AsArray().Select(PlatformOf));
 
-        ProcessResult appended = await RunAsync("merge", "--append", "-t", $"{Registry}/tool/paths:1.0", _fixture.Sources[3]);
+        ProcessResult appended = await RunAsync("merge", "--append", "-t", $"{Registry}/tool/paths:1.0", fixture.Sources[3]);
         Assert.True(appended.ExitCode == 0, appended.Combined);
         Assert.Equal(["linux/amd64", "linux/arm64/v8", "linux/386"], JsonNode.Parse(await Skopeo.InspectRawAsync($"{Registry}/tool/paths:1.0"))!["manifests"]!.AsArray().Select(PlatformOf));
 
@@ -164,8 +148,8 @@ public class ToolTests : IClassFixture<ToolFixture>
         Assert.Equal(["linux/amd64", "linux/arm64/v8"], JsonNode.Parse(await Skopeo.InspectRawAsync($"{Registry}/tool/copied:2.0"))!["manifests"]!.AsArray().Select(PlatformOf));
 
         // An OCI archive needs no registry in its tag; skopeo reads the same index from it.
-        string archive = Path.Combine(_fixture.Root, "eight.tar");
-        ProcessResult archived = await RunAsync(["merge", "-t", "tool/archived:1.0", "--archive", archive, "--annotation", "com.example.archived=yes", .. _fixture.Sources]);
+        string archive = Path.Combine(fixture.Root, "eight.tar");
+        ProcessResult archived = await RunAsync(["merge", "-t", "tool/archived:1.0", "--archive", archive, "--annotation", "com.example.archived=yes", .. fixture.Sources]);
         Assert.True(archived.ExitCode == 0, archived.Combined);
         ProcessResult inspect = await ProcessRunner.RunAsync("skopeo", ["inspect", "--raw", $"oci-archive:{archive}:1.0"]);
         Assert.True(inspect.ExitCode == 0, inspect.Combined);
@@ -182,29 +166,29 @@ public class ToolTests : IClassFixture<ToolFixture>
     [Fact]
     public async Task PushCredentialsGoOnlyToTheRegistryWrittenToAndNeverIntoTheOutput()
     {
-        string auth = _fixture.AuthRegistry.Address;
+        string auth = fixture.AuthRegistry.Address;
         var pushOnly = new Dictionary<string, string?>
         {
             ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = TestCredentials.User,
             ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = TestCredentials.Password,
-            ["DOCKER_CONFIG"] = _fixture.Root,
+            ["DOCKER_CONFIG"] = fixture.Root,
         };
 
         // Sources from the open registry, the index into the one with auth: the push credentials are used there.
-        ProcessResult merged = await RunWithAsync(pushOnly, ["merge", "-t", $"{auth}/tool/private:1.0", "--annotation", "com.example.auth=basic", .. _fixture.Sources.Take(2)]);
+        ProcessResult merged = await fixture.RunAsync(output, pushOnly, ["merge", "-t", $"{auth}/tool/private:1.0", "--annotation", "com.example.auth=basic", .. fixture.Sources.Take(2)]);
         Assert.True(merged.ExitCode == 0, merged.Combined);
         Assert.DoesNotContain(TestCredentials.Password, merged.Combined, StringComparison.Ordinal);
         JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{auth}/tool/private:1.0", TestCredentials.Pair))!;
         Assert.Equal("basic", index["annotations"]!["com.example.auth"]!.GetValue<string>());
 
         // Reading is a pull: push credentials are not offered for it, as in the MSBuild tasks.
-        ProcessResult refused = await RunWithAsync(pushOnly, "inspect", $"{auth}/tool/private:1.0");
+        ProcessResult refused = await fixture.RunAsync(output, pushOnly, "inspect", $"{auth}/tool/private:1.0");
         Assert.Equal(1, refused.ExitCode);
         Assert.Matches(@"(?m)^error MAC1002: ", refused.StandardError);
         Assert.DoesNotContain(TestCredentials.Password, refused.Combined, StringComparison.Ordinal);
 
-        ProcessResult read = await RunWithAsync(
-            new Dictionary<string, string?> { ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = TestCredentials.User, ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = TestCredentials.Password, ["DOCKER_CONFIG"] = _fixture.Root },
+        ProcessResult read = await fixture.RunAsync(output,
+            new Dictionary<string, string?> { ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = TestCredentials.User, ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = TestCredentials.Password, ["DOCKER_CONFIG"] = fixture.Root },
             "inspect", $"{auth}/tool/private:1.0");
         Assert.True(read.ExitCode == 0, read.Combined);
         Assert.Contains("com.example.auth: basic", read.StandardOutput, StringComparison.Ordinal);
@@ -281,24 +265,24 @@ public class ToolTests : IClassFixture<ToolFixture>
             await client.PutManifestAsync("tool/large", "1", large.Manifest, MediaTypes.OciManifest, CancellationToken.None);
         }
 
-        string auth = _fixture.AuthRegistry.Address;
+        string auth = fixture.AuthRegistry.Address;
         var credentials = new Dictionary<string, string?>
         {
             ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = TestCredentials.User,
             ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = TestCredentials.Password,
-            ["DOCKER_CONFIG"] = _fixture.Root,
+            ["DOCKER_CONFIG"] = fixture.Root,
         };
 
         // Through a pseudo-terminal (script), as on a developer's terminal: one progress line for the large layer.
-        string command = $"{_fixture.Command} merge -t {auth}/tool/large:terminal {Registry}/tool/large:1";
-        ProcessResult terminal = await ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], _fixture.Root, credentials);
-        _output.WriteLine(terminal.Combined);
+        string command = $"{fixture.Command} merge -t {auth}/tool/large:terminal {Registry}/tool/large:1";
+        ProcessResult terminal = await ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], fixture.Root, credentials);
+        output.WriteLine(terminal.Combined);
         Assert.True(terminal.ExitCode == 0, terminal.Combined);
         // (The line reader here splits at the carriage return that rewrites the line.)
         Assert.Matches(@"(?m)^copying tool/large@sha256:[0-9a-f]{12}: [0-9.]+ of [0-9.]+ MiB", terminal.StandardOutput);
 
         // Redirected, as in CI: no progress line at all.
-        ProcessResult log = await RunWithAsync(credentials, "merge", "-t", $"{auth}/tool/large:log", $"{Registry}/tool/large:1");
+        ProcessResult log = await fixture.RunAsync(output, credentials, "merge", "-t", $"{auth}/tool/large:log", $"{Registry}/tool/large:1");
         Assert.True(log.ExitCode == 0, log.Combined);
         Assert.DoesNotContain("copying", log.Combined, StringComparison.Ordinal);
         Assert.Equal(

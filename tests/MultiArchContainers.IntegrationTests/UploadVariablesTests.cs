@@ -8,17 +8,14 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class UploadVariablesTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
-
     [Theory]
     [InlineData("DOTNET_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD", "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES")]
     [InlineData("SDK_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD", "SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES")]
     public async Task TheSdksChunkingVariablesGetAnImagePastARegistryThatRefusesLargeBodies(string force, string size)
     {
-        await using LimitingProxy registry = LimitingProxy.Start(_fixture.Registry, maxBodyLength: 16 * 1024);
+        await using LimitingProxy registry = LimitingProxy.Start(fixture.Registry, maxBodyLength: 16 * 1024);
         string repository = "team/chunked-" + force.Split('_')[0].ToLowerInvariant();
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry.Address}</ContainerRegistry>
@@ -29,7 +26,7 @@ public class UploadVariablesTests(PublishFixture fixture, ITestOutputHelper outp
         sandbox.Environment[size] = "16384";
 
         ProcessResult result = await sandbox.PublishAsync();
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
 
         Assert.True(result.ExitCode == 0, result.Combined);
         Assert.DoesNotContain(registry.Requests, r => r.Status == 413);
@@ -37,7 +34,7 @@ public class UploadVariablesTests(PublishFixture fixture, ITestOutputHelper outp
         Assert.NotEmpty(patches);
         Assert.All(patches, p => Assert.InRange(p.ContentLength, 1, 16 * 1024));
         Assert.Contains(patches, p => p.ContentLength == 16 * 1024);
-        using var index = System.Text.Json.JsonDocument.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:1.0"));
+        using var index = System.Text.Json.JsonDocument.Parse(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/{repository}:1.0"));
         Assert.Equal(2, index.RootElement.GetProperty("manifests").EnumerateArray().Count(m => m.GetProperty("platform").GetProperty("os").GetString() == "linux"));
 
         // The warning shows once in the build (MSBuild repeats warnings in its summary after "Build succeeded").

@@ -12,26 +12,24 @@ namespace MultiArchContainers.IntegrationTests;
 public class WindowsPlatformTests(PublishFixture fixture, ITestOutputHelper output)
 {
     private const string OsVersion = "10.0.20348.2700";
-    private readonly PublishFixture _fixture = fixture;
-    private readonly ITestOutputHelper _output = output;
 
     [Fact]
     public async Task LinuxAndWindowsImagesShareOneIndexWithTheWindowsOsVersion()
     {
         Platform windows = new() { Os = "windows", Architecture = "amd64", OsVersion = OsVersion };
-        await BaseImageSeeder.SeedAsync(_fixture.Registry.Address, "base/mixed", "10.0", [BaseImageSeeder.DefaultPlatforms[0], windows]);
-        string reference = $"{_fixture.Registry.Address}/team/mixed";
-        using var sandbox = new Sandbox(_fixture, _fixture.Project(
+        await BaseImageSeeder.SeedAsync(fixture.Registry.Address, "base/mixed", "10.0", [BaseImageSeeder.DefaultPlatforms[0], windows]);
+        string reference = $"{fixture.Registry.Address}/team/mixed";
+        using var sandbox = new Sandbox(fixture, fixture.Project(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;win-x64</ContainerRuntimeIdentifiers>
-            <ContainerBaseImage>{_fixture.Registry.Address}/base/mixed:10.0</ContainerBaseImage>
-            <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
+            <ContainerBaseImage>{fixture.Registry.Address}/base/mixed:10.0</ContainerBaseImage>
+            <ContainerRegistry>{fixture.Registry.Address}</ContainerRegistry>
             <ContainerRepository>team/mixed</ContainerRepository>
             <ContainerImageTags>1.0</ContainerImageTags>
             """));
 
         ProcessResult result = await sandbox.PublishAsync();
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
 
         Assert.True(result.ExitCode == 0, result.Combined);
         JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{reference}:1.0"))!;

@@ -8,12 +8,8 @@ namespace MultiArchContainers.Oci.Tests;
 /// gateway in front of a registry does. What landed is read back with skopeo.
 /// </summary>
 [Collection(RegistryCollection.Name)]
-public class ChunkedUploadTests
+public class ChunkedUploadTests(RegistryFixture fixture)
 {
-    private readonly RegistryFixture _fixture;
-
-    public ChunkedUploadTests(RegistryFixture fixture) => _fixture = fixture;
-
     private static Func<string, string?> Environment(string? force, string? size) => name => name switch
     {
         "DOTNET_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD" => force,
@@ -42,7 +38,7 @@ public class ChunkedUploadTests
         string folder = Directory.CreateTempSubdirectory("mac-chunked-").FullName;
         try
         {
-            await Skopeo.CopyToLayoutAsync($"{_fixture.Registry.Address}/{repository}:{tag}", Path.Combine(folder, "layout"), tag);
+            await Skopeo.CopyToLayoutAsync($"{fixture.Registry.Address}/{repository}:{tag}", Path.Combine(folder, "layout"), tag);
             return await File.ReadAllBytesAsync(Path.Combine(folder, "layout", "blobs", "sha256", Digest.Sha256(layer).Encoded));
         }
         finally
@@ -54,7 +50,7 @@ public class ChunkedUploadTests
     [Fact]
     public async Task ForcedChunkingSendsNoRequestAboveTheChunkSize()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: 1024);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry, maxBodyLength: 1024);
         using var client = new RegistryClient(proxy.Address, environment: Environment("true", "1024"));
         byte[] layer = GzipLayer(10 * 1024, seed: 1);
         var image = SmallImage.WithLayer(layer, "forced");
@@ -73,7 +69,7 @@ public class ChunkedUploadTests
     [Fact]
     public async Task ARefusedOneRequestUploadIsSentAgainInChunksAndLaterBlobsGoStraightToChunks()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: 64 * 1024);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry, maxBodyLength: 64 * 1024);
         using var client = new RegistryClient(proxy.Address, environment: Environment(force: null, size: "16384"));
         byte[] first = GzipLayer(100 * 1024, seed: 2);
         byte[] second = GzipLayer(80 * 1024, seed: 3);
@@ -127,7 +123,7 @@ public class ChunkedUploadTests
     {
         var variables = new Dictionary<string, string> { [force] = "true", [size] = "2048" };
         Func<string, string?> environment = name => variables.GetValueOrDefault(name);
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: 2048);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry, maxBodyLength: 2048);
         using var client = new RegistryClient(proxy.Address, environment: environment);
         byte[] layer = GzipLayer(9 * 1024, seed: 7);
 
@@ -171,7 +167,7 @@ public class ChunkedUploadTests
     [InlineData(null, 2)]
     public async Task WithoutParallelUploadsBlobsGoOneAtATime(string? parallel, int atLeast)
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.ReadBodiesAt(512 * 1024);
         using var client = new RegistryClient(proxy.Address, environment: name => name == "DOTNET_CONTAINER_REGISTRY_PARALLEL_UPLOAD" ? parallel : null);
         byte[][] blobs = Enumerable.Range(20, 4).Select(seed => GzipLayer(256 * 1024, seed)).ToArray();

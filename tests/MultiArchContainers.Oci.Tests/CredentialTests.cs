@@ -9,13 +9,10 @@ namespace MultiArchContainers.Oci.Tests;
 /// </summary>
 [Collection(RegistryCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class CredentialTests : IDisposable
+public sealed class CredentialTests(RegistryFixture fixture) : IDisposable
 {
     private const string Canary = "canary-Secret-4711";
-    private readonly RegistryFixture _fixture;
     private readonly string _folder = Directory.CreateTempSubdirectory("mac-creds-").FullName;
-
-    public CredentialTests(RegistryFixture fixture) => _fixture = fixture;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
@@ -64,12 +61,12 @@ public sealed class CredentialTests : IDisposable
     public async Task AHelpersCredentialsArePushedWithAndReadBackBySkopeo()
     {
         Helper($$"""{"ServerURL":"x","Username":"{{TestCredentials.User}}","Secret":"{{TestCredentials.Password}}"}""");
-        using var client = new RegistryClient(_fixture.AuthRegistry.Address, environment: Environment([]));
+        using var client = new RegistryClient(fixture.AuthRegistry.Address, environment: Environment([]));
 
         SmallImage image = SmallImage.Create("from-a-helper");
         await image.PushAsync(client, "helper/app", "1.0");
 
-        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.AuthRegistry.Address}/helper/app:1.0", $"{TestCredentials.User}:{TestCredentials.Password}"));
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{fixture.AuthRegistry.Address}/helper/app:1.0", $"{TestCredentials.User}:{TestCredentials.Password}"));
     }
 
     [Fact]

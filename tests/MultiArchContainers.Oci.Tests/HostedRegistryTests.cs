@@ -9,13 +9,10 @@ namespace MultiArchContainers.Oci.Tests;
 /// name exactly as the challenge gave it is the token registry of <see cref="RegistryClientTests"/>.)
 /// </summary>
 [Collection(RegistryCollection.Name)]
-public class HostedRegistryTests
+public class HostedRegistryTests(RegistryFixture fixture)
 {
     private const int FourMiB = 4 * 1024 * 1024;
 
-    private readonly RegistryFixture _fixture;
-
-    public HostedRegistryTests(RegistryFixture fixture) => _fixture = fixture;
 
     private static byte[] GzipLayer(int length, int seed)
     {
@@ -35,7 +32,7 @@ public class HostedRegistryTests
     [Fact]
     public async Task ARegistryThatCapsRequestsAtFourMiBGetsNoLargerChunkByDefault()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: FourMiB);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry, maxBodyLength: FourMiB);
         using var client = new RegistryClient(proxy.Address, environment: _ => null);
         byte[] layer = GzipLayer(9 * 1024 * 1024, seed: 11);
         SmallImage image = SmallImage.WithLayer(layer, "four-mib");
@@ -44,13 +41,13 @@ public class HostedRegistryTests
 
         Assert.Single(proxy.Requests, r => r.Status == 413);
         Assert.All(proxy.Requests.Where(r => r.Method == "PATCH"), p => Assert.InRange(p.ContentLength, 1, FourMiB));
-        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/hosted/four-mib:1.0"));
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/hosted/four-mib:1.0"));
     }
 
     [Fact]
     public async Task ALargeOneRequestUploadAnswered400IsSentAgainInChunks()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.Fail(IsBlobPut, 1, 400);
         using var client = new RegistryClient(proxy.Address, environment: _ => null);
         byte[] layer = GzipLayer(6 * 1024 * 1024, seed: 12);
@@ -65,7 +62,7 @@ public class HostedRegistryTests
     [Fact]
     public async Task ASmallBlobAnswered400IsAnError()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.Fail(IsBlobPut, 1, 400);
         using var client = new RegistryClient(proxy.Address, environment: _ => null);
         byte[] blob = Encoding.UTF8.GetBytes("small blob refused");
@@ -81,7 +78,7 @@ public class HostedRegistryTests
     [Fact]
     public async Task TheRegistrysMinimumChunkLengthIsHonoured()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.RewriteHead((method, path, head) => method == "POST" && path.Contains("/blobs/uploads/", StringComparison.Ordinal) ? head + "\r\nOCI-Chunk-Min-Length: 2097152" : head);
         using var client = new RegistryClient(proxy.Address, environment: name => name switch
         {
@@ -102,12 +99,12 @@ public class HostedRegistryTests
     public async Task ManifestAnswersWithoutDockerContentDigestAreResolvedByTheirContent()
     {
         SmallImage image = SmallImage.WithPlatform("amd64", "no-digest-header");
-        using (var direct = new RegistryClient(_fixture.Registry.Address))
+        using (var direct = new RegistryClient(fixture.Registry.Address))
         {
             await image.PushAsync(direct, "hosted/no-digest-source", "1.0");
         }
 
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.RewriteHead((_, path, head) => path.Contains("/manifests/", StringComparison.Ordinal)
             ? string.Join("\r\n", head.Split("\r\n").Where(l => !l.StartsWith("Docker-Content-Digest:", StringComparison.OrdinalIgnoreCase)))
             : head);
@@ -136,7 +133,7 @@ public class HostedRegistryTests
     public async Task ATagsListSplitIntoPagesIsReadWhole()
     {
         // docker-registry 2.8 does not page tags lists, so the proxy plays a registry that does (the real one answers /v2/).
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         const string list = "/v2/hosted/paged/tags/list";
         proxy.Answer((method, path) => method == "GET" && path == list, 1, TagsPage("hosted/paged", ["a1", "b2"], $"{list}?n=2&last=b2"));
         proxy.Answer((method, path) => method == "GET" && path == $"{list}?n=2&last=b2", 1, TagsPage("hosted/paged", ["c3", "d4"], $"http://{proxy.Address}{list}?n=2&last=d4"));
@@ -152,7 +149,7 @@ public class HostedRegistryTests
     [Fact]
     public async Task ATagsPageOnAnotherOriginIsRefused()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.Answer((method, path) => method == "GET" && path == "/v2/hosted/elsewhere/tags/list", 1,
             TagsPage("hosted/elsewhere", ["a1"], "http://127.0.0.2:9/v2/hosted/elsewhere/tags/list?last=a1"));
         using var client = new RegistryClient(proxy.Address);

@@ -9,12 +9,8 @@ namespace MultiArchContainers.Oci.Tests;
 /// and credentials never reach the other host.
 /// </summary>
 [Collection(RegistryCollection.Name)]
-public class HostileRegistryTests
+public class HostileRegistryTests(RegistryFixture fixture)
 {
-    private readonly RegistryFixture _fixture;
-
-    public HostileRegistryTests(RegistryFixture fixture) => _fixture = fixture;
-
     private static Func<string, string?> QuickTimeouts => name => name == "MULTIARCH_REGISTRY_INACTIVITY_TIMEOUT" ? "2" : null;
 
     private static bool IsManifestGet(string method, string path) => method == "GET" && path.Contains("/manifests/", StringComparison.Ordinal);
@@ -30,7 +26,7 @@ public class HostileRegistryTests
 
     private async Task PushDirectAsync(SmallImage image, string repository, string? tag = null)
     {
-        using var direct = new RegistryClient(_fixture.Registry.Address);
+        using var direct = new RegistryClient(fixture.Registry.Address);
         await image.PushAsync(direct, repository, tag);
     }
 
@@ -57,8 +53,8 @@ public class HostileRegistryTests
     [Fact]
     public async Task UploadsHandedToAnotherHostGetNoCredentials()
     {
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
-        await using LimitingProxy storage = LimitingProxy.Start(_fixture.Registry, bind: "127.0.0.2");
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
+        await using LimitingProxy storage = LimitingProxy.Start(fixture.Registry, bind: "127.0.0.2");
         front.RequireBasicAuth(TestCredentials.User, TestCredentials.Password);
         front.RewriteLocation(location => location.Replace(front.Address, storage.Address, StringComparison.Ordinal));
         using var client = new RegistryClient(front.Address, FixedCredentialSource.TestUser);
@@ -69,7 +65,7 @@ public class HostileRegistryTests
         Assert.Contains(storage.Requests, r => r.Method == "PUT");
         Assert.All(storage.Requests, r => Assert.Null(r.Authorization));
         Assert.Contains(front.Requests, r => r.Method == "PUT" && r.Path.Contains("/manifests/", StringComparison.Ordinal) && r.Authorization is not null);
-        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/hostile/upload:1.0"));
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/hostile/upload:1.0"));
     }
 
     [Fact]
@@ -78,8 +74,8 @@ public class HostileRegistryTests
         SmallImage image = SmallImage.Create("download-elsewhere");
         await PushDirectAsync(image, "hostile/download", "1.0");
 
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
-        await using LimitingProxy storage = LimitingProxy.Start(_fixture.Registry, bind: "127.0.0.2");
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
+        await using LimitingProxy storage = LimitingProxy.Start(fixture.Registry, bind: "127.0.0.2");
         front.RequireBasicAuth(TestCredentials.User, TestCredentials.Password);
         Digest layer = Digest.Sha256(image.Layer);
         front.Answer((method, path) => method == "GET" && path.EndsWith(layer.ToString(), StringComparison.Ordinal), 1,
@@ -94,7 +90,7 @@ public class HostileRegistryTests
         Assert.Contains(front.Requests, r => r.Path.EndsWith(layer.ToString(), StringComparison.Ordinal) && r.Authorization is not null);
         ProxiedRequest redirected = Assert.Single(storage.Requests);
         Assert.Null(redirected.Authorization);
-        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/hostile/download:1.0"));
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/hostile/download:1.0"));
     }
 
     [Theory]
@@ -104,7 +100,7 @@ public class HostileRegistryTests
     [InlineData("ftp://127.0.0.2/token", "not an http or https URL")]
     public async Task ARealmThatBreaksTheRulesIsRefusedBeforeAnyRequestGoesThere(string realm, string named)
     {
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Answer((method, path) => path == "/v2/", 1, Raw($"HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer realm=\"{realm}\",service=\"x\"\nContent-Length: 0"));
         using var client = new RegistryClient(front.Address, FixedCredentialSource.TestUser);
 
@@ -120,7 +116,7 @@ public class HostileRegistryTests
     [Fact]
     public async Task AnEndlessManifestIsRefusedWhileItStreams()
     {
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Answer(IsManifestGet, 1, async stream =>
         {
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: {MediaTypes.OciManifest}\r\nConnection: close\r\n\r\n"));
@@ -148,7 +144,7 @@ public class HostileRegistryTests
     [Fact]
     public async Task ADeclaredHugeManifestIsRefusedWithoutReadingIt()
     {
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Answer(IsManifestGet, 1, Raw($"HTTP/1.1 200 OK\nContent-Type: {MediaTypes.OciManifest}\nContent-Length: 10737418240"));
         using var client = new RegistryClient(front.Address);
 
@@ -162,7 +158,7 @@ public class HostileRegistryTests
     [InlineData(true)]
     public async Task ARegistryThatStallsEndsWithMac1001WithinTheInactivityTimeout(bool afterTheHeaders)
     {
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Answer(IsManifestGet, 1, async stream =>
         {
             if (afterTheHeaders)
@@ -185,7 +181,7 @@ public class HostileRegistryTests
     [Fact]
     public async Task ABodyShorterThanItsLengthIsMac1012()
     {
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Answer(IsManifestGet, 1, Raw($"HTTP/1.1 200 OK\nContent-Type: {MediaTypes.OciManifest}\nContent-Length: 1000", Encoding.ASCII.GetBytes("{\"schemaVersion\"")));
         using var client = new RegistryClient(front.Address);
 
@@ -200,7 +196,7 @@ public class HostileRegistryTests
     [InlineData("", "not json at all")]
     public async Task MalformedJsonFromARegistryIsMac1012(string mediaType, string body)
     {
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         string type = mediaType.Length == 0 ? string.Empty : $"\nContent-Type: {mediaType}";
         front.Answer(IsManifestGet, 1, Raw($"HTTP/1.1 200 OK{type}\nContent-Length: {body.Length}", Encoding.ASCII.GetBytes(body)));
         using var client = new RegistryClient(front.Address);
@@ -217,21 +213,21 @@ public class HostileRegistryTests
         SmallImage image = SmallImage.Create("altered-on-the-way");
         await PushDirectAsync(image, "hostile/source", "1.0");
 
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.TamperWith((method, path) => method == "GET" && path.EndsWith(Digest.Sha256(image.Layer).ToString(), StringComparison.Ordinal));
-        var request = new MergeRequest { Sources = [$"{front.Address}/hostile/source:1.0"], Registry = _fixture.Registry.Address, Repository = "hostile/target", Tags = ["1.0"] };
+        var request = new MergeRequest { Sources = [$"{front.Address}/hostile/source:1.0"], Registry = fixture.Registry.Address, Repository = "hostile/target", Tags = ["1.0"] };
 
         var error = await Assert.ThrowsAnyAsync<MultiArchException>(() => MergeAsync(request, _ => { }));
 
         Assert.Equal("MAC1004", error.Diagnostic.Code);
         Assert.Contains(Digest.Sha256(image.Layer).ToString(), error.Message, StringComparison.Ordinal);
-        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/hostile/target"));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/hostile/target"));
     }
 
     [Fact]
     public async Task AConnectionLostDuringAnUploadStartsTheUploadAgain()
     {
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Answer((method, path) => method == "PUT" && path.Contains("/blobs/uploads/", StringComparison.Ordinal), 1, _ => Task.CompletedTask);
         var retries = new List<string>();
         using var client = new RegistryClient(front.Address) { RetryDelays = [TimeSpan.FromMilliseconds(20)], OnRetry = retries.Add };
@@ -241,13 +237,13 @@ public class HostileRegistryTests
 
         Assert.Contains(retries, r => r.Contains("a lost connection", StringComparison.Ordinal));
         Assert.Equal(3, front.Requests.Count(r => r.Method == "POST"));
-        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/hostile/reset:1.0"));
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/hostile/reset:1.0"));
     }
 
     [Fact]
     public async Task AnAppendStartsOverWhenTheIndexMovedWhileItWorked()
     {
-        using var direct = new RegistryClient(_fixture.Registry.Address);
+        using var direct = new RegistryClient(fixture.Registry.Address);
         var pushed = new List<PlatformImage>();
         foreach (string architecture in new[] { "amd64", "arm64" })
         {
@@ -262,17 +258,17 @@ public class HostileRegistryTests
         await direct.PutManifestAsync("hostile/append", "1.0", current, MediaTypes.OciIndex, CancellationToken.None);
         byte[] stale = OciJson.Serialize(IndexCombiner.Combine([pushed[0]], new CombineOptions()));
 
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Answer((method, path) => method == "GET" && path == "/v2/hostile/append/manifests/1.0", 1,
             Raw($"HTTP/1.1 200 OK\nContent-Type: {MediaTypes.OciIndex}\nContent-Length: {stale.Length}", stale));
         var log = new List<string>();
-        var request = new MergeRequest { Sources = [$"{_fixture.Registry.Address}/hostile/append-source:riscv"], Registry = front.Address, Repository = "hostile/append", Tags = ["1.0"], Append = true };
+        var request = new MergeRequest { Sources = [$"{fixture.Registry.Address}/hostile/append-source:riscv"], Registry = front.Address, Repository = "hostile/append", Tags = ["1.0"], Append = true };
 
         MergeResult? result = await MergeAsync(request, log.Add);
 
         Assert.NotNull(result?.Published);
         Assert.Contains(log, l => l.Contains("changed while this merge worked", StringComparison.Ordinal));
-        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/hostile/append:1.0"))!;
+        JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/hostile/append:1.0"))!;
         Assert.Equal(["amd64", "arm64", "riscv64"], index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));
     }
 }

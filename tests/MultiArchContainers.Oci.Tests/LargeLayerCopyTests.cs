@@ -6,18 +6,10 @@ namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>A 512 MiB layer copied between two real registries must stream: memory use stays far below its size.</summary>
 [Collection(RegistryCollection.Name)]
-public class LargeLayerCopyTests
+public class LargeLayerCopyTests(RegistryFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private const long LayerSize = 512L * 1024 * 1024;
 
-    private readonly RegistryFixture _fixture;
-    private readonly Xunit.Abstractions.ITestOutputHelper _output;
-
-    public LargeLayerCopyTests(RegistryFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
 
     /// <summary>Deterministic pseudo-random bytes, produced as they are read, so the test never holds the layer either.</summary>
     private sealed class GeneratedStream(long length) : Stream
@@ -64,7 +56,7 @@ public class LargeLayerCopyTests
     [Fact]
     public async Task CopyAcrossRegistriesStreamsA512MiBLayer()
     {
-        using var source = new RegistryClient(_fixture.Registry.Address);
+        using var source = new RegistryClient(fixture.Registry.Address);
         Digest layerDigest = await Digest.Sha256Async(new GeneratedStream(LayerSize), CancellationToken.None);
         await source.UploadBlobAsync("big/src", layerDigest, LayerSize, () => new GeneratedStream(LayerSize), CancellationToken.None);
         byte[] config = Encoding.UTF8.GetBytes("""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}""");
@@ -77,16 +69,16 @@ public class LargeLayerCopyTests
         });
         await source.PutManifestAsync("big/src", Digest.Sha256(manifest).ToString(), manifest, MediaTypes.OciManifest, CancellationToken.None);
 
-        using var target = new RegistryClient(_fixture.AuthRegistry.Address, FixedCredentialSource.TestUser);
-        var entry = new MergeEntry("big", _fixture.Registry.Address, "big/src", Descriptor.For(MediaTypes.OciManifest, manifest) with { Platform = new Platform { Os = "linux", Architecture = "amd64" } }, "linux/amd64");
-        var copier = new ImageCopier(registry => registry == _fixture.Registry.Address ? source : target, target, "big/dst");
+        using var target = new RegistryClient(fixture.AuthRegistry.Address, FixedCredentialSource.TestUser);
+        var entry = new MergeEntry("big", fixture.Registry.Address, "big/src", Descriptor.For(MediaTypes.OciManifest, manifest) with { Platform = new Platform { Os = "linux", Architecture = "amd64" } }, "linux/amd64");
+        var copier = new ImageCopier(registry => registry == fixture.Registry.Address ? source : target, target, "big/dst");
 
         GC.Collect();
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         await copier.EnsureAsync(entry, manifest, CancellationToken.None);
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
-        _output.WriteLine($"Copying {LayerSize >> 20} MiB across registries allocated {allocated >> 20} MiB in total.");
+        output.WriteLine($"Copying {LayerSize >> 20} MiB across registries allocated {allocated >> 20} MiB in total.");
         Assert.True(allocated < 64L * 1024 * 1024, $"copying a 512 MiB layer allocated {allocated / (1024 * 1024)} MiB");
         Assert.True(await target.BlobExistsAsync("big/dst", layerDigest, CancellationToken.None));
         Assert.Equal(manifest.Length, await target.ManifestSizeAsync("big/dst", Digest.Sha256(manifest), CancellationToken.None));

@@ -9,12 +9,8 @@ namespace MultiArchContainers.Oci.Tests;
 /// image read back by skopeo, or with a coded error that says exactly what moved.
 /// </summary>
 [Collection(RegistryCollection.Name)]
-public class PushRecoveryTests
+public class PushRecoveryTests(RegistryFixture fixture)
 {
-    private readonly RegistryFixture _fixture;
-
-    public PushRecoveryTests(RegistryFixture fixture) => _fixture = fixture;
-
     private static bool IsBlobPut(string method, string path) => method == "PUT" && path.Contains("/blobs/uploads/", StringComparison.Ordinal);
 
     private static Func<Stream, Task> Raw(string head, byte[]? body = null) => async stream =>
@@ -29,7 +25,7 @@ public class PushRecoveryTests
     private async Task<SmallImage> SourceAsync(string repository, string seed)
     {
         SmallImage image = SmallImage.WithPlatform("amd64", seed);
-        using var direct = new RegistryClient(_fixture.Registry.Address);
+        using var direct = new RegistryClient(fixture.Registry.Address);
         await image.PushAsync(direct, repository, "1.0");
         return image;
     }
@@ -65,16 +61,16 @@ public class PushRecoveryTests
         SmallImage image = await SourceAsync("recover/hostile-index", "hostile-index");
         byte[] index = Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[CHILD]}"""
             .Replace("CHILD", child.Replace("DIGEST", image.Digest.ToString(), StringComparison.Ordinal).Replace("SIZE", image.Manifest.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), StringComparison.Ordinal));
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Answer((method, path) => method == "GET" && path == "/v2/recover/hostile-index/manifests/1.0", 1,
             Raw($"HTTP/1.1 200 OK\nContent-Type: {MediaTypes.OciIndex}\nContent-Length: {index.Length}", index));
-        var request = new MergeRequest { Sources = [$"{front.Address}/recover/hostile-index:1.0"], Registry = _fixture.Registry.Address, Repository = "recover/hostile-index-out", Tags = ["1.0"] };
+        var request = new MergeRequest { Sources = [$"{front.Address}/recover/hostile-index:1.0"], Registry = fixture.Registry.Address, Repository = "recover/hostile-index-out", Tags = ["1.0"] };
 
         var error = await Assert.ThrowsAnyAsync<MultiArchException>(() => HostileRegistryTests.MergeAsync(request, _ => { }));
 
         Assert.Equal("MAC1012", error.Diagnostic.Code);
         Assert.Contains(said, error.Message, StringComparison.Ordinal);
-        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/recover/hostile-index-out"));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/recover/hostile-index-out"));
     }
 
     [Theory]
@@ -83,7 +79,7 @@ public class PushRecoveryTests
     public async Task AMountThatIsNotDoneIsAnUpload(bool tokenRefused)
     {
         SmallImage image = await SourceAsync("recover/mount-source", tokenRefused ? "mount-token" : "mount-202");
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         string answer = tokenRefused
             ? $"HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer realm=\"http://{front.Address}/token\",service=\"test\",scope=\"repository:recover/mount-source:pull\"\nContent-Length: 0"
             : "HTTP/1.1 202 Accepted\nLocation: /v2/recover/mount-target/blobs/uploads/never-used\nContent-Length: 0";
@@ -97,7 +93,7 @@ public class PushRecoveryTests
         Assert.Contains(front.Requests, r => r.Method == "POST" && r.Path.Contains("mount=", StringComparison.Ordinal));
         Assert.Equal(tokenRefused, front.Requests.Any(r => r.Path.StartsWith("/token", StringComparison.Ordinal)));
         Assert.Contains(front.Requests, r => IsBlobPut(r.Method, r.Path) && r.ContentLength == image.Layer.Length);
-        string copied = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/recover/mount-target@{image.Digest}");
+        string copied = await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/recover/mount-target@{image.Digest}");
         Assert.Equal(Encoding.UTF8.GetString(image.Manifest), copied);
     }
 
@@ -107,7 +103,7 @@ public class PushRecoveryTests
         byte[] layer = new byte[16 * 1024 * 1024];
         new Random(7).NextBytes(layer);
         SmallImage image = SmallImage.WithLayer(layer, "broken-pipe");
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.CutBodies((method, path) => IsBlobPut(method, path), 1, after: 64 * 1024);
         var retries = new List<string>();
         using var client = new RegistryClient(front.Address) { RetryDelays = [TimeSpan.FromMilliseconds(20)], OnRetry = retries.Add };
@@ -117,14 +113,14 @@ public class PushRecoveryTests
 
         Assert.Contains(retries, r => r.Contains("a lost connection", StringComparison.Ordinal));
         Assert.Contains(front.Requests, r => r.Status == -1);
-        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/recover/pipe:1.0"));
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/recover/pipe:1.0"));
     }
 
     [Fact]
     public async Task AnUploadStepWaitsAsLongAsRetryAfterSays()
     {
         SmallImage image = SmallImage.Create("retry-after");
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Fail(IsBlobPut, 1, 503, retryAfter: "2");
         var retries = new List<string>();
         using var client = new RegistryClient(front.Address) { RetryDelays = [TimeSpan.FromMilliseconds(20)], OnRetry = retries.Add };
@@ -134,15 +130,15 @@ public class PushRecoveryTests
 
         Assert.Contains(retries, r => r.Contains("HTTP 503", StringComparison.Ordinal) && r.Contains("in 2 s", StringComparison.Ordinal));
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.9), $"the upload went on after {clock.Elapsed}");
-        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/recover/retry-after:1.0"));
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/recover/retry-after:1.0"));
     }
 
     [Fact]
     public async Task AnIndexRefusedForAMissingChildIsPushedAgainAfterTheChild()
     {
         SmallImage image = await SourceAsync("recover/gone-source", "gone-child");
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
-        string registry = _fixture.Registry.Address;
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
+        string registry = fixture.Registry.Address;
         front.Answer((method, path) => method == "PUT" && path == "/v2/recover/gone-target/manifests/1.0", 1, async stream =>
         {
             // The registry lost the child between its push and the index (a garbage collection): delete it for real.
@@ -168,7 +164,7 @@ public class PushRecoveryTests
     public async Task ATagThatFailsAfterOthersMovedNamesEveryTagThatMovedAndEveryOneThatDidNot()
     {
         await SourceAsync("recover/tags-source", "partly-moved");
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Fail((method, path) => method == "PUT" && path.EndsWith("/manifests/latest", StringComparison.Ordinal), 10, 400);
         var request = new MergeRequest { Sources = [$"{front.Address}/recover/tags-source:1.0"], Registry = front.Address, Repository = "recover/tags-target", Tags = ["1.0", "latest", "stable"] };
 
@@ -178,6 +174,6 @@ public class PushRecoveryTests
         Assert.Contains("'latest'", error.Message, StringComparison.Ordinal);
         Assert.Contains("already point at the new index or image: 1.0.", error.Message, StringComparison.Ordinal);
         Assert.Contains("still point where they did: latest, stable.", error.Message, StringComparison.Ordinal);
-        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/recover/tags-target"));
+        Assert.Equal(["1.0"], await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/recover/tags-target"));
     }
 }

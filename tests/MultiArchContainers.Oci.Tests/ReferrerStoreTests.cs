@@ -9,12 +9,8 @@ namespace MultiArchContainers.Oci.Tests;
 /// asked, the fallback tag is written when the API does not list the referrer, and others' entries there are kept.
 /// </summary>
 [Collection(RegistryCollection.Name)]
-public class ReferrerStoreTests
+public class ReferrerStoreTests(RegistryFixture fixture)
 {
-    private readonly RegistryFixture _fixture;
-
-    public ReferrerStoreTests(RegistryFixture fixture) => _fixture = fixture;
-
     private static async Task<Descriptor> PushSubjectAsync(RegistryClient client, string repository, string seed)
     {
         var image = SmallImage.Create(seed);
@@ -27,7 +23,7 @@ public class ReferrerStoreTests
     [Fact]
     public async Task AnOciSubjectAnswerWithoutAReferrersApiStillWritesTheFallbackTag()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.RewriteHead((method, path, head) => method == "PUT" && path.Contains("/manifests/sha256:", StringComparison.Ordinal)
             ? head + "\r\nOCI-Subject: sha256:" + new string('0', 64)
             : head);
@@ -37,18 +33,18 @@ public class ReferrerStoreTests
         JsonObject entry = await new ReferrerStore(client, "referrers/subject-header").PushAsync(subject, "application/vnd.example.note", "note"u8.ToArray(), Annotations, CancellationToken.None);
 
         Assert.Contains(proxy.Requests, r => r.Method == "GET" && r.Path.Contains("/referrers/" + subject.Digest, StringComparison.Ordinal));
-        JsonNode fallback = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/referrers/subject-header:{ReferrerStore.FallbackTag(subject.Digest)}"))!;
+        JsonNode fallback = JsonNode.Parse(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/referrers/subject-header:{ReferrerStore.FallbackTag(subject.Digest)}"))!;
         JsonNode listed = Assert.Single(fallback["manifests"]!.AsArray())!;
         Assert.Equal((string?)entry["digest"], listed["digest"]!.GetValue<string>());
         Assert.Equal("application/vnd.example.note", listed["artifactType"]!.GetValue<string>());
-        JsonNode artifact = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/referrers/subject-header@{entry["digest"]}"))!;
+        JsonNode artifact = JsonNode.Parse(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/referrers/subject-header@{entry["digest"]}"))!;
         Assert.Equal(subject.Digest.ToString(), artifact["subject"]!["digest"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task AReferrersApiThatListsTheReferrerNeedsNoFallbackTag()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.Answer((method, path) => method == "GET" && path.Contains("/referrers/", StringComparison.Ordinal), 5, async stream =>
         {
             ProxiedRequest put = proxy.Requests.Last(r => r.Method == "PUT" && r.Path.Contains("/manifests/sha256:", StringComparison.Ordinal));
@@ -62,13 +58,13 @@ public class ReferrerStoreTests
 
         await new ReferrerStore(client, "referrers/api").PushAsync(subject, "application/vnd.example.note", "note"u8.ToArray(), Annotations, CancellationToken.None);
 
-        Assert.DoesNotContain(ReferrerStore.FallbackTag(subject.Digest), await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/referrers/api"));
+        Assert.DoesNotContain(ReferrerStore.FallbackTag(subject.Digest), await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/referrers/api"));
     }
 
     [Fact]
     public async Task TheFallbackTagKeepsEveryEntryOthersWroteThere()
     {
-        using var client = new RegistryClient(_fixture.Registry.Address);
+        using var client = new RegistryClient(fixture.Registry.Address);
         Descriptor subject = await PushSubjectAsync(client, "referrers/shared", "shared");
         Descriptor other = await PushSubjectAsync(client, "referrers/shared", "another tool's artifact");
         string foreign = $$$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{other.Digest}}}","size":{{{other.Size}}},"artifactType":"application/vnd.other.tool","annotations":{"org.other":"kept"}}]}""";
@@ -78,7 +74,7 @@ public class ReferrerStoreTests
         await store.PushAsync(subject, "application/vnd.example.note", "one"u8.ToArray(), Annotations, CancellationToken.None);
         await store.PushAsync(subject, "application/vnd.example.note", "one"u8.ToArray(), Annotations, CancellationToken.None);
 
-        JsonNode[] entries = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/referrers/shared:{ReferrerStore.FallbackTag(subject.Digest)}"))!["manifests"]!.AsArray().Select(e => e!).ToArray();
+        JsonNode[] entries = JsonNode.Parse(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/referrers/shared:{ReferrerStore.FallbackTag(subject.Digest)}"))!["manifests"]!.AsArray().Select(e => e!).ToArray();
         Assert.Equal(2, entries.Length);
         Assert.Equal("kept", entries[0]["annotations"]!["org.other"]!.GetValue<string>());
         Assert.Equal(other.Digest.ToString(), entries[0]["digest"]!.GetValue<string>());

@@ -6,21 +6,18 @@ namespace MultiArchContainers.Oci.Tests;
 /// sources and N + T + 2 for metadata-file sources, and nothing is written.
 /// </summary>
 [Collection(RegistryCollection.Name)]
-public sealed class RequestBudgetTests : IDisposable
+public sealed class RequestBudgetTests(RegistryFixture fixture) : IDisposable
 {
     private static readonly string[] Architectures = ["amd64", "arm64", "arm", "386", "s390x", "ppc64le", "riscv64", "mips64le"];
     private static readonly string[] Tags = ["1.0", "latest"];
-    private readonly RegistryFixture _fixture;
     private readonly string _folder = Directory.CreateTempSubdirectory("mac-budget-").FullName;
-
-    public RequestBudgetTests(RegistryFixture fixture) => _fixture = fixture;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public async Task AReMergeOfEightImagesAlreadyInTheTargetStaysWithinItsBudget()
     {
-        using (var direct = new RegistryClient(_fixture.Registry.Address))
+        using (var direct = new RegistryClient(fixture.Registry.Address))
         {
             foreach (string architecture in Architectures)
             {
@@ -28,7 +25,7 @@ public sealed class RequestBudgetTests : IDisposable
             }
         }
 
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         var byTag = new MergeRequest
         {
             Sources = Architectures.Select(a => $"{front.Address}/budget/app:p-{a}").ToList(),
@@ -62,7 +59,7 @@ public sealed class RequestBudgetTests : IDisposable
         Assert.True(fileRun.Count <= n + Tags.Length + 2, $"{fileRun.Count} requests: " + string.Join(", ", fileRun.Select(r => $"{r.Method} {r.Path}")));
         Assert.DoesNotContain(fileRun, r => r.Method is "PUT" or "POST" or "PATCH");
         Assert.Equal(first.Published.Descriptor.Digest, fromFiles.Published!.Descriptor.Digest);
-        string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/budget/app:latest");
+        string raw = await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/budget/app:latest");
         Assert.Equal(first.Published.Descriptor.Digest, Digest.Sha256(System.Text.Encoding.UTF8.GetBytes(raw)));
         JsonNode index = JsonNode.Parse(raw)!;
         Assert.Equal(Architectures, index["manifests"]!.AsArray().Select(m => m!["platform"]!["architecture"]!.GetValue<string>()));

@@ -7,13 +7,10 @@ namespace MultiArchContainers.Oci.Tests;
 /// again as a whole, and a registry that stays busy is an error naming the status. Results are read with skopeo.
 /// </summary>
 [Collection(RegistryCollection.Name)]
-public class RetryTests
+public class RetryTests(RegistryFixture fixture)
 {
     private static readonly TimeSpan[] QuickRetries = [TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20)];
 
-    private readonly RegistryFixture _fixture;
-
-    public RetryTests(RegistryFixture fixture) => _fixture = fixture;
 
     private static SmallImage Image(string seed, int layerSize)
     {
@@ -25,7 +22,7 @@ public class RetryTests
     [Fact]
     public async Task TransientAnswersAreRetriedAndAFailedUploadStartsAgain()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: long.MaxValue);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry, maxBodyLength: long.MaxValue);
         var retries = new List<string>();
         using var client = new RegistryClient(proxy.Address) { RetryDelays = QuickRetries, OnRetry = retries.Add };
         var image = Image("retried", 4096);
@@ -35,7 +32,7 @@ public class RetryTests
 
         await image.PushAsync(client, "retry/app", "1.0");
 
-        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/retry/app:1.0"));
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/retry/app:1.0"));
         IReadOnlyList<ProxiedRequest> requests = proxy.Requests;
         Assert.Equal([429, 502, 503, 503], requests.Where(r => r.Status >= 400).Select(r => r.Status));
         // Two blobs, one POST refused once, one upload started again after its PUT was refused: four sessions opened.
@@ -49,7 +46,7 @@ public class RetryTests
     [Fact]
     public async Task AChunkRefusedAsBusyRestartsTheChunkedUpload()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: long.MaxValue);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry, maxBodyLength: long.MaxValue);
         using var client = new RegistryClient(proxy.Address, environment: name => name switch
         {
             "DOTNET_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD" => "true",
@@ -62,7 +59,7 @@ public class RetryTests
 
         await image.PushAsync(client, "retry/chunked", "1.0");
 
-        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/retry/chunked:1.0"));
+        Assert.Equal(Encoding.UTF8.GetString(image.Manifest), await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/retry/chunked:1.0"));
         Assert.Single(proxy.Requests, r => r.Status == 503);
         Assert.Equal(3, proxy.Requests.Count(r => r.Method == "POST"));
     }
@@ -70,7 +67,7 @@ public class RetryTests
     [Fact]
     public async Task ARegistryThatStaysBusyIsMac1003AfterEveryRetry()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: long.MaxValue);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry, maxBodyLength: long.MaxValue);
         using var client = new RegistryClient(proxy.Address) { RetryDelays = QuickRetries };
         proxy.Fail((method, path) => method == "GET" && path.Contains("/manifests/", StringComparison.Ordinal), 100, 503);
 
@@ -84,7 +81,7 @@ public class RetryTests
     [Fact]
     public async Task ARefusalThatIsNotTransientIsNotRetried()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry, maxBodyLength: long.MaxValue);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry, maxBodyLength: long.MaxValue);
         using var client = new RegistryClient(proxy.Address) { RetryDelays = QuickRetries };
 
         var error = await Assert.ThrowsAnyAsync<MultiArchException>(() => client.GetManifestAsync("retry/missing", "1.0", CancellationToken.None));

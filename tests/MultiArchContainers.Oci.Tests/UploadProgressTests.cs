@@ -9,20 +9,17 @@ namespace MultiArchContainers.Oci.Tests;
 /// whose reads keep coming does not, however long the upload takes.
 /// </summary>
 [Collection(RegistryCollection.Name)]
-public class UploadProgressTests
+public class UploadProgressTests(RegistryFixture fixture)
 {
     private static readonly Func<string, string?> TwoSeconds = name => name == "MULTIARCH_REGISTRY_INACTIVITY_TIMEOUT" ? "2" : null;
 
-    private readonly RegistryFixture _fixture;
-
-    public UploadProgressTests(RegistryFixture fixture) => _fixture = fixture;
 
     private static Func<Stream, Task> Silence => async _ => await Task.Delay(TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task AStreamedUploadThatGetsNoAnswerEndsAfterTheLimit()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.Answer((method, path) => method == "PUT" && path.Contains("/blobs/uploads/", StringComparison.Ordinal), 10, Silence);
         using var client = new RegistryClient(proxy.Address, environment: TwoSeconds) { RetryDelays = [] };
         byte[] blob = RandomNumberGenerator.GetBytes(256 * 1024);
@@ -39,11 +36,11 @@ public class UploadProgressTests
     [Fact]
     public async Task AnInMemoryRequestThatGetsNoAnswerEndsAfterTheLimit()
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         proxy.Answer((method, path) => method == "PUT" && path.Contains("/manifests/", StringComparison.Ordinal), 10, Silence);
         using var client = new RegistryClient(proxy.Address, environment: TwoSeconds) { RetryDelays = [] };
         SmallImage image = SmallImage.Create("progress-manifest");
-        using (var direct = new RegistryClient(_fixture.Registry.Address))
+        using (var direct = new RegistryClient(fixture.Registry.Address))
         {
             await image.PushAsync(direct, "progress/manifest");
         }
@@ -59,7 +56,7 @@ public class UploadProgressTests
     [InlineData(true)]
     public async Task ASlowUploadWhoseBytesKeepFlowingIsNotCutOff(bool chunked)
     {
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         // About 8 s for the blob at 4 MiB a second, more than twice the limit (3 s here): far more than the socket
         // buffers hold (a few MiB on loopback), so the writes go on nearly to the end.
         proxy.ReadBodiesAt(4 * 1024 * 1024);
@@ -77,7 +74,7 @@ public class UploadProgressTests
         await client.UploadBlobAsync("progress/slow", Digest.Sha256(blob), blob.Length, () => new MemoryStream(blob), CancellationToken.None);
 
         Assert.True(clock.Elapsed > TimeSpan.FromSeconds(4), $"the upload took {clock.Elapsed}");
-        using var direct = new RegistryClient(_fixture.Registry.Address);
+        using var direct = new RegistryClient(fixture.Registry.Address);
         Assert.True(await direct.BlobExistsAsync("progress/slow", Digest.Sha256(blob), CancellationToken.None));
     }
 }

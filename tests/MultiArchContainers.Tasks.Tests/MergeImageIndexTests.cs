@@ -6,16 +6,12 @@ using TaskItem = Microsoft.Build.Utilities.TaskItem;
 namespace MultiArchContainers.Tasks.Tests;
 
 [Collection(TaskRegistryCollection.Name)]
-public class MergeImageIndexTests
+public class MergeImageIndexTests(TaskRegistryFixture fixture)
 {
-    private readonly TaskRegistryFixture _fixture;
-
-    public MergeImageIndexTests(TaskRegistryFixture fixture) => _fixture = fixture;
-
     [Fact]
     public async Task AttestationsAreKeptAndFollowTheirImagesNewDigest()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         using var client = new RegistryClient(registry);
         TestImage image = TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "attested");
         TestImage attestation = TestImage.Create(new Platform { Os = "unknown", Architecture = "unknown" }, "in-toto");
@@ -74,7 +70,7 @@ public class MergeImageIndexTests
     [Fact]
     public async Task AnOciArchiveIsAMergeSource()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         string folder = Directory.CreateTempSubdirectory("mac-merge-archive-").FullName;
         try
         {
@@ -113,7 +109,7 @@ public class MergeImageIndexTests
     [Fact]
     public async Task PlatformFilterKeepsOnlyTheNamedPlatformsAndTheirAttestations()
     {
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
         var engine = new TestBuildEngine();
 
         var merge = new MergeImageIndex
@@ -141,15 +137,15 @@ public class MergeImageIndexTests
         Assert.False(new MergeImageIndex
         {
             BuildEngine = engine,
-            Sources = [$"{_fixture.Registry.Address}/{TaskRegistryFixture.BaseRepository}:10.0"],
-            Registry = _fixture.Registry.Address,
+            Sources = [$"{fixture.Registry.Address}/{TaskRegistryFixture.BaseRepository}:10.0"],
+            Registry = fixture.Registry.Address,
             Repository = "filter/none",
             Tags = ["x"],
             Platforms = [filter],
         }.Execute());
 
         Assert.Equal([code], engine.ErrorCodes);
-        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/filter/none"));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/filter/none"));
     }
 
     [Theory]
@@ -163,7 +159,7 @@ public class MergeImageIndexTests
         {
             BuildEngine = engine,
             Sources = [source],
-            Registry = _fixture.Registry.Address,
+            Registry = fixture.Registry.Address,
             Repository = "bad/src",
             Tags = ["x"],
         }.Execute());
@@ -184,13 +180,13 @@ public class MergeImageIndexTests
         Assert.False(new MergeImageIndex
         {
             BuildEngine = engine,
-            Sources = [$"{_fixture.Registry.Address}/{TaskRegistryFixture.BaseRepository}:10.0"],
-            Registry = _fixture.Registry.Address,
+            Sources = [$"{fixture.Registry.Address}/{TaskRegistryFixture.BaseRepository}:10.0"],
+            Registry = fixture.Registry.Address,
             Repository = repository,
             Tags = [tag],
         }.Execute());
 
         Assert.Equal(["MAC2010"], engine.ErrorCodes);
-        Assert.DoesNotContain("merge/target", await RegistryCatalog.RepositoriesAsync(_fixture.Registry.Address));
+        Assert.DoesNotContain("merge/target", await RegistryCatalog.RepositoriesAsync(fixture.Registry.Address));
     }
 }

@@ -4,12 +4,8 @@ using TaskItem = Microsoft.Build.Utilities.TaskItem;
 namespace MultiArchContainers.Tasks.Tests;
 
 [Collection(TaskRegistryCollection.Name)]
-public class PlanMultiArchTests
+public class PlanMultiArchTests(TaskRegistryFixture fixture)
 {
-    private readonly TaskRegistryFixture _fixture;
-
-    public PlanMultiArchTests(TaskRegistryFixture fixture) => _fixture = fixture;
-
     private static ITaskItem Annotation(string key, string? value)
     {
         var item = new TaskItem(key);
@@ -26,9 +22,9 @@ public class PlanMultiArchTests
         BuildEngine = engine,
         RuntimeIdentifiers = rids,
         IndexAnnotations = annotations,
-        Registry = _fixture.Registry.Address,
+        Registry = fixture.Registry.Address,
         Repository = "plan/app",
-        BaseImage = _fixture.BaseImage,
+        BaseImage = fixture.BaseImage,
     };
 
     [Fact]
@@ -51,13 +47,13 @@ public class PlanMultiArchTests
 
         Assert.True(task.Execute(), engine.Log);
 
-        string raw = await Skopeo.InspectRawAsync(_fixture.BaseImage);
+        string raw = await Skopeo.InspectRawAsync(fixture.BaseImage);
         Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw))), task.BaseDigest);
 
         // A stage that asks for the same reference takes it; another reference is still asked for.
         var unused = new Func<string, Oci.Registry.IRegistryClient>(_ => throw new InvalidOperationException("no request expected"));
-        Assert.Equal(task.BaseDigest, (await Oci.Incremental.BaseImageDigest.ResolveAsync(_fixture.BaseImage, _fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None))?.ToString());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Oci.Incremental.BaseImageDigest.ResolveAsync(_fixture.BaseImage + "-other", _fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None));
+        Assert.Equal(task.BaseDigest, (await Oci.Incremental.BaseImageDigest.ResolveAsync(fixture.BaseImage, fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None))?.ToString());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Oci.Incremental.BaseImageDigest.ResolveAsync(fixture.BaseImage + "-other", fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None));
     }
 
     [Fact]
@@ -125,10 +121,10 @@ public class PlanMultiArchTests
     [Fact]
     public async Task BaseWithoutThePlatformIsAnErrorNamingWhatItOffers()
     {
-        await BaseImageSeeder.SeedAsync(_fixture.Registry.Address, "base/arm64-only", "1", [BaseImageSeeder.DefaultPlatforms[1]]);
+        await BaseImageSeeder.SeedAsync(fixture.Registry.Address, "base/arm64-only", "1", [BaseImageSeeder.DefaultPlatforms[1]]);
         var engine = new TestBuildEngine();
         PlanMultiArch task = Plan(engine, ["linux-x64", "linux-arm64"]);
-        task.BaseImage = $"{_fixture.Registry.Address}/base/arm64-only:1";
+        task.BaseImage = $"{fixture.Registry.Address}/base/arm64-only:1";
 
         Assert.False(task.Execute());
 
@@ -141,13 +137,13 @@ public class PlanMultiArchTests
     [Fact]
     public async Task SinglePlatformBaseIsReadFromItsConfig()
     {
-        using var client = new Oci.Registry.RegistryClient(_fixture.Registry.Address);
+        using var client = new Oci.Registry.RegistryClient(fixture.Registry.Address);
         var image = TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "single");
         await BaseImageSeeder.PushAsync(client, "base/single", image);
         await client.PutManifestAsync("base/single", "1", image.Manifest, Oci.Model.MediaTypes.OciManifest, CancellationToken.None);
         var engine = new TestBuildEngine();
         PlanMultiArch task = Plan(engine, ["linux-arm64"]);
-        task.BaseImage = $"{_fixture.Registry.Address}/base/single:1";
+        task.BaseImage = $"{fixture.Registry.Address}/base/single:1";
 
         Assert.False(task.Execute());
 
@@ -159,7 +155,7 @@ public class PlanMultiArchTests
     {
         var engine = new TestBuildEngine();
         PlanMultiArch task = Plan(engine, ["linux-x64"]);
-        task.BaseImage = $"{_fixture.Registry.Address}/base/does-not-exist:1";
+        task.BaseImage = $"{fixture.Registry.Address}/base/does-not-exist:1";
 
         Assert.False(task.Execute());
 
@@ -186,7 +182,7 @@ public class PlanMultiArchTests
     {
         // A registry (the real one behind the proxy) whose ping answers a broken status line made to drive a terminal and
         // a CI log: .NET's own exception quotes it.
-        await using LimitingProxy proxy = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy proxy = LimitingProxy.Start(fixture.Registry);
         const string Hostile = "\u001b]0;PWNED\u0007\u001b[2J\u202e";
         proxy.Answer((method, path) => path == "/v2/", 10, async stream =>
         {

@@ -5,12 +5,9 @@ using TaskItem = Microsoft.Build.Utilities.TaskItem;
 namespace MultiArchContainers.Tasks.Tests;
 
 [Collection(TaskRegistryCollection.Name)]
-public sealed class PushAndPublishTests : IDisposable
+public sealed class PushAndPublishTests(TaskRegistryFixture fixture) : IDisposable
 {
-    private readonly TaskRegistryFixture _fixture;
     private readonly string _work = Directory.CreateTempSubdirectory("mac-tasks-").FullName;
-
-    public PushAndPublishTests(TaskRegistryFixture fixture) => _fixture = fixture;
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
@@ -36,7 +33,7 @@ public sealed class PushAndPublishTests : IDisposable
                 Archive("linux-x64", TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "app")),
                 Archive("linux-arm64", TestImage.Create(BaseImageSeeder.DefaultPlatforms[1], "app", writeVariant: false)),
             ],
-            Registry = _fixture.Registry.Address,
+            Registry = fixture.Registry.Address,
             Repository = repository,
             MountFrom = [TaskRegistryFixture.BaseRepository],
             WorkingDirectory = Path.Combine(_work, "layouts"),
@@ -45,20 +42,20 @@ public sealed class PushAndPublishTests : IDisposable
         Assert.True(push.Execute(), engine.Log);
         Assert.Equal(["linux-x64", "linux-arm64"], push.Images.Select(i => i.GetMetadata("RuntimeIdentifier")));
         Assert.Equal(["linux/amd64", "linux/arm64/v8"], push.Images.Select(i => i.GetMetadata("Platform")));
-        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/{repository}"));
 
         string metadataFile = Path.Combine(_work, "out", "metadata.json");
         string planFile = Path.Combine(_work, "plan.json");
         PublishPlan.Write(planFile, new PublishPlan { Annotations = [new PlannedAnnotation("index", null, "org.opencontainers.image.source", "https://example.com/x:1;y=2&z'ü%3B%25")] });
         var combine = new CombineImageIndex { BuildEngine = engine, Images = push.Images, Order = ["linux-x64", "linux-arm64"], PlanFile = planFile, IndexFile = Path.Combine(_work, "index.json") };
         Assert.True(combine.Execute(), engine.Log);
-        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/{repository}"));
         var publish = new PushImageIndex
         {
             BuildEngine = engine,
             Images = combine.OrderedImages,
             IndexFile = combine.IndexFile,
-            Registry = _fixture.Registry.Address,
+            Registry = fixture.Registry.Address,
             Repository = repository,
             Tags = ["1.0", "latest"],
         };
@@ -67,12 +64,12 @@ public sealed class PushAndPublishTests : IDisposable
         var report = new ReportImageIndex { BuildEngine = engine, Index = publish.PublishedIndex!, Images = combine.OrderedImages, MetadataFile = metadataFile };
         Assert.True(report.Execute(), engine.Log);
 
-        string raw = await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/{repository}:latest");
+        string raw = await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/{repository}:latest");
         JsonNode index = JsonNode.Parse(raw)!;
         Assert.Equal("https://example.com/x:1;y=2&z'ü%3B%25", index["annotations"]!["org.opencontainers.image.source"]!.GetValue<string>());
         Assert.Equal(push.Images.Select(i => i.ItemSpec), index["manifests"]!.AsArray().Select(m => m!["digest"]!.GetValue<string>()));
         Assert.Equal("v8", index["manifests"]![1]!["platform"]!["variant"]!.GetValue<string>());
-        Assert.Equal(["1.0", "latest"], await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/{repository}"));
+        Assert.Equal(["1.0", "latest"], await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/{repository}"));
 
         ITaskItem published = report.Reported!;
         using JsonDocument metadata = JsonDocument.Parse(File.ReadAllText(metadataFile));
@@ -95,16 +92,16 @@ public sealed class PushAndPublishTests : IDisposable
         {
             BuildEngine = engine,
             Archives = [Archive("linux-x64", TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "child-gone"))],
-            Registry = _fixture.Registry.Address,
+            Registry = fixture.Registry.Address,
             Repository = repository,
             WorkingDirectory = layouts,
         };
         Assert.True(push.Execute(), engine.Log);
         string child = push.Images[0].ItemSpec;
-        string registry = _fixture.Registry.Address;
+        string registry = fixture.Registry.Address;
 
         // Between the push and the index, the registry loses the child (a garbage collection) and refuses the index.
-        await using LimitingProxy front = LimitingProxy.Start(_fixture.Registry);
+        await using LimitingProxy front = LimitingProxy.Start(fixture.Registry);
         front.Answer((method, path) => method == "PUT" && path == $"/v2/{repository}/manifests/1.0", 1, async stream =>
         {
             using var http = new HttpClient();
@@ -145,7 +142,7 @@ public sealed class PushAndPublishTests : IDisposable
         {
             BuildEngine = engine,
             Archives = archives,
-            Registry = _fixture.Registry.Address,
+            Registry = fixture.Registry.Address,
             Repository = repo,
             CacheRoot = cache,
             WorkingDirectory = Path.Combine(_work, folder),
@@ -161,7 +158,7 @@ public sealed class PushAndPublishTests : IDisposable
         var second = Push(engine, "second", repository);
         Assert.True(second.Execute(), engine.Log);
         Assert.Equal(first.Images.Select(i => i.ItemSpec), second.Images.Select(i => i.ItemSpec));
-        Assert.Equal($"{_fixture.Registry.Address}/{repository}", second.Images[0].GetMetadata("InRepository"));
+        Assert.Equal($"{fixture.Registry.Address}/{repository}", second.Images[0].GetMetadata("InRepository"));
         Assert.Contains(engine.Messages, m => m.Message!.Contains("is there already", StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(_work, "second")));
 
@@ -169,7 +166,7 @@ public sealed class PushAndPublishTests : IDisposable
         var elsewhere = Push(new TestBuildEngine(), "elsewhere", "tasks/recorded-elsewhere");
         Assert.True(elsewhere.Execute());
         Assert.True(Directory.Exists(Path.Combine(_work, "elsewhere", "linux-x64", "layout")));
-        JsonNode pushedThere = JsonNode.Parse(await Skopeo.InspectRawAsync($"{_fixture.Registry.Address}/tasks/recorded-elsewhere@{first.Images[0].ItemSpec}"))!;
+        JsonNode pushedThere = JsonNode.Parse(await Skopeo.InspectRawAsync($"{fixture.Registry.Address}/tasks/recorded-elsewhere@{first.Images[0].ItemSpec}"))!;
         Assert.NotEmpty(pushedThere["layers"]!.AsArray());
         string[] both = Directory.GetFiles(records, "*.json");
         Assert.Equal(2, both.Length);
@@ -203,7 +200,7 @@ public sealed class PushAndPublishTests : IDisposable
         {
             BuildEngine = engine,
             Archives = [missing, new TaskItem(Path.Combine(_work, "no-rid.tar"))],
-            Registry = _fixture.Registry.Address,
+            Registry = fixture.Registry.Address,
             Repository = "tasks/missing",
             WorkingDirectory = _work,
         };
@@ -226,7 +223,7 @@ public sealed class PushAndPublishTests : IDisposable
         {
             BuildEngine = engine,
             Archives = [item],
-            Registry = _fixture.Registry.Address,
+            Registry = fixture.Registry.Address,
             Repository = "tasks/bad",
             WorkingDirectory = _work,
         }.Execute());
@@ -244,7 +241,7 @@ public sealed class PushAndPublishTests : IDisposable
             BuildEngine = engine,
             Images = [],
             IndexFile = Path.Combine(_work, "never-read.json"),
-            Registry = _fixture.Registry.Address,
+            Registry = fixture.Registry.Address,
             Repository = "tasks/badtag",
             Tags = ["ok", "-bad"],
         };
@@ -253,7 +250,7 @@ public sealed class PushAndPublishTests : IDisposable
 
         Assert.Equal(["MAC2010"], engine.ErrorCodes);
         Assert.Contains("'-bad'", engine.Errors[0].Message, StringComparison.Ordinal);
-        Assert.Empty(await Skopeo.ListTagsAsync($"{_fixture.Registry.Address}/tasks/badtag"));
+        Assert.Empty(await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/tasks/badtag"));
     }
 
     [Fact]
@@ -264,7 +261,7 @@ public sealed class PushAndPublishTests : IDisposable
         {
             BuildEngine = engine,
             Archives = [Archive("linux-x64", TestImage.Create(BaseImageSeeder.DefaultPlatforms[0], "cancel"))],
-            Registry = _fixture.Registry.Address,
+            Registry = fixture.Registry.Address,
             Repository = "tasks/canceled",
             WorkingDirectory = Path.Combine(_work, "cancel"),
         };

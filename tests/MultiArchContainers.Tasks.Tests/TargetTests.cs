@@ -5,19 +5,20 @@ namespace MultiArchContainers.Tasks.Tests;
 /// them from the source tree and loads the task assembly this test project built.
 /// </summary>
 [Collection(TaskRegistryCollection.Name)]
-public sealed class TargetTests : IDisposable
+public sealed class TargetTests(TaskRegistryFixture fixture, ITestOutputHelper output) : IDisposable
 {
-    private readonly TaskRegistryFixture _fixture;
-    private readonly ITestOutputHelper _output;
-    private readonly string _folder = Directory.CreateTempSubdirectory("mac-targets-").FullName;
+    private readonly string _folder = IsolatedFolder();
 
-    public TargetTests(TaskRegistryFixture fixture, ITestOutputHelper output)
+    /// <summary>A folder whose empty Directory.* files keep the repository's own out of the test projects.</summary>
+    private static string IsolatedFolder()
     {
-        _fixture = fixture;
-        _output = output;
-        File.WriteAllText(Path.Combine(_folder, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(_folder, "Directory.Build.targets"), "<Project />");
-        File.WriteAllText(Path.Combine(_folder, "Directory.Packages.props"), "<Project />");
+        string folder = Directory.CreateTempSubdirectory("mac-targets-").FullName;
+        foreach (string name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+        {
+            File.WriteAllText(Path.Combine(folder, name), "<Project />");
+        }
+
+        return folder;
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -49,9 +50,9 @@ public sealed class TargetTests : IDisposable
                 <OutputType>Exe</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
                 <_MultiArchTasksAssembly>{typeof(PlanMultiArch).Assembly.Location}</_MultiArchTasksAssembly>
-                <ContainerRegistry>{_fixture.Registry.Address}</ContainerRegistry>
+                <ContainerRegistry>{fixture.Registry.Address}</ContainerRegistry>
                 <ContainerRepository>targets/app</ContainerRepository>
-                <ContainerBaseImage>{_fixture.BaseImage}</ContainerBaseImage>
+                <ContainerBaseImage>{fixture.BaseImage}</ContainerBaseImage>
                 {properties}
               </PropertyGroup>
               <ItemGroup>{items}</ItemGroup>
@@ -70,7 +71,7 @@ public sealed class TargetTests : IDisposable
             ["msbuild", "-nologo", .. arguments],
             _folder,
             new Dictionary<string, string?> { ["MSBUILDDISABLENODEREUSE"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
-        _output.WriteLine(result.Combined);
+        output.WriteLine(result.Combined);
         return result;
     }
 
