@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Plan;
 

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Attest;
 
 namespace MultiArchContainers.Tasks;

@@ -1,5 +1,3 @@
-using Microsoft.Build.Framework;
-
 namespace MultiArchContainers.Tasks;
 
 /// <summary>Items as text for keys and fingerprints.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Engine;
 
 namespace MultiArchContainers.Tasks;

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Merge;
 using MultiArchContainers.Oci.Registry;
 using MultiArchContainers.Oci.Report;

@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Registry;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 

@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Plan;
 using MultiArchContainers.Tasks.Nodes;
 

@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Plan;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
@@ -34,7 +33,6 @@ public sealed class PlanMultiArch : AnnotatingTask
 
     /// <summary>Where the plan is written as JSON for the later stages; nothing is written when empty.</summary>
     public string PlanFile { get; set; } = string.Empty;
-
 
     /// <summary>The digest <see cref="BaseImage"/> named when the plan read it; empty when not read.</summary>
     [Output]

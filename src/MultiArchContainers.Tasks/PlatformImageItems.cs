@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using Microsoft.Build.Framework;
-using MultiArchContainers.Oci.Model;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace MultiArchContainers.Tasks;

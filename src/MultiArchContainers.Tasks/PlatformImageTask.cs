@@ -1,9 +1,6 @@
-using System.Globalization;
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Attest;
 using MultiArchContainers.Oci.Collect;
-using MultiArchContainers.Oci.Model;
 using MultiArchContainers.Oci.Plan;
 using MultiArchContainers.Oci.Push;
 using MultiArchContainers.Oci.Report;

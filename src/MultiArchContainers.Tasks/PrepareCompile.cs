@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Incremental;
 
 namespace MultiArchContainers.Tasks;

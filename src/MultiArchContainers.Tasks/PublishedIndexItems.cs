@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Push;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 

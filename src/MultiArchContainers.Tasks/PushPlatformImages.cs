@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Push;
 
 namespace MultiArchContainers.Tasks;

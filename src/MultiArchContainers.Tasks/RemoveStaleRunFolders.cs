@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Plan;
 
 namespace MultiArchContainers.Tasks;

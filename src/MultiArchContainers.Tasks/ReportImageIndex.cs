@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Report;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 

@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci;
 using MultiArchContainers.Oci.Processes;
 

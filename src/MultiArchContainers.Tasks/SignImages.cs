@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Sign;
 
 namespace MultiArchContainers.Tasks;

@@ -1,4 +1,3 @@
-using Microsoft.Build.Framework;
 using MultiArchContainers.Oci.Incremental;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 

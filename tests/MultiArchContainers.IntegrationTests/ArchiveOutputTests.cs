@@ -1,6 +1,3 @@
-using System.Formats.Tar;
-using System.Security.Cryptography;
-
 namespace MultiArchContainers.IntegrationTests;
 
 [Collection(PublishCollection.Name)]

@@ -1,6 +1,4 @@
 using System.Security;
-using System.Text.Json;
-using MultiArchContainers.Oci;
 
 namespace MultiArchContainers.IntegrationTests;
 

@@ -1,6 +1,4 @@
 using System.Security;
-using System.Text.Json;
-using MultiArchContainers.Oci;
 
 namespace MultiArchContainers.IntegrationTests;
 
@@ -10,7 +8,6 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
     private const string SourceValue = "https://example.com/team/app: a;b=c & d'e ünïcödé 日本";
     private const string NoteValue = "x=1; y: 'two' & \"three\" — ü";
     private const string LabelValue = "https://docs.example.com:8443/app?x=1;y=2";
-
 
     private static string Xml(string value) => SecurityElement.Escape(value);
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace MultiArchContainers.IntegrationTests;
 
 /// <summary>The <c>multiarch</c> command, installed from its package, against a real registry, read back with skopeo.</summary>

@@ -1,6 +1,3 @@
-using MultiArchContainers.Oci;
-using MultiArchContainers.Oci.Model;
-
 namespace MultiArchContainers.IntegrationTests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Annotations;
-
 namespace MultiArchContainers.Oci.Tests;
 
 public class AnnotationScopeTests

@@ -1,6 +1,3 @@
-using System.IO.Compression;
-using MultiArchContainers.Oci.Registry;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>

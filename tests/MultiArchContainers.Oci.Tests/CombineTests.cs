@@ -1,7 +1,3 @@
-using System.Text.Json;
-using MultiArchContainers.Oci;
-using MultiArchContainers.Oci.Model;
-
 namespace MultiArchContainers.Oci.Tests;
 
 public class CombineTests

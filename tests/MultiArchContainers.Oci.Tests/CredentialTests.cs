@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MultiArchContainers.Oci.Registry.Auth;
 
 namespace MultiArchContainers.Oci.Tests;

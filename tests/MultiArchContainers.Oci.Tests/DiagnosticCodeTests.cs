@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using MultiArchContainers.Oci;
 
 namespace MultiArchContainers.Oci.Tests;
 

@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci;
-
 namespace MultiArchContainers.Oci.Tests;
 
 public class DigestTests

@@ -1,6 +1,4 @@
-using System.Formats.Tar;
 using MultiArchContainers.Oci.Engine;
-using MultiArchContainers.Oci.Layout;
 
 namespace MultiArchContainers.Oci.Tests;
 

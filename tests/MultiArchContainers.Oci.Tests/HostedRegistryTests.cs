@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>
@@ -12,7 +10,6 @@ namespace MultiArchContainers.Oci.Tests;
 public class HostedRegistryTests(RegistryFixture fixture)
 {
     private const int FourMiB = 4 * 1024 * 1024;
-
 
     private static byte[] GzipLayer(int length, int seed)
     {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>

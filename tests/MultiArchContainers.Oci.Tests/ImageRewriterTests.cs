@@ -1,9 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
-using MultiArchContainers.Oci;
-using MultiArchContainers.Oci.Layout;
-using MultiArchContainers.Oci.Model;
-
 namespace MultiArchContainers.Oci.Tests;
 
 public sealed class ImageRewriterTests : IDisposable

@@ -1,7 +1,3 @@
-using MultiArchContainers.Oci;
-using MultiArchContainers.Oci.Model;
-using MultiArchContainers.Oci.Registry;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>A 512 MiB layer copied between two real registries must stream: memory use stays far below its size.</summary>
@@ -9,7 +5,6 @@ namespace MultiArchContainers.Oci.Tests;
 public class LargeLayerCopyTests(RegistryFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private const long LayerSize = 512L * 1024 * 1024;
-
 
     /// <summary>Deterministic pseudo-random bytes, produced as they are read, so the test never holds the layer either.</summary>
     private sealed class GeneratedStream(long length) : Stream

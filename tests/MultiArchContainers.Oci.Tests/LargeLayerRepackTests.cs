@@ -1,7 +1,4 @@
 using Xunit.Abstractions;
-using System.Formats.Tar;
-using System.IO.Compression;
-using MultiArchContainers.Oci.Layout;
 
 namespace MultiArchContainers.Oci.Tests;
 

@@ -1,6 +1,3 @@
-using MultiArchContainers.Oci.Push;
-using MultiArchContainers.Oci.Registry;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>

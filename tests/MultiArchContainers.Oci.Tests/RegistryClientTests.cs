@@ -1,7 +1,3 @@
-using System.Text.Json;
-using MultiArchContainers.Oci;
-using MultiArchContainers.Oci.Model;
-using MultiArchContainers.Oci.Registry;
 using MultiArchContainers.Oci.Registry.Auth;
 
 namespace MultiArchContainers.Oci.Tests;

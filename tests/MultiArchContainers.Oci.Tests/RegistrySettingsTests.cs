@@ -1,4 +1,3 @@
-using MultiArchContainers.Oci.Registry;
 using MultiArchContainers.Oci.Registry.Auth;
 
 namespace MultiArchContainers.Oci.Tests;

@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Registry;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>
@@ -10,7 +8,6 @@ namespace MultiArchContainers.Oci.Tests;
 public class RetryTests(RegistryFixture fixture)
 {
     private static readonly TimeSpan[] QuickRetries = [TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20)];
-
 
     private static SmallImage Image(string seed, int layerSize)
     {

@@ -1,6 +1,3 @@
-using MultiArchContainers.Oci.Model;
-using MultiArchContainers.Oci.Registry;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>A one-layer image for registry tests: its blobs and manifest bytes, pushed with the client under test.</summary>

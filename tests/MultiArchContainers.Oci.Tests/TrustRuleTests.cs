@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.Net;
 using MultiArchContainers.Oci.Registry.Auth;
 
 namespace MultiArchContainers.Oci.Tests;

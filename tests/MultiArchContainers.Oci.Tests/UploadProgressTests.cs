@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-
 namespace MultiArchContainers.Oci.Tests;
 
 /// <summary>
@@ -12,7 +9,6 @@ namespace MultiArchContainers.Oci.Tests;
 public class UploadProgressTests(RegistryFixture fixture)
 {
     private static readonly Func<string, string?> TwoSeconds = name => name == "MULTIARCH_REGISTRY_INACTIVITY_TIMEOUT" ? "2" : null;
-
 
     private static Func<Stream, Task> Silence => async _ => await Task.Delay(TimeSpan.FromSeconds(30));
 

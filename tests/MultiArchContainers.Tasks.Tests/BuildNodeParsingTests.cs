@@ -1,4 +1,3 @@
-using MultiArchContainers.Oci;
 using MultiArchContainers.Tasks.Nodes;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 

@@ -1,6 +1,3 @@
-using MultiArchContainers.Oci;
-using MultiArchContainers.Oci.Model;
-using MultiArchContainers.Oci.Registry;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace MultiArchContainers.Tasks.Tests;

@@ -1,7 +1,3 @@
-using MultiArchContainers.Oci;
-using MultiArchContainers.Oci.Model;
-using MultiArchContainers.Oci.Registry;
-
 namespace MultiArchContainers.Testing;
 
 /// <summary>Pushes a small multi-platform base image (one <see cref="TestImage"/> per platform, plus its index) into a registry.</summary>

@@ -1,8 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
-using System.Security.Cryptography;
-using MultiArchContainers.Oci.Model;
-
 namespace MultiArchContainers.Testing;
 
 /// <summary>

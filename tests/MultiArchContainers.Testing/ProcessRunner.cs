@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MultiArchContainers.Testing;
 
 /// <summary>The outcome of a finished process.</summary>

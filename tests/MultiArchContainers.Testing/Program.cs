@@ -1,6 +1,3 @@
-using MultiArchContainers.Oci;
-using MultiArchContainers.Oci.Registry;
-
 // seed-base REGISTRY REPOSITORY:TAG [PLATFORM...] — pushes the offline base image, linux/amd64 and linux/arm64/v8
 //                                          unless platforms (os/arch[/variant][@os.version]) are named (used by build.sh's demo).
 // seed-platforms REGISTRY REPOSITORY     — pushes 8 single-platform images tagged p-<os>-<arch>[-<variant>] (bench/).

@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Model;
-
 namespace MultiArchContainers.Oci.Annotations;
 
 /// <summary>What the resolution checks besides the declarations themselves.</summary>

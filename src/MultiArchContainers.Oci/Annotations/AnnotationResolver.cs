@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using MultiArchContainers.Oci.Diagnostics;
-using MultiArchContainers.Oci.Model;
 
 namespace MultiArchContainers.Oci.Annotations;
 

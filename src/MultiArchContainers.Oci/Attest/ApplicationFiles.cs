@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using MultiArchContainers.Oci.Layout;
 
 namespace MultiArchContainers.Oci.Attest;

@@ -1,10 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using MultiArchContainers.Oci.Layout;
-using MultiArchContainers.Oci.Model;
 
 namespace MultiArchContainers.Oci.Collect;
 

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Incremental;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Incremental;
 
 /// <summary>The records of the incremental cache, under <see cref="OciJson.Options"/>' rules.</summary>

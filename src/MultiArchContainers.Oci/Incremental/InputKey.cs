@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Incremental;
 
 /// <summary>A key made by <see cref="KeyBuilder"/>: the digest of every field, and the fields, by name.</summary>

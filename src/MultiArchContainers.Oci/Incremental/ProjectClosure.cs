@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace MultiArchContainers.Oci.Incremental;
 
 /// <summary>

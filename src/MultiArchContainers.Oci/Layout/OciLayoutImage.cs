@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MultiArchContainers.Oci.Model;
-
 namespace MultiArchContainers.Oci.Layout;
 
 /// <summary>

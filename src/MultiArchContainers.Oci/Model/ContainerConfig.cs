@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>The runtime part (<c>config</c>) of an image configuration.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>An OCI content descriptor. Fields this tool does not know are kept as they were read.</summary>

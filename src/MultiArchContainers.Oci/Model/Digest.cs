@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>Reads and writes a <see cref="Digest"/> as its string form; an invalid digest is a JSON error.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>Writes through to another stream and hashes every byte on the way, so content is digested while it is written.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>An OCI image index (or Docker manifest list, which has the same shape).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>An OCI image manifest (or Docker schema 2 manifest).</summary>

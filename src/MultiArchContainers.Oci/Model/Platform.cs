@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>The <c>platform</c> object of an index descriptor.</summary>

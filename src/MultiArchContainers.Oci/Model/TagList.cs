@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Model;
 
 /// <summary>One page of a repository's tags list (<c>GET /v2/&lt;name&gt;/tags/list</c>).</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using MultiArchContainers.Oci.Diagnostics;
 
 namespace MultiArchContainers.Oci.Model;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MultiArchContainers.Oci.Processes;
 
 namespace MultiArchContainers.Oci.Plan;

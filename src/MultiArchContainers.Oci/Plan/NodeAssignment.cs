@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Plan;
 
 /// <summary>Which node builds which RID. Passed to the project instance that drives the nodes as a JSON file, never as a string.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Plan;
 
 /// <summary>The documents the Plan stage writes for the later stages, under <see cref="OciJson.Options"/>' rules.</summary>

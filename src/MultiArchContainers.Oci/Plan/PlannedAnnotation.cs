@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Plan;
 
 /// <summary>One resolved annotation: its level (index, manifest, manifest-descriptor, index-descriptor), RID below the index, key and value.</summary>

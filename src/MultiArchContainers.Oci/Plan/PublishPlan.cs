@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using MultiArchContainers.Oci.Annotations;
 
 namespace MultiArchContainers.Oci.Plan;

@@ -1,6 +1,5 @@
 using MultiArchContainers.Oci.Layout;
 using MultiArchContainers.Oci.Incremental;
-using MultiArchContainers.Oci.Model;
 using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Oci.Push;

@@ -2,7 +2,6 @@ using MultiArchContainers.Oci.Attest;
 using MultiArchContainers.Oci.Collect;
 using MultiArchContainers.Oci.Incremental;
 using MultiArchContainers.Oci.Layout;
-using MultiArchContainers.Oci.Model;
 using MultiArchContainers.Oci.Plan;
 using MultiArchContainers.Oci.Registry;
 

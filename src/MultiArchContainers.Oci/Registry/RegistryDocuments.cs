@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>Parses a manifest, index or config read from a registry: JSON that is not the document it should be is MAC1012.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace MultiArchContainers.Oci.Registry;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace MultiArchContainers.Oci.Report;
 
 /// <summary>Reads and writes <see cref="MetadataDocument"/>s.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultiArchContainers.Oci.Report;
 
 /// <summary>The metadata file's document, under <see cref="OciJson.Options"/>' rules.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace MultiArchContainers.Oci.Registry.Auth;
 
 /// <summary>The parameters of a <c>WWW-Authenticate</c> challenge.</summary>

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using MultiArchContainers.Oci.Registry.Transport;
 
 namespace MultiArchContainers.Oci.Registry.Auth;
