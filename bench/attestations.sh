@@ -5,11 +5,8 @@
 #
 #   bench/attestations.sh [runs]     default 5 runs of each; needs docker-registry
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 runs=${1:-5}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-
-source bench/common.sh
 make_workdir mac-bench-attest
 echo "Building and packing MultiArchContainers.Sdk"
 pack_sdk "$work/feed"

@@ -1,5 +1,10 @@
 # Shared by the bench scripts (sourced from the repository root): a throwaway work folder, a free port, the packed SDK
-# in a folder feed, and a local docker-registry with its storage in the work folder.
+# in a folder feed, and a local docker-registry with its storage in the work folder. Sourcing it moves to the
+# repository root (root) and keeps the dotnet CLI quiet.
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 make_workdir() { # name: sets work to a new folder; it is removed, and the registry stopped, when the script exits
   work=$(mktemp -d "/tmp/$1-XXXXXX")

@@ -10,9 +10,8 @@
 # multiarch merge: the command from MultiArchContainers.Tool (natively compiled on linux-x64), same sources and flags.
 # Requests are counted from the registry's own access log. Nothing here is asserted; the tests do that.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 runs=${1:-5}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 if ! command -v podman >/dev/null; then
   if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then
@@ -22,7 +21,6 @@ if ! command -v podman >/dev/null; then
   fi
 fi
 
-source bench/common.sh
 make_workdir mac-bench-merge
 cleanup_more() { podman manifest rm bench-list >/dev/null 2>&1 || true; }
 echo "Building and packing MultiArchContainers.Sdk and the multiarch command"

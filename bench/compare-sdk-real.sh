@@ -8,12 +8,9 @@
 #
 #   bench/compare-sdk-real.sh [runs]     default 3 runs of each; needs docker-registry, skopeo and python3
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
+source "$(dirname "$0")/common.sh"
 runs=${1:-3}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-source bench/common.sh
 source bench/real-app.sh
 make_workdir mac-bench-real
 echo "Building and packing MultiArchContainers.Sdk"

@@ -11,12 +11,9 @@
 # into a local registry on 127.0.0.1, one repository each. The table printed at the end is the result; nothing here
 # is asserted, the tests do that.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
+source "$(dirname "$0")/common.sh"
 runs=${1:-5}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-source bench/common.sh
 make_workdir mac-bench
 echo "Building and packing MultiArchContainers.Sdk"
 pack_sdk "$work/feed"

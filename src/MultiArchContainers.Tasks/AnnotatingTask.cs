@@ -1,6 +1,3 @@
-using MultiArchContainers.Oci.Annotations;
-using MultiArchContainers.Oci.Plan;
-
 namespace MultiArchContainers.Tasks;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Annotations;
-
 namespace MultiArchContainers.Tasks;
 
 /// <summary>Annotation items of the project (<c>ContainerIndexAnnotation</c> and the others) as the core reads them.</summary>

@@ -1,6 +1,3 @@
-using MultiArchContainers.Oci.Plan;
-using TaskItem = Microsoft.Build.Utilities.TaskItem;
-
 namespace MultiArchContainers.Tasks;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Push;
-
 namespace MultiArchContainers.Tasks;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Combine;
-using MultiArchContainers.Oci.Plan;
 
 namespace MultiArchContainers.Tasks;
 

@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Incremental;
-
 namespace MultiArchContainers.Tasks;
 
 /// <summary>The inputs of a publish (<see cref="PublishInputs"/>) from the items and properties the targets pass.</summary>

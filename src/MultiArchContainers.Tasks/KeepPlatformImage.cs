@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Incremental;
-
 namespace MultiArchContainers.Tasks;
 
 /// <summary>Inside a per-RID build, once the SDK made the image: keeps it (moved, not copied) under the key of its inputs for the next publish.</summary>

@@ -1,7 +1,5 @@
 using System.Text;
 using MultiArchContainers.Oci.Merge;
-using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Oci.Report;
 
 namespace MultiArchContainers.Tasks;
 

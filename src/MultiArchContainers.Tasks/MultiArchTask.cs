@@ -1,4 +1,3 @@
-using MultiArchContainers.Oci.Registry;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
 namespace MultiArchContainers.Tasks;

@@ -1,4 +1,3 @@
-using MultiArchContainers.Oci.Plan;
 using MultiArchContainers.Tasks.Nodes;
 
 namespace MultiArchContainers.Tasks;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace MultiArchContainers.Tasks;
 

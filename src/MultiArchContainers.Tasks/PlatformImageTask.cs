@@ -1,9 +1,5 @@
-using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Attest;
 using MultiArchContainers.Oci.Collect;
-using MultiArchContainers.Oci.Plan;
-using MultiArchContainers.Oci.Push;
-using MultiArchContainers.Oci.Report;
 
 namespace MultiArchContainers.Tasks;
 

@@ -1,6 +1,3 @@
-using MultiArchContainers.Oci.Push;
-using TaskItem = Microsoft.Build.Utilities.TaskItem;
-
 namespace MultiArchContainers.Tasks;
 
 /// <summary>The image index a publish or merge made, as the item its target returns.</summary>

@@ -1,9 +1,4 @@
-using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Layout;
-using MultiArchContainers.Oci.Plan;
-using MultiArchContainers.Oci.Push;
-using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Oci.Report;
 
 namespace MultiArchContainers.Tasks;
 

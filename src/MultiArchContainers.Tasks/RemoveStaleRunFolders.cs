@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Plan;
-
 namespace MultiArchContainers.Tasks;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MultiArchContainers.Oci.Incremental;
-
 namespace MultiArchContainers.Tasks;
 
 /// <summary>

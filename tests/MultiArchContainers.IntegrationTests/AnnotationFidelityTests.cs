@@ -15,14 +15,14 @@ public class AnnotationFidelityTests(PublishFixture fixture, ITestOutputHelper o
     public async Task PercentSequencesSurvivePublishAndMerge()
     {
         string registry = fixture.Registry.Address;
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             {fixture.Publishing("fidelity/app")}
             """,
             $"""
             <ContainerIndexAnnotation Include="com.example.odd" Value="{InProject}" />
             <ContainerManifestAnnotation Include="com.example.odd" Value="{InProject}" />
-            """));
+            """);
 
         ProcessResult published = await sandbox.PublishAsync();
         output.WriteLine(published.Combined);

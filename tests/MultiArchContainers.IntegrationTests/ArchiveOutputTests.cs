@@ -21,13 +21,13 @@ public class ArchiveOutputTests(PublishFixture fixture, ITestOutputHelper output
     [Fact]
     public async Task PublishMultiArchWritesAnOciArchiveThatSkopeoCopiesToTheSameDigest()
     {
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             """
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRepository>team/archived</ContainerRepository>
             <ContainerImageTags>1.0;latest</ContainerImageTags>
             """,
-            """<ContainerIndexAnnotation Include="com.example.archived" Value="yes: ü" />"""));
+            """<ContainerIndexAnnotation Include="com.example.archived" Value="yes: ü" />""");
         string archive = Path.Combine(sandbox.Folder, "out", "image.tar");
         IReadOnlyList<string> before = await RegistryCatalog.RepositoriesAsync(fixture.Registry.Address);
 

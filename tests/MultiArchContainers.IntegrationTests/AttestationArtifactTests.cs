@@ -13,11 +13,11 @@ public class AttestationArtifactTests(PublishFixture fixture, ITestOutputHelper 
     public async Task AttestationsAreArtifactsWithASubjectAndKeepTheirIndexEntries()
     {
         string repository = "team/attest-artifact";
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             {fixture.Publishing(repository)}
             <ContainerProvenance>true</ContainerProvenance>
-            """));
+            """);
 
         // First in the image-manifest form; then, with nothing else changed, the artifact form: the switch is part of
         // what the push record is kept under, so the images built before are reused but their attestations are made again.

@@ -76,7 +76,7 @@ public class CiTemplateTests(PublishFixture fixture, ITestOutputHelper output)
         JsonNode jobs = workflow["jobs"]!;
         Assert.Equal("${{ matrix.runner }}", jobs["platform"]!["runs-on"]!.GetValue<string>());
 
-        using var sandbox = new Sandbox(fixture, fixture.Project(string.Empty));
+        using var sandbox = fixture.SandboxWith(string.Empty);
         string work = Directory.CreateDirectory(Path.Combine(sandbox.Scratch, "job")).FullName;
         string githubOutput = Path.Combine(work, "github-githubOutput");
 

@@ -27,14 +27,12 @@ public class CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
     public async Task ARidWithItsOwnDefineCompilesAloneAndEachImageHoldsItsOwnCode()
     {
         string registry = fixture.Registry.Address;
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{registry}</ContainerRegistry>
-            <ContainerRepository>team/compiled-per-rid</ContainerRepository>
+            {fixture.Publishing("team/compiled-per-rid", "latest")}
             <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
             <DefineConstants Condition="'$(RuntimeIdentifier)' == 'linux-arm64'">$(DefineConstants);ARM_BUILD</DefineConstants>
-            """));
+            """);
         File.WriteAllText(Path.Combine(sandbox.Folder, "Program.cs"), """
             #if ARM_BUILD
             System.Console.WriteLine("code for arm64");
@@ -69,7 +67,7 @@ public class CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
         StubRuntimePacks.Write(fixture.Feed, "linux-arm", "linux-s390x");
         await BaseImageSeeder.SeedAsync(registry, "dotnet/four-platforms", "10.0",
             [.. BaseImageSeeder.DefaultPlatforms, new Platform { Os = "linux", Architecture = "arm", Variant = "v7" }, new Platform { Os = "linux", Architecture = "s390x" }]);
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64;linux-arm;linux-s390x</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry}</ContainerRegistry>
@@ -77,7 +75,8 @@ public class CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
             <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
             <DefaultItemExcludes>$(DefaultItemExcludes);lib/**</DefaultItemExcludes>
             """,
-            """<ProjectReference Include="lib/Lib.csproj" />""").Replace(fixture.BaseImage, $"{registry}/dotnet/four-platforms:10.0", StringComparison.Ordinal));
+            """<ProjectReference Include="lib/Lib.csproj" />""",
+            $"{registry}/dotnet/four-platforms:10.0");
         Directory.CreateDirectory(Path.Combine(sandbox.Folder, "lib"));
         File.WriteAllText(Path.Combine(sandbox.Folder, "lib", "Lib.csproj"), """<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>""");
         File.WriteAllText(Path.Combine(sandbox.Folder, "lib", "Lib.cs"), "public static class Lib { public static string Text => \"from the library\"; }\n");

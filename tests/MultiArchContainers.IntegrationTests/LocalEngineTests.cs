@@ -15,7 +15,7 @@ public class LocalEngineTests(PublishFixture fixture, ITestOutputHelper output)
     public async Task WithoutARegistryEveryPlatformGoesToPodmanAsOneListPerTag()
     {
         string repository = "engine/app-" + Guid.NewGuid().ToString("N")[..8];
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRepository>{repository}</ContainerRepository>
@@ -24,7 +24,7 @@ public class LocalEngineTests(PublishFixture fixture, ITestOutputHelper output)
             """
             <ContainerIndexAnnotation Include="com.example.index" Value="on the index" />
             <ContainerDescriptorAnnotation Include="com.example.entry" Value="x64: entry" RuntimeIdentifier="linux-x64" />
-            """));
+            """);
         try
         {
             ProcessResult result = await sandbox.PublishAsync();
@@ -80,18 +80,16 @@ public class LocalEngineTests(PublishFixture fixture, ITestOutputHelper output)
         try
         {
             File.CreateSymbolicLink(Path.Combine(bin, "dotnet"), Path.Combine(Path.GetDirectoryName(Environment.ProcessPath!)!, "dotnet"));
-            using var sandbox = new Sandbox(fixture, fixture.Project("<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>"));
+            using var sandbox = fixture.SandboxWith("<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>");
             sandbox.Environment["PATH"] = bin;
 
             ProcessResult result = await sandbox.PublishAsync();
             output.WriteLine(result.Combined);
 
             Assert.NotEqual(0, result.ExitCode);
-            Assert.Contains("error MAC2028", result.StandardOutput, StringComparison.Ordinal);
-            Assert.Contains("'docker' is not on PATH; 'podman' is not on PATH", result.StandardOutput, StringComparison.Ordinal);
-            Assert.Contains("Set ContainerRegistry", result.StandardOutput, StringComparison.Ordinal);
-            Assert.Contains("ContainerArchiveOutputPath", result.StandardOutput, StringComparison.Ordinal);
-            Assert.DoesNotContain("Building image", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Empty(result.NotPrinted(
+                "error MAC2028", "'docker' is not on PATH; 'podman' is not on PATH", "Set ContainerRegistry", "ContainerArchiveOutputPath"));
+            Assert.Empty(result.Printed("Building image"));
 
             ProcessResult named = await sandbox.PublishAsync("-p:LocalRegistry=Containerd");
             Assert.Contains("error MAC2029", named.StandardOutput, StringComparison.Ordinal);

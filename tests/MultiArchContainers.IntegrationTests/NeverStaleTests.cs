@@ -22,7 +22,7 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
         string baseB = $"{registry}/dotnet/stale-base-b:10.0";
         await BaseImageSeeder.SeedAsync(registry, "dotnet/stale-base-a", "10.0", note: "a");
         await BaseImageSeeder.SeedAsync(registry, "dotnet/stale-base-b", "10.0", note: "b");
-        using var sandbox = new Sandbox(fixture, StaleInputsApp.ProjectXml(fixture.PackageVersion, registry, repository, baseA, imageIsThePublish));
+        using var sandbox = new Sandbox(fixture, StaleInputsApp.ProjectXml(fixture, repository, baseA, imageIsThePublish));
         string app = sandbox.Folder;
         await StaleInputsApp.PackAsync(sandbox, fixture.Feed, "1.0.0");
         await StaleInputsApp.PackAsync(sandbox, fixture.Feed, "2.0.0");
@@ -124,13 +124,11 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
     public async Task TwoPublishesOfOneProjectAtOnceEachPushTheirOwnImage()
     {
         string registry = fixture.Registry.Address;
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{registry}</ContainerRegistry>
-            <ContainerRepository>team/at-once</ContainerRepository>
+            {fixture.Publishing("team/at-once", "latest")}
             <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
-            """));
+            """);
         File.WriteAllText(Path.Combine(sandbox.Folder, "Program.cs"), "System.Console.WriteLine(System.Reflection.Assembly.GetEntryAssembly()!.GetName().Version);\n");
 
         ProcessResult[] results = await Task.WhenAll(
@@ -157,13 +155,12 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
     {
         string registry = fixture.Registry.Address;
         await LargeBaseImage.SeedAsync(registry, "dotnet/no-history", "10.0", megabytes: 2, history: false);
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{registry}</ContainerRegistry>
-            <ContainerRepository>team/on-no-history</ContainerRepository>
+            {fixture.Publishing("team/on-no-history", "latest")}
             <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
-            """).Replace(fixture.BaseImage, $"{registry}/dotnet/no-history:10.0", StringComparison.Ordinal));
+            """,
+            baseImage: $"{registry}/dotnet/no-history:10.0");
 
         ProcessResult result = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n"]);
         output.WriteLine(result.Combined);

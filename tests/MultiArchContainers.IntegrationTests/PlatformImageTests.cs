@@ -7,9 +7,9 @@ public class PlatformImageTests(PublishFixture fixture, ITestOutputHelper output
     public async Task PublishPlatformImagePushesOneRidByDigestAndDescribesIt()
     {
         string registry = fixture.Registry.Address;
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"<ContainerRegistry>{registry}</ContainerRegistry><ContainerImageTags>9.9</ContainerImageTags>",
-            """<ContainerManifestAnnotation Include="com.example.matrix" Value="leg" />"""));
+            """<ContainerManifestAnnotation Include="com.example.matrix" Value="leg" />""");
 
         var metadata = new List<JsonNode>();
         foreach ((string rid, string repository) in new[] { ("linux-arm64", "fanout/arm"), ("linux-x64", "fanout/x64") })

@@ -32,23 +32,27 @@ public sealed class PublishFixture : IAsyncLifetime
         + $"<ContainerRepository>{repository}</ContainerRepository><ContainerImageTags>{tags}</ContainerImageTags>";
 
     /// <summary>
-    /// A console app that references the package under test and the seeded base image, with
-    /// <paramref name="properties"/> and <paramref name="items"/> added.
+    /// A console app that references the package under test and the seeded base image (or <paramref name="baseImage"/>),
+    /// with <paramref name="properties"/>, <paramref name="items"/> and <paramref name="targets"/> added.
     /// </summary>
-    public string Project(string properties, string items = "") => $"""
+    public string Project(string properties, string items = "", string? baseImage = null, string targets = "") => $"""
         <Project Sdk="Microsoft.NET.Sdk">
           <Sdk Name="MultiArchContainers.Sdk" Version="{PackageVersion}" />
           <PropertyGroup>
             <OutputType>Exe</OutputType>
             <TargetFramework>net10.0</TargetFramework>
-            <ContainerBaseImage>{BaseImage}</ContainerBaseImage>
+            <ContainerBaseImage>{baseImage ?? BaseImage}</ContainerBaseImage>
             {properties}
           </PropertyGroup>
           <ItemGroup>
             {items}
           </ItemGroup>
+          {targets}
         </Project>
         """;
+
+    /// <summary>A sandbox holding <see cref="Project"/> of these arguments.</summary>
+    public Sandbox SandboxWith(string properties, string items = "", string? baseImage = null) => new(this, Project(properties, items, baseImage));
 
     public async Task InitializeAsync()
     {

@@ -31,18 +31,9 @@ public partial class PublishMultiArchTests(PublishFixture fixture, ITestOutputHe
         </Project>
         """;
 
-    private void AssertSucceeded(ProcessResult result)
-    {
-        output.WriteLine(result.Combined);
-        Assert.True(result.ExitCode == 0, $"dotnet publish failed ({result.ExitCode}):\n{result.Combined}");
-    }
+    private void AssertSucceeded(ProcessResult result) => result.Succeeded(output);
 
-    private ProcessResult AssertFailed(ProcessResult result)
-    {
-        output.WriteLine(result.Combined);
-        Assert.True(result.ExitCode != 0, $"dotnet publish was expected to fail:\n{result.Combined}");
-        return result;
-    }
+    private ProcessResult AssertFailed(ProcessResult result) => result.Failed(output);
 
     [Fact]
     public async Task PublishesOneAnnotatedIndexUnderEveryTag()

@@ -14,10 +14,10 @@ public partial class QuietOutputTests(PublishFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task ADefaultVerbosityPublishShowsOneLinePerRidAndTheIndex()
     {
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             {fixture.Publishing("team/quiet", "1.0;latest")}
-            """));
+            """);
         string[] publish = ["publish", sandbox.ProjectPath, "-t:PublishMultiArch", "-nologo", "-tl:off"];
 
         ProcessResult first = await sandbox.DotnetAsync(publish);

@@ -13,14 +13,14 @@ public class RepublishTests(PublishFixture fixture, ITestOutputHelper output)
     public async Task AnUnchangedRepublishReusesEveryImageAndWritesNothing()
     {
         await using LimitingProxy registry = LimitingProxy.Start(fixture.Registry);
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry.Address}</ContainerRegistry>
             <ContainerRepository>team/republished</ContainerRepository>
             <ContainerImageTags>1.0;latest</ContainerImageTags>
             """,
-            """<ContainerIndexAnnotation Include="com.example.republish" Value="yes" />"""));
+            """<ContainerIndexAnnotation Include="com.example.republish" Value="yes" />""");
         sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
 
         ProcessResult first = await sandbox.PublishAsync();
@@ -66,13 +66,13 @@ public class RepublishTests(PublishFixture fixture, ITestOutputHelper output)
         string registry = fixture.Registry.Address;
         const string BaseRepository = "dotnet/runtime-republish";
         await BaseImageSeeder.SeedAsync(registry, BaseRepository, PublishFixture.BaseTag);
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry}</ContainerRegistry>
             <ContainerRepository>team/skipped</ContainerRepository>
-            <ContainerBaseImage>{registry}/{BaseRepository}:{PublishFixture.BaseTag}</ContainerBaseImage>
-            """).Replace($"<ContainerBaseImage>{fixture.BaseImage}</ContainerBaseImage>", string.Empty, StringComparison.Ordinal));
+            """,
+            baseImage: $"{registry}/{BaseRepository}:{PublishFixture.BaseTag}");
         sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
 
         async Task<ProcessResult> PublishAsync(params string[] arguments)

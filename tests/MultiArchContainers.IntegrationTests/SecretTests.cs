@@ -29,13 +29,6 @@ public class SecretTests(PublishFixture fixture, ITestOutputHelper output)
         </Project>
         """;
 
-    private ProcessResult Succeeded(ProcessResult result)
-    {
-        output.WriteLine(result.Combined);
-        Assert.True(result.ExitCode == 0, $"dotnet publish failed ({result.ExitCode}):\n{result.Combined}");
-        return result;
-    }
-
     private static void AssertNoCanary(string where, byte[] content)
     {
         Assert.False(content.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Canary)) >= 0, $"the secret is in {where}");
@@ -54,7 +47,7 @@ public class SecretTests(PublishFixture fixture, ITestOutputHelper output)
         }.ToJsonString());
         string binlog = Path.Combine(sandbox.Folder, "build.binlog");
 
-        ProcessResult result = Succeeded(await sandbox.PublishAsync("-v:diag", $"-bl:{binlog}"));
+        ProcessResult result = (await sandbox.PublishAsync("-v:diag", $"-bl:{binlog}")).Succeeded(output);
 
         AssertNoCanary("the console output", Encoding.UTF8.GetBytes(result.Combined));
         using (var log = new GZipStream(File.OpenRead(binlog), CompressionMode.Decompress))
@@ -80,8 +73,8 @@ public class SecretTests(PublishFixture fixture, ITestOutputHelper output)
 
         // MSBuild itself writes every environment variable into -v:diag output and binary logs (docs/security.md);
         // everything this SDK writes is checked here.
-        ProcessResult pushed = Succeeded(await sandbox.PublishAsync("-v:detailed"));
-        ProcessResult archived = Succeeded(await sandbox.PublishAsync("-v:detailed", "-p:ContainerArchiveOutputPath=out/image.tar"));
+        ProcessResult pushed = (await sandbox.PublishAsync("-v:detailed")).Succeeded(output);
+        ProcessResult archived = (await sandbox.PublishAsync("-v:detailed", "-p:ContainerArchiveOutputPath=out/image.tar")).Succeeded(output);
 
         AssertNoCanary("the console output", Encoding.UTF8.GetBytes(pushed.Combined + archived.Combined));
         AssertNoCanary("the metadata file", File.ReadAllBytes(Path.Combine(sandbox.Folder, "out", "metadata.json")));

@@ -21,11 +21,11 @@ public class SigningTests(PublishFixture fixture, ITestOutputHelper output)
     {
         string repository = "team/signed-" + Guid.NewGuid().ToString("N")[..6];
         string keys = Directory.CreateTempSubdirectory("mac-keys-").FullName;
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             {fixture.Publishing(repository)}
             <ContainerSigningKey>{keys}/key.pem</ContainerSigningKey>
-            """));
+            """);
         try
         {
             await OpensslAsync(keys, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-pass", "pass:s3cret-pass", "-aes-256-cbc", "-out", "key.pem");
@@ -94,13 +94,13 @@ public class SigningTests(PublishFixture fixture, ITestOutputHelper output)
     [InlineData("missing", "cannot be read")]
     public async Task AKeyThatCannotSignIsMac2031BeforeAnyBuild(string kind, string reason)
     {
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{fixture.Registry.Address}</ContainerRegistry>
             <ContainerRepository>team/badkey</ContainerRepository>
             <ContainerSigningKey>signing/key.pem</ContainerSigningKey>
-            """));
+            """);
         string keys = Path.Combine(sandbox.Folder, "signing");
         Directory.CreateDirectory(keys);
         switch (kind)

@@ -72,34 +72,27 @@ internal static class StaleInputsApp
     }
 
     /// <summary>The app's project file: the SDK under test, every kind of input, and the target that saves a source mid-publish.</summary>
-    public static string ProjectXml(string sdkVersion, string registry, string repository, string baseImage, bool imageIsThePublish) => $"""
-        <Project Sdk="Microsoft.NET.Sdk">
-          <Sdk Name="MultiArchContainers.Sdk" Version="{sdkVersion}" />
-          <PropertyGroup>
-            <OutputType>Exe</OutputType>
-            <TargetFramework>net10.0</TargetFramework>
-            <ContainerBaseImage>{baseImage}</ContainerBaseImage>
-            <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
-            <ContainerRegistry>{registry}</ContainerRegistry>
-            <ContainerRepository>{repository}</ContainerRepository>
-            <ContainerImageTags>1.0</ContainerImageTags>
-            <ContainerGenerateLabels>false</ContainerGenerateLabels>
-            <ContainerPublishMultiArch>{imageIsThePublish.ToString().ToLowerInvariant()}</ContainerPublishMultiArch>
-            <DefaultItemExcludes>$(DefaultItemExcludes);lib/**;lib2/**;gen/**;dependency/**</DefaultItemExcludes>
-          </PropertyGroup>
-          <ItemGroup>
-            <ProjectReference Include="lib/Lib.csproj" />
-            <ProjectReference Include="gen/Gen.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
-            <PackageReference Include="Acme.Stale" Version="1.0.0" />
-            <Content Include="content.txt" CopyToPublishDirectory="PreserveNewest" />
-            <AdditionalFiles Include="notes.txt" />
-          </ItemGroup>
-          <!-- A source saved while the publish runs: rewritten after each per-RID build's compile, while save-next.txt exists. -->
-          <Target Name="SaveDuringPublish" AfterTargets="CoreCompile" Condition="'$(_MultiArchInnerBuild)' == 'true' and Exists('$(MSBuildProjectDirectory)/save-next.txt')">
-            <Copy SourceFiles="$(MSBuildProjectDirectory)/save-next.txt" DestinationFiles="$(MSBuildProjectDirectory)/Saved.cs" ContinueOnError="true" />
-          </Target>
-        </Project>
-        """;
+    public static string ProjectXml(PublishFixture fixture, string repository, string baseImage, bool imageIsThePublish) => fixture.Project(
+        $"""
+        {fixture.Publishing(repository)}
+        <ContainerGenerateLabels>false</ContainerGenerateLabels>
+        <ContainerPublishMultiArch>{imageIsThePublish.ToString().ToLowerInvariant()}</ContainerPublishMultiArch>
+        <DefaultItemExcludes>$(DefaultItemExcludes);lib/**;lib2/**;gen/**;dependency/**</DefaultItemExcludes>
+        """,
+        """
+        <ProjectReference Include="lib/Lib.csproj" />
+        <ProjectReference Include="gen/Gen.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+        <PackageReference Include="Acme.Stale" Version="1.0.0" />
+        <Content Include="content.txt" CopyToPublishDirectory="PreserveNewest" />
+        <AdditionalFiles Include="notes.txt" />
+        """,
+        baseImage,
+        """
+        <!-- A source saved while the publish runs: rewritten after each per-RID build's compile, while save-next.txt exists. -->
+        <Target Name="SaveDuringPublish" AfterTargets="CoreCompile" Condition="'$(_MultiArchInnerBuild)' == 'true' and Exists('$(MSBuildProjectDirectory)/save-next.txt')">
+          <Copy SourceFiles="$(MSBuildProjectDirectory)/save-next.txt" DestinationFiles="$(MSBuildProjectDirectory)/Saved.cs" ContinueOnError="true" />
+        </Target>
+        """);
 
     /// <summary>Packs Acme.Stale <paramref name="version"/> (its text is the version) into <paramref name="feed"/> from a sandbox folder.</summary>
     public static async Task PackAsync(Sandbox sandbox, string feed, string version)

@@ -72,13 +72,13 @@ public class SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
     public async Task EveryImageGetsOneAttestationThatSurvivesAMergeAndTwoCleanPublishesGiveOneDigest()
     {
         string registry = fixture.Registry.Address;
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             {fixture.Publishing("team/attested")}
             <ContainerSbom>true</ContainerSbom>
             <ContainerProvenance>true</ContainerProvenance>
             """,
-            """<PackageReference Include="Acme.Greeting" Version="1.2.3" />"""));
+            """<PackageReference Include="Acme.Greeting" Version="1.2.3" />""");
         await PackDependencyAsync(sandbox);
         File.WriteAllText(Path.Combine(sandbox.Folder, "Program.cs"), "System.Console.WriteLine(Acme.Greeting.Text);\n");
         File.WriteAllText(Path.Combine(sandbox.Folder, ".gitignore"), "bin/\nobj/\n.docker/\n");
@@ -151,7 +151,7 @@ public class SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
     public async Task PublishPlatformImagePushesTheAttestationBesideTheImageAndItsMetadataFileNamesBoth()
     {
         string registry = fixture.Registry.Address;
-        using var sandbox = new Sandbox(fixture, fixture.Project($"<ContainerRegistry>{registry}</ContainerRegistry><ContainerProvenance>true</ContainerProvenance>"));
+        using var sandbox = fixture.SandboxWith($"<ContainerRegistry>{registry}</ContainerRegistry><ContainerProvenance>true</ContainerProvenance>");
         string metadata = Path.Combine(sandbox.Folder, "x64.json");
         await RunAsync(sandbox, "publish", sandbox.ProjectPath, "-t:PublishPlatformImage", "-nologo", "-p:ContainerRuntimeIdentifier=linux-x64",
             "-p:ContainerRepository=team/platform-attested", $"-p:ContainerMetadataFile={metadata}");

@@ -15,13 +15,13 @@ public class UploadVariablesTests(PublishFixture fixture, ITestOutputHelper outp
     {
         await using LimitingProxy registry = LimitingProxy.Start(fixture.Registry, maxBodyLength: 16 * 1024);
         string repository = "team/chunked-" + force.Split('_')[0].ToLowerInvariant();
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
             <ContainerRegistry>{registry.Address}</ContainerRegistry>
             <ContainerRepository>{repository}</ContainerRepository>
             <ContainerImageTags>1.0</ContainerImageTags>
-            """));
+            """);
         sandbox.Environment[force] = "true";
         sandbox.Environment[size] = "16384";
 

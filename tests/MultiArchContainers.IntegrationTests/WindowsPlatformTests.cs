@@ -16,14 +16,14 @@ public class WindowsPlatformTests(PublishFixture fixture, ITestOutputHelper outp
         Platform windows = new() { Os = "windows", Architecture = "amd64", OsVersion = OsVersion };
         await BaseImageSeeder.SeedAsync(fixture.Registry.Address, "base/mixed", "10.0", [BaseImageSeeder.DefaultPlatforms[0], windows]);
         string reference = $"{fixture.Registry.Address}/team/mixed";
-        using var sandbox = new Sandbox(fixture, fixture.Project(
+        using var sandbox = fixture.SandboxWith(
             $"""
             <ContainerRuntimeIdentifiers>linux-x64;win-x64</ContainerRuntimeIdentifiers>
             <ContainerBaseImage>{fixture.Registry.Address}/base/mixed:10.0</ContainerBaseImage>
             <ContainerRegistry>{fixture.Registry.Address}</ContainerRegistry>
             <ContainerRepository>team/mixed</ContainerRepository>
             <ContainerImageTags>1.0</ContainerImageTags>
-            """));
+            """);
 
         ProcessResult result = await sandbox.PublishAsync();
         output.WriteLine(result.Combined);

@@ -119,12 +119,9 @@ public sealed class TargetTests(TaskRegistryFixture fixture, ITestOutputHelper o
         ProcessResult result = await MSBuildAsync(project, "-t:PublishMultiArch", "-v:d");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("error MAC2002", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("error MAC2003", result.StandardOutput, StringComparison.Ordinal);
         // Detailed logs name every target that runs: the plan ran, no per-RID build did.
-        Assert.Contains("Target \"_MultiArchPlan", result.StandardOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain("Target \"_MultiArchBuildPlatformImage", result.StandardOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain("Target \"_MultiArchBuildImages", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Empty(result.NotPrinted("error MAC2002", "error MAC2003", "Target \"_MultiArchPlan"));
+        Assert.Empty(result.Printed("Target \"_MultiArchBuildPlatformImage", "Target \"_MultiArchBuildImages"));
         // Nothing was built: no image archive and no kept image (the publish lock and the input state may be there).
         string multiarch = Path.Combine(_folder, "obj", "multiarch");
         Assert.Empty(Directory.Exists(multiarch) ? Directory.GetFiles(multiarch, "*.tar", SearchOption.AllDirectories) : []);

@@ -4,6 +4,12 @@ namespace MultiArchContainers.Testing;
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
     public string Combined => StandardOutput + StandardError;
+
+    /// <summary>Those of <paramref name="texts"/> that standard output does not hold (ordinal), for <c>Assert.Empty</c>.</summary>
+    public string[] NotPrinted(params string[] texts) => [.. texts.Where(t => !StandardOutput.Contains(t, StringComparison.Ordinal))];
+
+    /// <summary>Those of <paramref name="texts"/> that standard output holds (ordinal), for <c>Assert.Empty</c>.</summary>
+    public string[] Printed(params string[] texts) => [.. texts.Where(t => StandardOutput.Contains(t, StringComparison.Ordinal))];
 }
 
 /// <summary>Runs a program with an argument list (never through a shell) and collects its output.</summary>

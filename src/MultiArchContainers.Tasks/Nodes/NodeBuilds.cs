@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using MultiArchContainers.Oci.Collect;
-using MultiArchContainers.Oci.Plan;
-using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Tasks.Nodes;
 

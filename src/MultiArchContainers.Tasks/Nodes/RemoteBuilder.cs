@@ -1,7 +1,5 @@
 using System.Formats.Tar;
 using System.Text;
-using MultiArchContainers.Oci.Plan;
-using MultiArchContainers.Oci.Report;
 
 namespace MultiArchContainers.Tasks.Nodes;
 

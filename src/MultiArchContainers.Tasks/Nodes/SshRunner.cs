@@ -1,4 +1,3 @@
-using MultiArchContainers.Oci.Plan;
 using MultiArchContainers.Oci.Processes;
 
 namespace MultiArchContainers.Tasks.Nodes;
