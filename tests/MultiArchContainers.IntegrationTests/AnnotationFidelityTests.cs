@@ -14,7 +14,6 @@ public class AnnotationFidelityTests(PublishFixture fixture, ITestOutputHelper o
     [Fact]
     public async Task PercentSequencesSurvivePublishAndMerge()
     {
-        string registry = fixture.Registry.Address;
         using var sandbox = fixture.SandboxWith(
             $"""
             {fixture.Publishing("fidelity/app")}
@@ -23,6 +22,7 @@ public class AnnotationFidelityTests(PublishFixture fixture, ITestOutputHelper o
             <ContainerIndexAnnotation Include="com.example.odd" Value="{InProject}" />
             <ContainerManifestAnnotation Include="com.example.odd" Value="{InProject}" />
             """);
+        string registry = fixture.Registry.Address;
 
         ProcessResult published = await sandbox.PublishAsync();
         output.WriteLine(published.Combined);

@@ -26,13 +26,11 @@ public class CompileOnceTests(PublishFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task ARidWithItsOwnDefineCompilesAloneAndEachImageHoldsItsOwnCode()
     {
-        string registry = fixture.Registry.Address;
         using var sandbox = fixture.SandboxWith(
-            $"""
-            {fixture.Publishing("team/compiled-per-rid", "latest")}
-            <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
+            fixture.Publishing("team/compiled-per-rid", "latest") + PublishFixture.ImageIsThePublish + """
             <DefineConstants Condition="'$(RuntimeIdentifier)' == 'linux-arm64'">$(DefineConstants);ARM_BUILD</DefineConstants>
             """);
+        string registry = fixture.Registry.Address;
         File.WriteAllText(Path.Combine(sandbox.Folder, "Program.cs"), """
             #if ARM_BUILD
             System.Console.WriteLine("code for arm64");

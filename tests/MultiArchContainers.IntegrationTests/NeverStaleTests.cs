@@ -123,12 +123,8 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task TwoPublishesOfOneProjectAtOnceEachPushTheirOwnImage()
     {
+        using var sandbox = fixture.SandboxWith(fixture.Publishing("team/at-once", "latest") + PublishFixture.ImageIsThePublish);
         string registry = fixture.Registry.Address;
-        using var sandbox = fixture.SandboxWith(
-            $"""
-            {fixture.Publishing("team/at-once", "latest")}
-            <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
-            """);
         File.WriteAllText(Path.Combine(sandbox.Folder, "Program.cs"), "System.Console.WriteLine(System.Reflection.Assembly.GetEntryAssembly()!.GetName().Version);\n");
 
         ProcessResult[] results = await Task.WhenAll(
@@ -156,11 +152,7 @@ public class NeverStaleTests(PublishFixture fixture, ITestOutputHelper output)
         string registry = fixture.Registry.Address;
         await LargeBaseImage.SeedAsync(registry, "dotnet/no-history", "10.0", megabytes: 2, history: false);
         using var sandbox = fixture.SandboxWith(
-            $"""
-            {fixture.Publishing("team/on-no-history", "latest")}
-            <ContainerPublishMultiArch>true</ContainerPublishMultiArch>
-            """,
-            baseImage: $"{registry}/dotnet/no-history:10.0");
+            fixture.Publishing("team/on-no-history", "latest") + PublishFixture.ImageIsThePublish, baseImage: $"{registry}/dotnet/no-history:10.0");
 
         ProcessResult result = await sandbox.DotnetAsync(["publish", sandbox.ProjectPath, "-nologo", "-v:n"]);
         output.WriteLine(result.Combined);

@@ -26,6 +26,9 @@ public sealed class PublishFixture : IAsyncLifetime
 
     public string BaseImage => $"{Registry.Address}/{BaseRepository}:{BaseTag}";
 
+    /// <summary>The property that makes a plain <c>dotnet publish</c> the multi-arch image.</summary>
+    public const string ImageIsThePublish = "<ContainerPublishMultiArch>true</ContainerPublishMultiArch>";
+
     /// <summary>The properties most tests publish with: both RIDs, pushed to <see cref="Registry"/> as repository:tags.</summary>
     public string Publishing(string repository, string tags = "1.0") =>
         $"<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><ContainerRegistry>{Registry.Address}</ContainerRegistry>"

@@ -71,7 +71,6 @@ public class SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task EveryImageGetsOneAttestationThatSurvivesAMergeAndTwoCleanPublishesGiveOneDigest()
     {
-        string registry = fixture.Registry.Address;
         using var sandbox = fixture.SandboxWith(
             $"""
             {fixture.Publishing("team/attested")}
@@ -79,6 +78,7 @@ public class SupplyChainTests(PublishFixture fixture, ITestOutputHelper output)
             <ContainerProvenance>true</ContainerProvenance>
             """,
             """<PackageReference Include="Acme.Greeting" Version="1.2.3" />""");
+        string registry = fixture.Registry.Address;
         await PackDependencyAsync(sandbox);
         File.WriteAllText(Path.Combine(sandbox.Folder, "Program.cs"), "System.Console.WriteLine(Acme.Greeting.Text);\n");
         File.WriteAllText(Path.Combine(sandbox.Folder, ".gitignore"), "bin/\nobj/\n.docker/\n");

@@ -5,6 +5,16 @@ namespace MultiArchContainers.Tasks.Tests;
 [Collection(TaskRegistryCollection.Name)]
 public class MergeImageIndexTests(TaskRegistryFixture fixture)
 {
+    /// <summary>A merge into the fixture's registry of <paramref name="sources"/> (the seeded base image when none).</summary>
+    private MergeImageIndex Merge(TestBuildEngine engine, string repository, string tag, params string[] sources) => new()
+    {
+        BuildEngine = engine,
+        Sources = sources.Length > 0 ? sources : [$"{fixture.Registry.Address}/{TaskRegistryFixture.BaseRepository}:10.0"],
+        Registry = fixture.Registry.Address,
+        Repository = repository,
+        Tags = [tag],
+    };
+
     [Fact]
     public async Task AttestationsAreKeptAndFollowTheirImagesNewDigest()
     {
@@ -36,15 +46,8 @@ public class MergeImageIndexTests(TaskRegistryFixture fixture)
         annotation.SetMetadata("Value", "changes the image digest");
         var engine = new TestBuildEngine();
 
-        var merge = new MergeImageIndex
-        {
-            BuildEngine = engine,
-            Sources = [$"{registry}/att/src:1"],
-            Registry = registry,
-            Repository = "att/dst",
-            Tags = ["1"],
-            ManifestAnnotations = [annotation],
-        };
+        MergeImageIndex merge = Merge(engine, "att/dst", "1", $"{registry}/att/src:1");
+        merge.ManifestAnnotations = [annotation];
 
         Assert.True(merge.Execute(), engine.Log);
         JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/att/dst:1"))!;
@@ -76,14 +79,7 @@ public class MergeImageIndexTests(TaskRegistryFixture fixture)
             arm.WriteLayoutArchive(archive, "1.0", "latest");
             var engine = new TestBuildEngine();
 
-            Assert.True(new MergeImageIndex
-            {
-                BuildEngine = engine,
-                Sources = [archive],
-                Registry = registry,
-                Repository = "archive/dst",
-                Tags = ["1"],
-            }.Execute(), engine.Log);
+            Assert.True(Merge(engine, "archive/dst", "1", archive).Execute(), engine.Log);
 
             JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/archive/dst:1"))!;
             JsonNode entry = Assert.Single(index["manifests"]!.AsArray())!;
@@ -93,7 +89,7 @@ public class MergeImageIndexTests(TaskRegistryFixture fixture)
             Assert.Equal("arm64", config["architecture"]!.GetValue<string>());
 
             var wrongTag = new TestBuildEngine();
-            Assert.False(new MergeImageIndex { BuildEngine = wrongTag, Sources = [archive + ":nope"], Registry = registry, Repository = "archive/none", Tags = ["1"] }.Execute());
+            Assert.False(Merge(wrongTag, "archive/none", "1", archive + ":nope").Execute());
             Assert.Equal(["MAC2019"], wrongTag.ErrorCodes);
             Assert.Contains("1.0, latest", wrongTag.Errors[0].Message, StringComparison.Ordinal);
         }
@@ -109,15 +105,8 @@ public class MergeImageIndexTests(TaskRegistryFixture fixture)
         string registry = fixture.Registry.Address;
         var engine = new TestBuildEngine();
 
-        var merge = new MergeImageIndex
-        {
-            BuildEngine = engine,
-            Sources = [$"{registry}/{TaskRegistryFixture.BaseRepository}:10.0"],
-            Registry = registry,
-            Repository = "filter/dst",
-            Tags = ["arm"],
-            Platforms = ["linux/arm64"],
-        };
+        MergeImageIndex merge = Merge(engine, "filter/dst", "arm");
+        merge.Platforms = ["linux/arm64"];
 
         Assert.True(merge.Execute(), engine.Log);
         JsonNode index = JsonNode.Parse(await Skopeo.InspectRawAsync($"{registry}/filter/dst:arm"))!;
@@ -131,15 +120,9 @@ public class MergeImageIndexTests(TaskRegistryFixture fixture)
     {
         var engine = new TestBuildEngine();
 
-        Assert.False(new MergeImageIndex
-        {
-            BuildEngine = engine,
-            Sources = [$"{fixture.Registry.Address}/{TaskRegistryFixture.BaseRepository}:10.0"],
-            Registry = fixture.Registry.Address,
-            Repository = "filter/none",
-            Tags = ["x"],
-            Platforms = [filter],
-        }.Execute());
+        MergeImageIndex merge = Merge(engine, "filter/none", "x");
+        merge.Platforms = [filter];
+        Assert.False(merge.Execute());
 
         Assert.Equal([code], engine.ErrorCodes);
         Assert.Empty(await Skopeo.ListTagsAsync($"{fixture.Registry.Address}/filter/none"));
@@ -152,14 +135,7 @@ public class MergeImageIndexTests(TaskRegistryFixture fixture)
     {
         var engine = new TestBuildEngine();
 
-        Assert.False(new MergeImageIndex
-        {
-            BuildEngine = engine,
-            Sources = [source],
-            Registry = fixture.Registry.Address,
-            Repository = "bad/src",
-            Tags = ["x"],
-        }.Execute());
+        Assert.False(Merge(engine, "bad/src", "x", source).Execute());
 
         Assert.Equal([code], engine.ErrorCodes);
         Assert.Contains(source, engine.Errors[0].Message, StringComparison.Ordinal);
@@ -174,14 +150,7 @@ public class MergeImageIndexTests(TaskRegistryFixture fixture)
     {
         var engine = new TestBuildEngine();
 
-        Assert.False(new MergeImageIndex
-        {
-            BuildEngine = engine,
-            Sources = [$"{fixture.Registry.Address}/{TaskRegistryFixture.BaseRepository}:10.0"],
-            Registry = fixture.Registry.Address,
-            Repository = repository,
-            Tags = [tag],
-        }.Execute());
+        Assert.False(Merge(engine, repository, tag).Execute());
 
         Assert.Equal(["MAC2010"], engine.ErrorCodes);
         Assert.DoesNotContain("merge/target", await RegistryCatalog.RepositoriesAsync(fixture.Registry.Address));
