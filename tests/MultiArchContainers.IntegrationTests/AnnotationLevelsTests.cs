@@ -3,12 +3,8 @@ namespace MultiArchContainers.IntegrationTests;
 [Collection(PublishCollection.Name)]
 public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper output)
 {
-    private string Project(string repository, string items, string properties = "") => fixture.Project(
-        $"""
-        {fixture.Publishing(repository)}
-        {properties}
-        """,
-        items);
+    private Sandbox Publishing(string repository, string items, string properties = "") =>
+        fixture.SandboxWith(fixture.Publishing(repository) + properties, items);
 
     private static Dictionary<string, string> AnnotationsOf(JsonNode? node) =>
         node?["annotations"]?.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()) ?? [];
@@ -19,8 +15,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
     public async Task EveryLevelGetsExactlyItsAnnotationsAndCleanPublishesAreReproducible()
     {
         string repository = "team/levels";
-        string reference = $"{fixture.Registry.Address}/{repository}";
-        using var sandbox = new Sandbox(fixture, Project(
+        using var sandbox = Publishing(
             repository,
             """
             <ContainerIndexAnnotation Include="com.example.index" Value="i: 1" />
@@ -28,7 +23,8 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
             <ContainerManifestAnnotation Include="com.example.arm" Value="arm only" Platform="linux/arm64" />
             <ContainerDescriptorAnnotation Include="com.example.entry" Value="x64 entry" RuntimeIdentifier="linux-x64" />
             """,
-            "<ContainerGenerateAnnotations>true</ContainerGenerateAnnotations><Version>3.1.4</Version>"));
+            "<ContainerGenerateAnnotations>true</ContainerGenerateAnnotations><Version>3.1.4</Version>");
+        string reference = $"{fixture.Registry.Address}/{repository}";
         sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
         string cli = "-p:ContainerAnnotations=\"index:com.example.cli=a\\;b;manifest[linux-x64]:com.example.cli.x64=x\"";
 
@@ -97,8 +93,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
     public async Task ContainerAnnotationItemsLandWhereTheirScopeSays()
     {
         string repository = "team/scoped";
-        string reference = $"{fixture.Registry.Address}/{repository}";
-        using var sandbox = new Sandbox(fixture, Project(
+        using var sandbox = Publishing(
             repository,
             """
             <ContainerAnnotation Include="com.example.pipeline" Value="run: 7; id=a&amp;b" Scope="Index" />
@@ -108,7 +103,8 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
             <ContainerIndexAnnotation Include="com.example.mine" Value="same" />
             <ContainerManifestAnnotation Include="com.example.mine" Value="same" />
             """,
-            "<Version>2.0.0</Version>"));
+            "<Version>2.0.0</Version>");
+        string reference = $"{fixture.Registry.Address}/{repository}";
         sandbox.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
 
         ProcessResult result = await sandbox.PublishAsync();
@@ -144,7 +140,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
     public async Task InvalidAnnotationInputsAreReportedTogetherBeforeAnyBuild()
     {
         string repository = "team/bad-levels";
-        using var sandbox = new Sandbox(fixture, Project(
+        using var sandbox = Publishing(
             repository,
             """
             <ContainerIndexAnnotation Include="org.opencontainers.image.created" Value="last tuesday" />
@@ -152,7 +148,7 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
             <ContainerDescriptorAnnotation Include="com.example.nope" Value="v" Platform="arm64" />
             <ContainerIndexAnnotation Include="colour" Value="warn only" />
             <ContainerAnnotation Include="com.example.layer" Value="v" Scope="Manifest,Layer" />
-            """));
+            """);
 
         ProcessResult result = await sandbox.PublishAsync("-p:ContainerAnnotations=\"index-descriptor:com.example.d=1;manifests:com.example.m=1\"");
         output.WriteLine(result.Combined);
@@ -173,10 +169,10 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task DockerFormatWithAnnotationsIsMac2014()
     {
-        using var sandbox = new Sandbox(fixture, Project(
+        using var sandbox = Publishing(
             "team/docker-format",
             """<ContainerIndexAnnotation Include="com.example.a" Value="1" />""",
-            "<ContainerImageFormat>Docker</ContainerImageFormat>"));
+            "<ContainerImageFormat>Docker</ContainerImageFormat>");
 
         ProcessResult result = await sandbox.PublishAsync();
         output.WriteLine(result.Combined);
@@ -190,10 +186,10 @@ public class AnnotationLevelsTests(PublishFixture fixture, ITestOutputHelper out
     public async Task InAGitRepositoryTwoCleanPublishesGiveOneDigestWithoutSourceDateEpoch()
     {
         string repository = "team/from-git";
-        using var sandbox = new Sandbox(fixture, Project(
+        using var sandbox = Publishing(
             repository,
             """<ContainerIndexAnnotation Include="com.example.index" Value="from git" />""",
-            "<ContainerGenerateAnnotations>true</ContainerGenerateAnnotations>"));
+            "<ContainerGenerateAnnotations>true</ContainerGenerateAnnotations>");
         var commitTime = new Dictionary<string, string?> { ["GIT_AUTHOR_DATE"] = "2024-02-03T04:05:06Z", ["GIT_COMMITTER_DATE"] = "2024-02-03T04:05:06Z" };
         foreach (string[] git in new[]
         {

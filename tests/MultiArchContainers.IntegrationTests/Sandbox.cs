@@ -1,3 +1,5 @@
+using System.Xml.Linq;
+
 namespace MultiArchContainers.IntegrationTests;
 
 /// <summary>
@@ -20,14 +22,9 @@ public sealed class Sandbox : IDisposable
         File.WriteAllText(Path.Combine(Folder, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(Folder, "Directory.Build.targets"), "<Project />");
         File.WriteAllText(Path.Combine(Folder, "Directory.Packages.props"), "<Project />");
-        File.WriteAllText(Path.Combine(Folder, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="multiarch-under-test" value="{fixture.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        // The package under test comes from the fixture's folder feed, beside the machine's own sources.
+        new XDocument(new XElement("configuration", new XElement("packageSources",
+            new XElement("add", new XAttribute("key", "multiarch-under-test"), new XAttribute("value", fixture.Feed))))).Save(Path.Combine(Folder, "nuget.config"));
         File.WriteAllText(Path.Combine(Folder, "Program.cs"), "System.Console.WriteLine(\"hello\");\n");
         File.WriteAllText(ProjectPath, projectXml);
     }

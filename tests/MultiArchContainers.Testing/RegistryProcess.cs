@@ -14,10 +14,7 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     private RegistryProcess(Process process, string root, int port, string host)
     {
-        _process = process;
-        _root = root;
-        Port = port;
-        Host = host;
+        (_process, _root, Port, Host) = (process, root, port, host);
     }
 
     public int Port { get; }
