@@ -1,5 +1,5 @@
 using System.Reflection;
-using MultiArchContainers.Oci.Attest;
+using MultiArchContainers.Oci.Collect.Attest;
 
 namespace MultiArchContainers.Tasks;
 

@@ -1,4 +1,4 @@
-using MultiArchContainers.Oci.Engine;
+using MultiArchContainers.Oci.Push.Engine;
 
 namespace MultiArchContainers.Tasks;
 

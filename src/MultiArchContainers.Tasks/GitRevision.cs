@@ -86,6 +86,6 @@ internal static class GitRevision
     public static string? Origin(string startDirectory)
     {
         string config = Locate(startDirectory) is { } git ? Path.Combine(CommonDir(git.GitDir), "config") : string.Empty;
-        return File.Exists(config) ? Oci.Attest.SourceOrigin.Sanitize(Oci.Attest.SourceOrigin.ReadUrl(File.ReadLines(config))) : null;
+        return File.Exists(config) ? Oci.Collect.Attest.SourceOrigin.Sanitize(Oci.Collect.Attest.SourceOrigin.ReadUrl(File.ReadLines(config))) : null;
     }
 }

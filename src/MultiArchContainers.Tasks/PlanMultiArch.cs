@@ -49,7 +49,7 @@ public sealed class PlanMultiArch : AnnotatingTask
         {
             try
             {
-                Oci.Sign.SigningKey.Load(SigningKey, Environment.GetEnvironmentVariable).Dispose();
+                Oci.Push.Sign.SigningKey.Load(SigningKey, Environment.GetEnvironmentVariable).Dispose();
             }
             catch (MultiArchException ex)
             {

@@ -47,7 +47,7 @@ internal static class PlatformImageItems
             Size = long.Parse(item.GetMetadata(ItemMetadata.Size), CultureInfo.InvariantCulture),
             Platform = platform,
             Annotations = item.GetMetadata(ItemMetadata.Attests) is { Length: > 0 } attested
-                ? new SortedDictionary<string, string>(StringComparer.Ordinal) { [Descriptor.ReferenceDigestKey] = attested, [Oci.Attest.Attestation.ReferenceTypeKey] = Oci.Attest.Attestation.ReferenceTypeValue }
+                ? new SortedDictionary<string, string>(StringComparer.Ordinal) { [Descriptor.ReferenceDigestKey] = attested, [Oci.Collect.Attest.Attestation.ReferenceTypeKey] = Oci.Collect.Attest.Attestation.ReferenceTypeValue }
                 : null,
         };
         return new PlatformImage(item.GetMetadata(ItemMetadata.RuntimeIdentifier), descriptor);

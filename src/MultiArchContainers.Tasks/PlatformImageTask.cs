@@ -1,4 +1,4 @@
-using MultiArchContainers.Oci.Attest;
+using MultiArchContainers.Oci.Collect.Attest;
 using MultiArchContainers.Oci.Collect;
 
 namespace MultiArchContainers.Tasks;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using MultiArchContainers.Oci.Sign;
+using MultiArchContainers.Oci.Push.Sign;
 
 namespace MultiArchContainers.Tasks;
 
@@ -28,7 +28,7 @@ public sealed class SignImages : MultiArchTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        using ECDsa key = Oci.Sign.SigningKey.Load(SigningKey, Environment.GetEnvironmentVariable);
+        using ECDsa key = Oci.Push.Sign.SigningKey.Load(SigningKey, Environment.GetEnvironmentVariable);
         using var client = CreateClient(Registry, Registry);
         var signer = new ImageSigner(client, Repository, key);
         Digest[] digests = [.. Images.Select(i => Digest.Parse(i.ItemSpec)).Distinct(), Digest.Parse(Index.ItemSpec)];

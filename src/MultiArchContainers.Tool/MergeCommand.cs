@@ -3,7 +3,7 @@ using MultiArchContainers.Oci.Annotations;
 using MultiArchContainers.Oci.Merge;
 using MultiArchContainers.Oci.Registry;
 using MultiArchContainers.Oci.Report;
-using MultiArchContainers.Oci.Sign;
+using MultiArchContainers.Oci.Push.Sign;
 
 namespace MultiArchContainers.Tool;
 

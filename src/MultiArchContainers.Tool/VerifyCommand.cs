@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.CommandLine;
 using MultiArchContainers.Oci.Registry;
-using MultiArchContainers.Oci.Sign;
+using MultiArchContainers.Oci.Push.Sign;
 
 namespace MultiArchContainers.Tool;
 

@@ -52,8 +52,8 @@ public class PlanMultiArchTests(TaskRegistryFixture fixture)
 
         // A stage that asks for the same reference takes it; another reference is still asked for.
         var unused = new Func<string, Oci.Registry.IRegistryClient>(_ => throw new InvalidOperationException("no request expected"));
-        Assert.Equal(task.BaseDigest, (await Oci.Incremental.BaseImageDigest.ResolveAsync(fixture.BaseImage, fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None))?.ToString());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Oci.Incremental.BaseImageDigest.ResolveAsync(fixture.BaseImage + "-other", fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None));
+        Assert.Equal(task.BaseDigest, (await Oci.Collect.Incremental.BaseImageDigest.ResolveAsync(fixture.BaseImage, fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None))?.ToString());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Oci.Collect.Incremental.BaseImageDigest.ResolveAsync(fixture.BaseImage + "-other", fixture.BaseImage, task.BaseDigest, unused, CancellationToken.None));
     }
 
     [Fact]

@@ -156,7 +156,7 @@ internal sealed class ImageMerger
             if (bytes is null && entry.LayoutRoot is null
                 && !(entry.Registry.Equals(target!.Registry, StringComparison.OrdinalIgnoreCase) && entry.Repository == request.Repository))
             {
-                int signatures = await new Sign.SignatureCopier(_clients(entry.Registry), entry.Repository, target, request.Repository, _log)
+                int signatures = await new Push.Sign.SignatureCopier(_clients(entry.Registry), entry.Repository, target, request.Repository, _log)
                     .CopyAsync(digest, cancellationToken).ConfigureAwait(false);
                 if (signatures > 0)
                 {

@@ -1,5 +1,5 @@
 using MultiArchContainers.Oci.Layout;
-using MultiArchContainers.Oci.Incremental;
+using MultiArchContainers.Oci.Collect.Incremental;
 using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Oci.Push;
@@ -62,7 +62,7 @@ internal sealed class ImagePusher
 
         _log($"{runtimeIdentifier}: the {record.Manifest.Platform} image {_manifests.Registry}/{repository}@{record.Manifest.Digest} is there already");
         return (new PlatformImage(runtimeIdentifier, record.Manifest),
-            record.Attestation is { } attestation ? new PlatformImage(Attest.AttestationRequest.LabelFor(runtimeIdentifier), attestation) : null);
+            record.Attestation is { } attestation ? new PlatformImage(Collect.Attest.AttestationRequest.LabelFor(runtimeIdentifier), attestation) : null);
     }
 
     /// <summary>
@@ -70,9 +70,9 @@ internal sealed class ImagePusher
     /// <paramref name="layoutRoot"/>) and returns it as the index lists it: platform unknown/unknown, annotated with the
     /// image it describes.
     /// </summary>
-    public async Task<PlatformImage> PushAttestationAsync(string runtimeIdentifier, string layoutRoot, Attest.Attestation attestation, string repository, CancellationToken cancellationToken)
+    public async Task<PlatformImage> PushAttestationAsync(string runtimeIdentifier, string layoutRoot, Collect.Attest.Attestation attestation, string repository, CancellationToken cancellationToken)
     {
-        string label = Attest.AttestationRequest.LabelFor(runtimeIdentifier);
+        string label = Collect.Attest.AttestationRequest.LabelFor(runtimeIdentifier);
         OciLayoutImage manifest = OciLayoutImage.FromManifest(layoutRoot, MediaTypes.OciManifest, attestation.Manifest, $"the attestation of {runtimeIdentifier}");
         await PushAsync(label, manifest, repository, [], cancellationToken).ConfigureAwait(false);
         if (manifest.Manifest.Subject is { } subject)

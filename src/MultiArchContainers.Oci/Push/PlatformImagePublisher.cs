@@ -1,6 +1,6 @@
-using MultiArchContainers.Oci.Attest;
+using MultiArchContainers.Oci.Collect.Attest;
 using MultiArchContainers.Oci.Collect;
-using MultiArchContainers.Oci.Incremental;
+using MultiArchContainers.Oci.Collect.Incremental;
 using MultiArchContainers.Oci.Layout;
 using MultiArchContainers.Oci.Plan;
 using MultiArchContainers.Oci.Registry;

@@ -57,7 +57,7 @@ internal sealed record MetadataDocument(
 
             string label = RuntimeIdentifier ?? Descriptor.Platform.ToString();
             return Attestation is { Platform: not null } attestation
-                ? [new PlatformImage(label, Descriptor), new PlatformImage(Attest.AttestationRequest.LabelFor(label), attestation)]
+                ? [new PlatformImage(label, Descriptor), new PlatformImage(Collect.Attest.AttestationRequest.LabelFor(label), attestation)]
                 : [new PlatformImage(label, Descriptor)];
         }
 

@@ -194,7 +194,7 @@ internal sealed class RemoteBuilder
         }
 
         PlatformImage? attestation = images.FirstOrDefault(i => i.IsAttestation);
-        return new NodeImage(image with { Label = rid }, attestation is null ? null : attestation with { Label = Oci.Attest.AttestationRequest.LabelFor(rid) });
+        return new NodeImage(image with { Label = rid }, attestation is null ? null : attestation with { Label = Oci.Collect.Attest.AttestationRequest.LabelFor(rid) });
     }
 
     /// <summary>src/ (the request's source files), feed/ (this SDK's package), a nuget.config naming feed/, and build.rsp.</summary>

@@ -1,8 +1,0 @@
-namespace MultiArchContainers.Oci.Engine;
-
-/// <summary>The local container engines an image can be loaded into.</summary>
-internal enum EngineKind
-{
-    Docker,
-    Podman,
-}
