@@ -55,7 +55,9 @@ public sealed class PushImageIndex : MultiArchTask
             return;
         }
 
-        ImageIndex index = OciJson.Deserialize<ImageIndex>(File.ReadAllBytes(IndexFile), "the combined index");
+        // The index's exact bytes go on; it is read only for its media type.
+        byte[] content = File.ReadAllBytes(IndexFile);
+        ImageIndex index = OciJson.Deserialize<ImageIndex>(content, "the combined index");
         List<(PlatformImage Image, string LayoutRoot)> images = Images.Select(item => (PlatformImageItems.FromItem(item), item.GetMetadata(ItemMetadata.LayoutRoot))).ToList();
         var platformImages = images.Select(i => i.Image).ToList();
         if (ArchiveOutputPath.Length > 0)
@@ -68,7 +70,7 @@ public sealed class PushImageIndex : MultiArchTask
             }
 
             AnnotationSet annotations = PublishPlan.Read(PlanFile).AnnotationSet();
-            PublishedIndex written = writer.WriteIndex(path, Repository, index, platformImages, Tags, annotations.For(AnnotationLevel.IndexDescriptor), PlatformTags);
+            PublishedIndex written = writer.WriteIndex(path, Repository, content, platformImages, Tags, annotations.For(AnnotationLevel.IndexDescriptor), PlatformTags);
             Detail(MessageImportance.Normal, OutcomeLines.ArchiveWritten(written, Tags, path));
             PublishedIndex = PublishedIndexItems.ToItem(written, Repository, Tags, archivePath: path);
             return;
@@ -82,7 +84,7 @@ public sealed class PushImageIndex : MultiArchTask
             Confirmed = Images.Where(i => i.GetMetadata(ItemMetadata.InRepository) == here).Select(i => Digest.Parse(i.ItemSpec)).ToHashSet(),
             RestoreChildren = (missing, token) => PushAgainAsync(client, missing, token),
         };
-        PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, index, Tags, cancellationToken).ConfigureAwait(false);
+        PublishedIndex published = await publisher.PublishAsync(Repository, platformImages, content, index.MediaType ?? MediaTypes.OciIndex, Tags, cancellationToken).ConfigureAwait(false);
         foreach (PlatformImage image in platformImages)
         {
             Detail(MessageImportance.Normal, $"  {image.Platform} ({image.Label}): {image.Manifest.Digest}");

@@ -92,18 +92,26 @@ public class IndexPublisherTests
 
         ImageIndex index = IndexCombiner.Combine(images.Select(i => i.Image).ToList(), new CombineOptions());
         List<string>? seenAtCheck = null;
-        var publisher = new IndexPublisher(registry, _ => { })
-        {
-            TagPlatforms = true,
-            BeforeFirstTag = _ =>
+        var publisher = new IndexPublisher(registry, _ => { }) { TagPlatforms = true };
+        byte[] content = OciJson.Serialize(index);
+
+        // A check that answers no: nothing moves and there is no result.
+        Assert.Null(await publisher.PublishIfAsync(
+            "team/app", images.Select(i => i.Image).ToList(), content, MediaTypes.OciIndex, ["1.0", "latest"], _ => Task.FromResult(false), CancellationToken.None));
+        Assert.DoesNotContain(registry.Calls, c => c.StartsWith("PUT", StringComparison.Ordinal));
+
+        registry.Calls.Clear();
+        PublishedIndex? published = await publisher.PublishIfAsync(
+            "team/app", images.Select(i => i.Image).ToList(), content, MediaTypes.OciIndex, ["1.0", "latest"],
+            _ =>
             {
                 seenAtCheck = [.. registry.Calls];
-                return Task.CompletedTask;
+                return Task.FromResult(true);
             },
-        };
+            CancellationToken.None);
 
-        await publisher.PublishAsync("team/app", images.Select(i => i.Image).ToList(), index, ["1.0", "latest"], CancellationToken.None);
-
+        Assert.NotNull(published);
+        Assert.Equal(content, published.Content);
         Assert.NotNull(seenAtCheck);
         Assert.DoesNotContain(seenAtCheck, c => c.StartsWith("PUT", StringComparison.Ordinal));
         Assert.Equal(["HEAD 1.0-linux-amd64", "HEAD latest-linux-amd64", "HEAD 1.0-linux-arm64", "HEAD latest-linux-arm64", "HEAD 1.0", "HEAD latest"],

@@ -55,12 +55,11 @@ internal sealed class OciArchiveWriter
             : configured;
 
     /// <summary>
-    /// Adds <paramref name="index"/> (whose images' blobs were added before) and writes the archive under every tag;
+    /// Adds the index, <paramref name="content"/> as it is (its images' blobs were added before) and writes the archive under every tag;
     /// with <paramref name="tagPlatforms"/> every image gets its platform tags as ref.name entries too.
     /// </summary>
-    public PublishedIndex WriteIndex(string path, string repository, ImageIndex index, IReadOnlyList<PlatformImage> images, IReadOnlyList<string> tags, IReadOnlyDictionary<string, string> indexDescriptorAnnotations, bool tagPlatforms)
+    public PublishedIndex WriteIndex(string path, string repository, byte[] content, IReadOnlyList<PlatformImage> images, IReadOnlyList<string> tags, IReadOnlyDictionary<string, string> indexDescriptorAnnotations, bool tagPlatforms)
     {
-        byte[] content = OciJson.Serialize(index);
         AddBytes(content);
         Descriptor descriptor = Descriptor.For(MediaTypes.OciIndex, content);
         IReadOnlyList<IReadOnlyList<string>> platformTags = tagPlatforms ? PlatformTags.For(images, tags) : [];

@@ -139,7 +139,7 @@ internal sealed class ImageMerger
                 await copier.AddToArchiveAsync(writer, entry, bytes ?? await copier.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false), downloads, cancellationToken).ConfigureAwait(false);
             }
 
-            PublishedIndex written = writer.WriteIndex(path, request.Repository, index, platformImages, request.Tags, annotations.For(AnnotationLevel.IndexDescriptor), request.PlatformTags);
+            PublishedIndex written = writer.WriteIndex(path, request.Repository, OciJson.Serialize(index), platformImages, request.Tags, annotations.For(AnnotationLevel.IndexDescriptor), request.PlatformTags);
             return new MergeResult(written, path, index);
         }
 
@@ -166,18 +166,12 @@ internal sealed class ImageMerger
         }
 
         // An appending merge checks the index it appends to right before the first tag moves, after every other check.
-        Func<CancellationToken, Task>? beforeFirstTag = !append ? null : async token =>
-        {
-            if (await AppendBase.CurrentAsync(target!, request.Repository, request.Tags[0], token).ConfigureAwait(false) != appendedTo)
-            {
-                throw new AppendBaseMovedException();
-            }
-        };
+        Func<CancellationToken, Task<bool>>? appendBaseUnmoved = !append ? null : async token =>
+            await AppendBase.CurrentAsync(target!, request.Repository, request.Tags[0], token).ConfigureAwait(false) == appendedTo;
         var publisher = new IndexPublisher(target!, _log)
         {
             TagPlatforms = request.PlatformTags,
             Confirmed = confirmed,
-            BeforeFirstTag = beforeFirstTag,
             RestoreChildren = async (missing, token) =>
             {
                 foreach (PlatformImage child in missing.Where(m => copied.ContainsKey(m.Manifest.Digest)))
@@ -187,26 +181,22 @@ internal sealed class ImageMerger
                 }
             },
         };
-        try
+        if (await publisher.PublishIfAsync(
+            request.Repository, platformImages, OciJson.Serialize(index), index.MediaType ?? MediaTypes.OciIndex, request.Tags, appendBaseUnmoved, cancellationToken).ConfigureAwait(false) is { } published)
         {
-            PublishedIndex published = await publisher.PublishAsync(request.Repository, platformImages, index, request.Tags, cancellationToken).ConfigureAwait(false);
             return new MergeResult(published, null, index);
         }
-        catch (AppendBaseMovedException)
+
+        // The index appended to moved before the first tag did: start over from its new content.
+        string name = $"{target!.Registry}/{request.Repository}:{request.Tags[0]}";
+        if (attempt >= AppendAttempts)
         {
-            string name = $"{target!.Registry}/{request.Repository}:{request.Tags[0]}";
-            if (attempt >= AppendAttempts)
-            {
-                throw new MultiArchException(MessageIds.AppendBaseMoved, name, attempt);
-            }
-
-            _log($"Append: {name} changed while this merge worked; starting over from its new content.");
-            return null;
+            throw new MultiArchException(MessageIds.AppendBaseMoved, name, attempt);
         }
-    }
 
-    /// <summary>The index an appending merge appends to moved before the first tag did: the merge starts over.</summary>
-    private sealed class AppendBaseMovedException : Exception;
+        _log($"Append: {name} changed while this merge worked; starting over from its new content.");
+        return null;
+    }
 
     /// <summary>
     /// Writes the manifest annotations into the images that get any (reading those manifests), and re-points the

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MultiArchContainers.Oci.Registry;
 
 namespace MultiArchContainers.Oci.Push;
@@ -24,18 +25,29 @@ internal sealed class IndexPublisher
     public IReadOnlySet<Digest> Confirmed { get; init; } = new HashSet<Digest>();
 
     /// <summary>
-    /// Runs right before the first tag moves, after every child and tag check: an appending merge checks there that the
-    /// index it appends to did not move meanwhile (and throws to start over).
-    /// </summary>
-    public Func<CancellationToken, Task>? BeforeFirstTag { get; init; }
-
-    /// <summary>
     /// Pushes the given children again, when the registry refuses the index because it misses one of them
     /// (MANIFEST_BLOB_UNKNOWN); the index is then pushed once more. Without it, that refusal is the error.
     /// </summary>
     public Func<IReadOnlyList<PlatformImage>, CancellationToken, Task>? RestoreChildren { get; init; }
 
-    public async Task<PublishedIndex> PublishAsync(string repository, IReadOnlyList<PlatformImage> images, ImageIndex index, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    public Task<PublishedIndex> PublishAsync(string repository, IReadOnlyList<PlatformImage> images, ImageIndex index, IReadOnlyList<string> tags, CancellationToken cancellationToken) =>
+        PublishAsync(repository, images, OciJson.Serialize(index), index.MediaType ?? MediaTypes.OciIndex, tags, cancellationToken);
+
+    /// <summary>Pushes the index's exact bytes (<paramref name="content"/>, of <paramref name="mediaType"/>).</summary>
+    public async Task<PublishedIndex> PublishAsync(
+        string repository, IReadOnlyList<PlatformImage> images, byte[] content, string mediaType, IReadOnlyList<string> tags, CancellationToken cancellationToken) =>
+        await PublishIfAsync(repository, images, content, mediaType, tags, mayMoveTags: null, cancellationToken).ConfigureAwait(false)
+            ?? throw new UnreachableException();
+
+    /// <summary>
+    /// <see cref="PublishAsync(string, IReadOnlyList{PlatformImage}, byte[], string, IReadOnlyList{string}, CancellationToken)"/>,
+    /// with <paramref name="mayMoveTags"/> asked right before the first tag moves, after every child and tag check (an
+    /// appending merge checks there that the index it appends to did not move meanwhile). When it answers false, no
+    /// tag moves and the result is null.
+    /// </summary>
+    public async Task<PublishedIndex?> PublishIfAsync(
+        string repository, IReadOnlyList<PlatformImage> images, byte[] content, string mediaType, IReadOnlyList<string> tags,
+        Func<CancellationToken, Task<bool>>? mayMoveTags, CancellationToken cancellationToken)
     {
         IReadOnlyList<IReadOnlyList<string>> platformTags = TagPlatforms ? PlatformTags.For(images, tags) : [];
         foreach (PlatformImage image in images.Where(i => !Confirmed.Contains(i.Manifest.Digest)))
@@ -63,21 +75,20 @@ internal sealed class IndexPublisher
             }
         }
 
-        byte[] content = OciJson.Serialize(index);
-        Descriptor descriptor = Descriptor.For(index.MediaType ?? MediaTypes.OciIndex, content);
+        Descriptor descriptor = Descriptor.For(mediaType, content);
         moves.AddRange((await MovingAsync(repository, tags, descriptor.Digest, cancellationToken).ConfigureAwait(false)).Select(tag => (tag, content, descriptor.MediaType, descriptor.Digest)));
-        if (moves.Count > 0 && BeforeFirstTag is { } check)
+        if (moves.Count > 0 && mayMoveTags is not null && !await mayMoveTags(cancellationToken).ConfigureAwait(false))
         {
-            await check(cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
         var moved = new List<string>();
-        foreach ((string tag, byte[] bytes, string mediaType, Digest digest) in moves)
+        foreach ((string tag, byte[] bytes, string type, Digest digest) in moves)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                await PutTagAsync(repository, tag, bytes, mediaType, images, cancellationToken).ConfigureAwait(false);
+                await PutTagAsync(repository, tag, bytes, type, images, cancellationToken).ConfigureAwait(false);
             }
             catch (MultiArchException ex) when (moved.Count > 0)
             {
